@@ -1,0 +1,181 @@
+import zoneinfo
+from functools import cache
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.db.models.functions import Lower
+
+from .emails import email_render_and_enqueue
+from .models import Department, FrontlineTeam, User
+from .people_import import MAX_BYTES, TOO_BIG_MESSAGE
+from .roles import Role
+from .services import manager_chain_check
+
+INVALID_LOGIN_MESSAGE = (
+    "That e-mail address and password do not match an account that can sign in. "
+    "Check both and try again."
+)
+NOT_CSV_MESSAGE = "Choose a .csv file."
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """The same message whether the account is unknown, inactive or the password is wrong."""
+
+    error_messages = {
+        "invalid_login": INVALID_LOGIN_MESSAGE,
+        "inactive": INVALID_LOGIN_MESSAGE,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Password reset that also reaches people who never set a password (invited, imported).
+
+    The e-mail is rendered here and sent by the worker, so the page answers in the same time
+    whether or not the address belongs to someone.
+    """
+
+    def get_users(self, email):
+        return User.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower=email.strip().lower(),
+            is_active=True,
+        )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        email_render_and_enqueue(
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+            html_template=html_email_template_name,
+            context=context,
+            to=[to_email],
+        )
+
+
+class PersonForm(forms.ModelForm):
+    """Add or edit a person, their roles, team and manager (the CX lead)."""
+
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="One person may hold several roles.",
+    )
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
+
+    class Meta:
+        model = User
+        fields = [
+            "display_name",
+            "email",
+            "title",
+            "time_zone",
+            "department",
+            "frontline_team",
+            "manager",
+        ]
+        labels = {"frontline_team": "Frontline team"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        managers = User.objects.filter(is_active=True).only("pk", "display_name", "email", "title")
+        if self.instance.pk:
+            managers = managers.exclude(pk=self.instance.pk)
+            self.fields["roles"].initial = self.instance.role_names
+        self.fields["manager"].queryset = managers
+        self.fields["manager"].label_from_instance = lambda u: (
+            f"{u.display_name} — {u.title}" if u.title else u.display_name
+        )
+        self.fields["department"].queryset = Department.objects.all()
+        self.fields["frontline_team"].queryset = FrontlineTeam.objects.all()
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "manager" in cleaned:
+            try:
+                manager_chain_check(user=self.instance, manager=cleaned["manager"])
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
+class PersonCreateForm(PersonForm):
+    send_invitation = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="E-mail them a link to set their password",
+    )
+
+
+class PeopleFilterForm(forms.Form):
+    STATUS_CHOICES = [("active", "Active"), ("inactive", "Deactivated"), ("all", "Everyone")]
+
+    q = forms.CharField(required=False, label="Search", max_length=100)
+    role = forms.ChoiceField(choices=[("", "Any role"), *Role.choices], required=False)
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.all(), required=False, empty_label="Any department"
+    )
+    team = forms.ModelChoiceField(
+        queryset=FrontlineTeam.objects.all(), required=False, empty_label="Any team"
+    )
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, initial="active")
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "Columns: email and name (required); title, time zone, department, team, "
+            "manager email, roles (separated by ;) when you have them."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(NOT_CSV_MESSAGE)
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(TOO_BIG_MESSAGE)
+        return upload
+
+
+class PeopleImportConfirmForm(forms.Form):
+    """Confirms a previewed import; the file is checked again before anything is written."""
+
+    send_invitations = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="E-mail the new people a link to set their password",
+    )
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name"]
+
+
+class FrontlineTeamForm(forms.ModelForm):
+    class Meta:
+        model = FrontlineTeam
+        fields = ["name", "channel", "weekly_listener_capacity"]
+        labels = {"weekly_listener_capacity": "Executives it can host per week"}

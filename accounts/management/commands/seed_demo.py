@@ -1,0 +1,230 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Department, FrontlineTeam, User
+from accounts.roles import Role
+from accounts.services import user_create, user_update
+
+DEMO_PASSWORD = "proximity-demo"  # noqa: S105 - published on purpose; DEBUG-only command
+DOMAIN = "example.com"
+REFUSED_MESSAGE = (
+    "seed_demo creates accounts with a published password, so it runs only with DEBUG on."
+)
+
+LEADERSHIP = [
+    ("helena.brandt", "Helena Brandt", "Chief Executive Officer", "Europe/London"),
+    ("omar.haddad", "Omar Haddad", "Chief of Staff", "Europe/London"),
+]
+# (login, name, title, department, time zone, reports to: a login or "ceo")
+EXECUTIVES = [
+    (
+        "sofia.lindqvist",
+        "Sofia Lindqvist",
+        "Chief Operating Officer",
+        "Operations",
+        "Europe/Stockholm",
+        "ceo",
+    ),
+    (
+        "daniel.okafor",
+        "Daniel Okafor",
+        "VP Contact Centre Operations",
+        "Operations",
+        "Europe/London",
+        "sofia.lindqvist",
+    ),
+    ("maya.cohen", "Maya Cohen", "Chief Product Officer", "Product", "America/New_York", "ceo"),
+    ("lucas.moreau", "Lucas Moreau", "VP Product", "Product", "Europe/Paris", "maya.cohen"),
+    ("ingrid.berg", "Ingrid Berg", "Chief Financial Officer", "Finance", "Europe/Oslo", "ceo"),
+    (
+        "rahul.mehta",
+        "Rahul Mehta",
+        "VP Financial Planning",
+        "Finance",
+        "Asia/Kolkata",
+        "ingrid.berg",
+    ),
+    (
+        "grace.kim",
+        "Grace Kim",
+        "Chief Technology Officer",
+        "Technology",
+        "America/Los_Angeles",
+        "ceo",
+    ),
+    ("tomas.novak", "Tomas Novak", "VP Platform", "Technology", "Europe/Prague", "grace.kim"),
+    ("elena.rossi", "Elena Rossi", "Chief Revenue Officer", "Sales", "Europe/Rome", "ceo"),
+    ("james.whitfield", "James Whitfield", "VP Sales", "Sales", "America/Chicago", "elena.rossi"),
+    ("aisha.bello", "Aisha Bello", "Chief Marketing Officer", "Marketing", "Europe/London", "ceo"),
+    (
+        "kenji.sato",
+        "Kenji Sato",
+        "VP Pricing and Packaging",
+        "Marketing",
+        "Asia/Tokyo",
+        "aisha.bello",
+    ),
+]
+CX_LEAD = (
+    "priya.nair",
+    "Priya Nair",
+    "Head of Customer Experience",
+    "Customer experience",
+    "Europe/London",
+    "sofia.lindqvist",
+)
+TEAMS = [
+    ("Phone support", FrontlineTeam.Channel.PHONE, 4, "Europe/London"),
+    ("Chat and e-mail", FrontlineTeam.Channel.CHAT, 3, "Europe/Dublin"),
+    ("Field service", FrontlineTeam.Channel.FIELD, 2, "America/New_York"),
+]
+AGENT_NAMES = [
+    "Alex Turner",
+    "Bea Santos",
+    "Chris Doyle",
+    "Dana Petrova",
+    "Eli Brooks",
+    "Fatima Zahra",
+    "Gabe Ortiz",
+    "Hana Yilmaz",
+    "Ivan Kowalski",
+    "Jade Nguyen",
+    "Kofi Mensah",
+    "Lena Vogel",
+    "Mo Farouk",
+    "Nina Castillo",
+    "Oscar Lund",
+    "Paula Reyes",
+    "Quinn Murphy",
+    "Rosa Lima",
+    "Sam Patel",
+    "Tara Walsh",
+    "Umar Siddiqui",
+    "Vera Ivanova",
+    "Will Harper",
+    "Xia Li",
+    "Yusuf Demir",
+    "Zoe Clarke",
+    "Aaron Fischer",
+    "Bianca Costa",
+    "Caleb Wright",
+    "Dina Haddad",
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or bring back to shape) a demo organisation: a CX lead, two leadership viewers, "
+        "12 executives in 6 departments, 3 frontline teams of 10 agents, all with managers. "
+        "Safe to run again. Refuses to run with DEBUG off."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(REFUSED_MESSAGE)
+        with transaction.atomic():
+            logins = self._seed()
+        self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with:"))
+        width = max(len(email) for _, email in logins)
+        for role, email in logins:
+            self.stdout.write(f"  {email.ljust(width)}  {DEMO_PASSWORD}   ({role})")
+
+    def _seed(self) -> list[tuple[str, str]]:
+        departments = {d.name: d for d in Department.objects.all()}
+        for _, _, _, department, _, _ in [*EXECUTIVES, CX_LEAD]:
+            if department not in departments:
+                departments[department] = Department.objects.create(name=department)
+
+        admin = self._person(
+            login="admin",
+            name="Demo Administrator",
+            title="System administrator",
+            time_zone="UTC",
+            roles=[],
+        )
+        if not admin.is_superuser:
+            admin.is_superuser = admin.is_staff = True
+            admin.save(update_fields=["is_superuser", "is_staff"])
+
+        ceo = None
+        for index, (login, name, title, tz) in enumerate(LEADERSHIP):
+            person = self._person(
+                login=login,
+                name=name,
+                title=title,
+                time_zone=tz,
+                roles=[Role.LEADERSHIP],
+                manager=ceo,
+            )
+            if index == 0:
+                ceo = person
+
+        executives: dict[str, User] = {}
+        for login, name, title, department, tz, reports_to in EXECUTIVES:
+            manager = ceo if reports_to == "ceo" else executives[reports_to]
+            executives[login] = self._person(
+                login=login,
+                name=name,
+                title=title,
+                time_zone=tz,
+                roles=[Role.EXECUTIVE],
+                department=departments[department],
+                manager=manager,
+            )
+
+        login, name, title, department, tz, reports_to = CX_LEAD
+        cx_lead = self._person(
+            login=login,
+            name=name,
+            title=title,
+            time_zone=tz,
+            roles=[Role.CX_LEAD],
+            department=departments[department],
+            manager=executives[reports_to],
+        )
+
+        agents = iter(AGENT_NAMES)
+        first_agent = None
+        for team_name, channel, capacity, tz in TEAMS:
+            team, _ = FrontlineTeam.objects.update_or_create(
+                name=team_name,
+                defaults={"channel": channel, "weekly_listener_capacity": capacity},
+            )
+            lead = None
+            for position in range(10):
+                name = next(agents)
+                person = self._person(
+                    login=name.lower().replace(" ", "."),
+                    name=name,
+                    title="Team lead" if position == 0 else "Customer service agent",
+                    time_zone=tz,
+                    roles=[Role.FRONTLINE],
+                    frontline_team=team,
+                    manager=cx_lead if position == 0 else lead,
+                )
+                if position == 0:
+                    lead = person
+                elif first_agent is None:
+                    first_agent = person
+
+        return [
+            ("CX lead", cx_lead.email),
+            ("executive", executives["sofia.lindqvist"].email),
+            ("leadership", ceo.email),
+            ("frontline agent", first_agent.email),
+            ("administrator", admin.email),
+        ]
+
+    def _person(self, *, login, name, title, time_zone, roles, **organisation) -> User:
+        email = f"{login}@{DOMAIN}"
+        fields = {"display_name": name, "title": title, "time_zone": time_zone}
+        fields.update({"department": None, "frontline_team": None, "manager": None})
+        fields.update(organisation)
+        existing = User.objects.filter(email=email).first()
+        if existing is None:
+            return user_create(email=email, roles=roles, password=DEMO_PASSWORD, **fields)
+        if not existing.is_active:
+            existing.is_active = True
+            existing.save(update_fields=["is_active"])
+        return user_update(user=existing, roles=roles, **fields)

@@ -1,0 +1,221 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from .roles import Role
+
+DUPLICATE_EMAIL_MESSAGE = "Someone already has this e-mail address."
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone (try Europe/Copenhagen or UTC).")
+
+
+class Department(models.Model):
+    """An executive's function: product, finance, operations, technology, sales…"""
+
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="accounts_department_name_ci_unique",
+                violation_error_message="A department with this name already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FrontlineTeam(models.Model):
+    """A customer-facing team executives listen to and shadow."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Phone"
+        CHAT = "chat", "Chat"
+        EMAIL = "email", "E-mail"
+        FIELD = "field", "Field"
+        SOCIAL = "social", "Social"
+
+    name = models.CharField(max_length=80)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    weekly_listener_capacity = models.PositiveSmallIntegerField(
+        default=4,
+        help_text="How many executives the team can host per week.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="accounts_frontlineteam_name_ci_unique",
+                violation_error_message="A team with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["phone", "chat", "email", "field", "social"]),
+                name="accounts_frontlineteam_channel_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(DjangoUserManager):
+    """Users sign in with their e-mail address, matched without regard to case."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=normalize_email(email), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("display_name", email.split("@")[0])
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class User(AbstractUser):
+    """A person in the organisation: executive, frontline agent, CX lead or leadership viewer.
+
+    Roles are Django groups (see accounts.roles); one person may hold several.
+    """
+
+    username = None
+    first_name = None
+    last_name = None
+    # Stored lower-case (unique=True keeps Django's auth checks content); the Lower() constraint
+    # below also refuses an address that differs only in case, whoever wrote it.
+    email = models.EmailField(
+        "e-mail address",
+        max_length=254,
+        unique=True,
+        error_messages={"unique": DUPLICATE_EMAIL_MESSAGE},
+    )
+    display_name = models.CharField("name", max_length=120)
+    title = models.CharField(max_length=120, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    frontline_team = models.ForeignKey(
+        FrontlineTeam,
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        null=True,
+        blank=True,
+        help_text="Who this person reports to; overdue responses escalate up this chain.",
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["display_name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=DUPLICATE_EMAIL_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("id")),
+                name="accounts_user_not_own_manager",
+                violation_error_message="Nobody can be their own manager.",
+            ),
+        ]
+        permissions = [
+            ("manage_people", "Can manage people, roles, departments and teams"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:person_edit", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email(self.email)
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name.split(" ")[0] if self.display_name else self.email
+
+    @property
+    def role_names(self) -> list[str]:
+        """The person's roles, from prefetched groups when the caller prefetched them."""
+        return sorted(group.name for group in self.groups.all())
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(name).label for name in self.role_names if name in Role.values]
+
+
+class PeopleImport(models.Model):
+    """An uploaded people CSV: previewed first, applied once, kept as a record of who did it."""
+
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    content = models.TextField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:people_import_preview", kwargs={"pk": self.pk})

@@ -1,0 +1,22 @@
+import smtplib
+
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    max_retries=8,
+    acks_late=True,
+)
+def send_email(
+    self, *, subject: str, body: str, to: list[str], html_body: str | None = None
+) -> None:
+    """Send one rendered message; a mail server that is down is retried with back-off."""
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    if html_body:
+        message.attach_alternative(html_body, "text/html")
+    message.send()

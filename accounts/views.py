@@ -1,0 +1,290 @@
+"""Sign-in pages (everyone) and the people pages (the CX lead: accounts.manage_people)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, UpdateView
+
+from .forms import (
+    DepartmentForm,
+    FrontlineTeamForm,
+    LoginForm,
+    PasswordResetForm,
+    PeopleFilterForm,
+    PeopleImportConfirmForm,
+    PeopleImportForm,
+    PersonCreateForm,
+    PersonForm,
+)
+from .models import Department, FrontlineTeam, PeopleImport, User
+from .people_import import people_import_preview
+from .permissions import PermissionRequired, permission_required
+from .selectors import departments_with_member_counts, people_list, teams_with_member_counts
+from .services import (
+    people_import_run,
+    people_import_upload,
+    user_create,
+    user_deactivate,
+    user_invite,
+    user_reactivate,
+    user_update,
+)
+
+MANAGE_PEOPLE = "accounts.manage_people"
+
+
+def _posted(request):
+    """Form data on POST, None otherwise. (`request.POST or None` would ignore an empty POST,
+    such as a form whose only field is an unticked checkbox.)"""
+    return request.POST if request.method == "POST" else None
+
+
+# Signing in: anyone (Django marks these views login_not_required).
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes shows a locked-out client: 429, when to try again, no account hint."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signs out on POST (a link could be forged on another site)."""
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Anyone signed in changes their own password."""
+
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+# People: the CX lead.
+
+
+@permission_required(MANAGE_PEOPLE)
+def people_list_view(request):
+    filters = PeopleFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    people = people_list(
+        q=criteria.get("q", ""),
+        role=criteria.get("role", ""),
+        department=criteria.get("department"),
+        team=criteria.get("team"),
+        status=criteria.get("status") or "active",
+    )
+    page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    if request.htmx and request.htmx.target == "people-results":
+        return render(request, "accounts/_people_results.html", context)
+    return render(request, "accounts/people_list.html", context)
+
+
+@permission_required(MANAGE_PEOPLE)
+def person_create_view(request):
+    form = PersonCreateForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "send_invitation"}
+        try:
+            person = user_create(**data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if form.cleaned_data["send_invitation"]:
+                user_invite(user=person)
+                messages.success(request, f"{person} was added and invited by e-mail.")
+            else:
+                messages.success(request, f"{person} was added.")
+            return redirect("accounts:people")
+    return render(request, "accounts/person_form.html", {"form": form, "person": None})
+
+
+@permission_required(MANAGE_PEOPLE)
+def person_edit_view(request, pk: int):
+    person = get_object_or_404(
+        User.objects.select_related("department", "frontline_team", "manager"), pk=pk
+    )
+    form = PersonForm(_posted(request), instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_update(user=person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{person} was saved.")
+            return redirect("accounts:people")
+    reports = person.reports.filter(is_active=True).order_by("display_name")
+    return render(
+        request,
+        "accounts/person_form.html",
+        {"form": form, "person": person, "reports": reports},
+    )
+
+
+def _person_action(request, pk: int, action, success: str):
+    """Run `action(person)` and come back to the person's page with what happened."""
+    person = get_object_or_404(User, pk=pk)
+    try:
+        action(person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success.format(person=person))
+    return redirect(person.get_absolute_url())
+
+
+@require_POST
+@permission_required(MANAGE_PEOPLE)
+def person_deactivate_view(request, pk: int):
+    return _person_action(
+        request,
+        pk,
+        lambda person: user_deactivate(user=person, by=request.user),
+        "{person} was deactivated and can no longer sign in.",
+    )
+
+
+@require_POST
+@permission_required(MANAGE_PEOPLE)
+def person_reactivate_view(request, pk: int):
+    return _person_action(
+        request, pk, lambda person: user_reactivate(user=person), "{person} can sign in again."
+    )
+
+
+@require_POST
+@permission_required(MANAGE_PEOPLE)
+def person_invite_view(request, pk: int):
+    return _person_action(
+        request,
+        pk,
+        lambda person: user_invite(user=person),
+        "A link to set their password is on its way to {person.email}.",
+    )
+
+
+@permission_required(MANAGE_PEOPLE)
+def people_import_view(request):
+    form = PeopleImportForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            people_import = people_import_upload(
+                uploaded_by=request.user, file_name=upload.name, data=upload.read()
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect(people_import.get_absolute_url())
+    recent = PeopleImport.objects.select_related("uploaded_by")[:10]
+    return render(request, "accounts/people_import.html", {"form": form, "recent": recent})
+
+
+@permission_required(MANAGE_PEOPLE)
+def people_import_preview_view(request, pk: int):
+    people_import = get_object_or_404(PeopleImport.objects.select_related("uploaded_by"), pk=pk)
+    form = PeopleImportConfirmForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = people_import_run(
+                people_import=people_import,
+                send_invitations=form.cleaned_data["send_invitations"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"Imported: {result.count('create')} added, {result.count('update')} updated, "
+                f"{result.count('unchanged')} unchanged.",
+            )
+            return redirect("accounts:people")
+        people_import.refresh_from_db()
+    preview = people_import_preview(data=people_import.content)
+    return render(
+        request,
+        "accounts/people_import_preview.html",
+        {"people_import": people_import, "preview": preview, "form": form},
+    )
+
+
+# Teams and departments: the CX lead.
+
+
+@permission_required(MANAGE_PEOPLE)
+def teams_view(request):
+    return render(
+        request,
+        "accounts/team_list.html",
+        {"teams": teams_with_member_counts(), "departments": departments_with_member_counts()},
+    )
+
+
+class _OrgUnitEdit(PermissionRequired):
+    permission_required = MANAGE_PEOPLE
+    template_name = "accounts/orgunit_form.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(model_label=self.model._meta.verbose_name, **kwargs)
+
+    def get_success_url(self):
+        messages.success(self.request, f"{self.object} was saved.")
+        return reverse("accounts:teams")
+
+
+class TeamCreateView(_OrgUnitEdit, CreateView):
+    model = FrontlineTeam
+    form_class = FrontlineTeamForm
+
+
+class TeamEditView(_OrgUnitEdit, UpdateView):
+    model = FrontlineTeam
+    form_class = FrontlineTeamForm
+
+
+class DepartmentCreateView(_OrgUnitEdit, CreateView):
+    model = Department
+    form_class = DepartmentForm
+
+
+class DepartmentEditView(_OrgUnitEdit, UpdateView):
+    model = Department
+    form_class = DepartmentForm

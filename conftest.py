@@ -1,0 +1,142 @@
+"""Fixtures all tests share: people in each role, a real Celery worker, a real SMTP server."""
+
+import os
+import shutil
+import socket
+import threading
+import time
+from email import message_from_bytes
+
+import pytest
+from django.conf import settings
+
+from accounts.roles import Role
+from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+
+ROLE_NAMES = ["anonymous", "frontline", "executive", "cx_lead", "leadership", "superuser"]
+
+
+@pytest.fixture
+def password():
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(roles=[Role.EXECUTIVE], **fields) -> a saved person with that password."""
+
+    def make(*, roles=(), **fields):
+        return UserFactory(roles=[Role(r).value for r in roles], **fields)
+
+    return make
+
+
+@pytest.fixture
+def cx_lead(make_user):
+    return make_user(roles=[Role.CX_LEAD], display_name="Casey Lead")
+
+
+@pytest.fixture
+def executive(make_user):
+    return make_user(roles=[Role.EXECUTIVE], display_name="Evelyn Exec")
+
+
+@pytest.fixture
+def frontline(make_user):
+    return make_user(roles=[Role.FRONTLINE], display_name="Frankie Agent")
+
+
+@pytest.fixture
+def leadership(make_user):
+    return make_user(roles=[Role.LEADERSHIP], display_name="Lee Board")
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user(is_superuser=True, is_staff=True, display_name="Sam Admin")
+
+
+@pytest.fixture
+def user_for_role(request, db):
+    """Fixture factory: user_for_role("executive") -> that role's person, None for anonymous."""
+
+    def get(role: str):
+        return None if role == "anonymous" else request.getfixturevalue(role)
+
+    return get
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker (in a thread) consuming the configured broker: Redis or filesystem."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery_app import app
+
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+class _Collector:
+    """aiosmtpd handler keeping every message the server receives."""
+
+    def __init__(self):
+        self.messages = []
+        self.arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        with self.arrived:
+            self.messages.append(
+                {
+                    "from": envelope.mail_from,
+                    "to": list(envelope.rcpt_tos),
+                    "message": message_from_bytes(envelope.original_content),
+                }
+            )
+            self.arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count=1, timeout=20.0):
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while len(self.messages) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self.arrived.wait(left)
+        return self.messages
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost; Django is pointed at it for the test."""
+    from aiosmtpd.controller import Controller
+
+    handler = _Collector()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = "redis" if os.environ.get("REDIS_URL") else "filesystem"
+    chromium = shutil.which("chromium") or "not installed"
+    return [f"proximity: database={database} celery-broker={broker} chromium={chromium}"]
