@@ -104,6 +104,9 @@ class PersonForm(forms.ModelForm):
         )
         self.fields["department"].queryset = Department.objects.all()
         self.fields["frontline_team"].queryset = FrontlineTeam.objects.all()
+        self.fields["department"].empty_label = "No department"
+        self.fields["frontline_team"].empty_label = "Not on a frontline team"
+        self.fields["manager"].empty_label = "Reports to nobody here"
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -138,6 +141,12 @@ class PeopleFilterForm(forms.Form):
         queryset=FrontlineTeam.objects.all(), required=False, empty_label="Any team"
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, initial="active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
 
 
 class PeopleImportForm(forms.Form):

@@ -111,8 +111,15 @@ def test_home_greets_by_role(client, user_for_role, role, sees_programme):
     person = user_for_role(role)
     client.force_login(person)
     page = client.get(reverse("home")).content.decode()
-    assert f"You are here as {Role(role).label.lower()}." in page
+    assert f"Your role: {Role(role).label}." in page
     assert ("Run the programme" in page) is sees_programme
+
+
+def test_home_lists_every_role_a_person_holds(client, make_user):
+    person = make_user(roles=[Role.EXECUTIVE, Role.LEADERSHIP, Role.CX_LEAD])
+    client.force_login(person)
+    page = client.get(reverse("home")).content.decode()
+    assert "Your roles: CX lead, Executive and Leadership viewer." in page
 
 
 def test_navigation_shows_people_only_to_those_who_may_open_it(client, cx_lead, executive):
