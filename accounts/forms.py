@@ -186,5 +186,11 @@ class DepartmentForm(forms.ModelForm):
 class FrontlineTeamForm(forms.ModelForm):
     class Meta:
         model = FrontlineTeam
-        fields = ["name", "channel", "weekly_listener_capacity"]
+        fields = ["name", "channel", "weekly_listener_capacity", "time_zone"]
         labels = {"weekly_listener_capacity": "Executives it can host per week"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = forms.ChoiceField(
+            choices=time_zone_choices, initial="UTC", label="Time zone"
+        )

@@ -52,6 +52,12 @@ class FrontlineTeam(models.Model):
         default=4,
         help_text="How many executives the team can host per week.",
     )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="Where the team works; sessions with it are planned in its working hours.",
+    )
 
     class Meta:
         ordering = ["name"]

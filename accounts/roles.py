@@ -1,9 +1,14 @@
-"""Roles are Django groups with permissions. This module is the one place that says which.
+"""Roles are Django groups with permissions.
 
-Later apps add their permissions to ROLE_PERMISSIONS; `roles_sync` (run after every migrate)
-makes each group hold exactly what is listed, so a permission taken off here is taken away too.
+Each app says which of its permissions each role holds in its own `roles.py`, as a dict named
+ROLE_PERMISSIONS (this module holds accounts' own); `roles_sync` (run after every migrate)
+gathers them all and makes each group hold exactly what is listed, so a permission taken off
+a list is taken away too. Apps above accounts import Role from here, never the other way.
 """
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.db.models import Q
@@ -29,21 +34,34 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.add_frontlineteam",
         "accounts.change_frontlineteam",
     ],
-    Role.EXECUTIVE: [],
-    Role.FRONTLINE: [],
-    Role.LEADERSHIP: [],
 }
 
 
+def role_permissions() -> dict[str, list[str]]:
+    """Every installed app's ROLE_PERMISSIONS, merged: role -> ["app_label.codename", ...]."""
+    merged: dict[str, list[str]] = {role: [] for role in Role.values}
+    for app_config in apps.get_app_configs():
+        try:
+            module = import_module(f"{app_config.name}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app_config.name}.roles":
+                raise
+            continue
+        for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            merged[Role(role).value].extend(perms)
+    return merged
+
+
 def roles_sync() -> None:
-    """Create the role groups and give each exactly the permissions ROLE_PERMISSIONS lists.
+    """Create the role groups and give each exactly the permissions the apps list for it.
 
     Permissions that do not exist yet (their app not migrated) are skipped; the next run adds them.
     """
+    wanted_by_role = role_permissions()
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role.value)
         wanted = Q(pk__in=[])
-        for dotted in ROLE_PERMISSIONS[role]:
+        for dotted in wanted_by_role[role.value]:
             app_label, codename = dotted.split(".", 1)
             wanted |= Q(content_type__app_label=app_label, codename=codename)
         group.permissions.set(Permission.objects.filter(wanted))

@@ -189,7 +189,11 @@ class Command(BaseCommand):
         for team_name, channel, capacity, tz in TEAMS:
             team, _ = FrontlineTeam.objects.update_or_create(
                 name=team_name,
-                defaults={"channel": channel, "weekly_listener_capacity": capacity},
+                defaults={
+                    "channel": channel,
+                    "weekly_listener_capacity": capacity,
+                    "time_zone": tz,
+                },
             )
             lead = None
             for position in range(10):
