@@ -1,0 +1,266 @@
+"""How each kind of activity is placed: one executive at a time, one officer a day, or a
+group meeting. Mixed into the planner, whose state (engine._PlannerState) they share."""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from .data import Executive, Shortfall
+from .periods import Bucket, buckets, sessions_needed
+from .reasons import (
+    REASON_BUSY,
+    REASON_NO_CAPACITY,
+    REASON_NO_DAY,
+    REASON_NO_HOST,
+    REASON_NOBODY,
+    REASON_PAST,
+    REASON_TIME_OFF,
+    Blocked,
+)
+
+WORK_START = 9  # sessions start from 09:00 …
+WORK_END = 17  # … and end by 17:00, in the host team's zone (or the executive's)
+PREFERRED_LOCAL = (8, 19)  # preferred hours in the executive's own zone
+PERIOD_ORDER = ["week", "month", "quarter"]
+
+
+class IndividualMode:
+    """One executive per session, in the host team's (or their own) working hours."""
+
+    def slot_for(self, executive: Executive, days: list[date], offset: int, blocked: Blocked):
+        """The first free slot from days[offset] on (wrapping): (start, end, team id) or None."""
+        duration = self.activity.duration
+        if self.activity.needs_host:
+            hosts = [(t.id, t.time_zone) for t in self.teams]
+        else:
+            hosts = [(None, executive.time_zone)]
+        own = self.zone(executive.time_zone)
+        ordered = days[offset:] + days[:offset]
+        for strict in (True, False):
+            for day in ordered:
+                for team_id, zone_name in self.hosts_by_room(hosts, day):
+                    zone = self.zone(zone_name)
+                    hour = WORK_START
+                    while hour * 60 + duration.total_seconds() / 60 <= WORK_END * 60:
+                        start = datetime.combine(day, time(hour), zone)
+                        hour += 1
+                        end = start + duration
+                        if start <= self.r.now:
+                            continue
+                        if strict:
+                            local_start = start.astimezone(own).hour
+                            local_end = (end - timedelta(minutes=1)).astimezone(own).hour
+                            if local_start < PREFERRED_LOCAL[0] or local_end >= PREFERRED_LOCAL[1]:
+                                continue
+                        if self.off(executive, start, end):
+                            blocked.time_off += 1
+                            break
+                        if (
+                            team_id is not None
+                            and self.capacity_left(self.team_by_id[team_id], start) <= 0
+                        ):
+                            blocked.capacity += 1
+                            break
+                        if not self.free(executive.id, start, end):
+                            blocked.busy += 1
+                            continue
+                        return start, end, team_id
+        return None
+
+    def hosts_by_room(self, hosts, day):
+        """Host teams with the most room that week first (spreads load); ties by id."""
+        if hosts[0][0] is None:
+            return hosts
+        noon = datetime.combine(day, time(12), self.org_zone)
+        return sorted(hosts, key=lambda h: (-self.capacity_left(self.team_by_id[h[0]], noon), h[0]))
+
+    def plan_individual(self) -> None:
+        if self.activity.needs_host and not self.teams:
+            for eid in sorted(self.executives):
+                for target in self.targets_for(self.executives[eid]):
+                    for b in buckets(target.period, self.r.start_date, self.r.end_date):
+                        need = sessions_needed(target, self.activity) - self.count[(eid, b.key)]
+                        if need > 0:
+                            self.shortfalls.append(Shortfall(eid, b.label, need, 0, REASON_NO_HOST))
+            return
+        periods = sorted(
+            {t.period for t in self.r.targets if t.applies_to == "each_executive"},
+            key=PERIOD_ORDER.index,
+        )
+        work = []
+        for period in periods:
+            for b in buckets(period, self.r.start_date, self.r.end_date):
+                work.append((b.first, PERIOD_ORDER.index(period), period, b))
+        for _, _, period, b in sorted(work, key=lambda w: (w[0], w[1])):
+            days = self.working_days(b.first, b.last)
+            future = [d for d in days if self.day_open(d)]
+            wants = {}
+            for eid in self.executives:
+                wanted = [t for t in self.targets_for(self.executives[eid]) if t.period == period]
+                if wanted:
+                    need = max(sessions_needed(t, self.activity) for t in wanted)
+                    wants[eid] = (need, need - self.count[(eid, b.key)])
+            blocked = defaultdict(Blocked)
+            # Rounds: everyone's first session before anyone's second, so when slots are scarce
+            # they go round in least-recently-served order instead of to the first in line.
+            rounds = max((missing for _, missing in wants.values()), default=0)
+            for n in range(rounds):
+                for eid in self.lrs_order(wants):
+                    need, missing = wants[eid]
+                    if n >= missing or not future or (eid in blocked and blocked[eid].stuck):
+                        continue
+                    offset = (n * len(future)) // missing
+                    slot = self.slot_for(self.executives[eid], future, offset, blocked[eid])
+                    if slot is None:
+                        blocked[eid].stuck = True
+                        continue
+                    self.place([eid], *slot)
+            for eid in sorted(wants):
+                need, _ = wants[eid]
+                if self.count[(eid, b.key)] < need:
+                    self.shortfalls.append(
+                        Shortfall(
+                            eid,
+                            b.label,
+                            need,
+                            self.count[(eid, b.key)],
+                            self.reason(
+                                self.executives[eid], future, b.label, blocked=blocked[eid]
+                            ),
+                        )
+                    )
+
+    def day_open(self, day: date) -> bool:
+        """Whether a session can still start on `day` (it is not over yet)."""
+        return datetime.combine(day, time(WORK_END), self.org_zone) > self.r.now
+
+    def reason(self, executive, future: list[date], label: str, *, blocked=None, busy=REASON_BUSY):
+        """Why an executive's target cannot be met in a period, in a CX lead's words."""
+        if not future:
+            return REASON_PAST.format(period=label)
+        if executive.time_off and all(d in executive.time_off for d in future):
+            return REASON_TIME_OFF.format(period=label)
+        if blocked is not None and blocked.capacity:
+            return REASON_NO_CAPACITY.format(period=label)
+        return busy.format(period=label)
+
+
+class OfficerOfTheDayMode:
+    """One officer a working day; the fewest shifts given, then the least recently served."""
+
+    def shift(self, day: date) -> tuple[datetime, datetime]:
+        start = datetime.combine(day, self.activity.default_start, self.org_zone)
+        return start, start + self.activity.duration
+
+    def plan_officer_of_the_day(self) -> None:
+        targets_by_period = sorted(
+            {t.period for t in self.r.targets if t.applies_to == "each_executive"},
+            key=PERIOD_ORDER.index,
+        )
+        period = targets_by_period[0] if targets_by_period else "month"
+        for b in buckets(period, self.r.start_date, self.r.end_date):
+            days = [
+                d
+                for d in self.working_days(b.first, b.last)
+                if d not in self.shift_days and self.shift(d)[0] > self.r.now
+            ]
+            needs = {}
+            for eid in self.executives:
+                wanted = [t for t in self.targets_for(self.executives[eid]) if t.period == period]
+                if wanted:
+                    need = max(sessions_needed(t, self.activity) for t in wanted)
+                    needs[eid] = max(0, need - self.count[(eid, b.key)])
+            total = sum(needs.values())
+            taken: set[date] = set()
+            if total and days:
+                spread = sorted(
+                    {days[(i * len(days)) // total] for i in range(min(total, len(days)))}
+                )
+                for day in spread:
+                    self.assign_shift(day, needs, taken, only_needing=True)
+                for day in days:  # shifts the spread days could not place
+                    if not any(needs.values()):
+                        break
+                    if day not in taken:
+                        self.assign_shift(day, needs, taken, only_needing=True)
+            open_days = [
+                d for d in self.working_days(b.first, b.last) if self.shift(d)[0] > self.r.now
+            ]
+            for eid, left in sorted(needs.items()):
+                if left > 0:
+                    planned = self.count[(eid, b.key)]
+                    reason = self.reason(
+                        self.executives[eid], open_days, b.label, busy=REASON_NO_DAY
+                    )
+                    self.shortfalls.append(Shortfall(eid, b.label, left + planned, planned, reason))
+            if self.r.cover_every_day:
+                for day in days:
+                    if day not in taken:
+                        self.assign_shift(day, needs, taken, only_needing=False)
+
+    def assign_shift(self, day: date, needs: dict, taken: set, *, only_needing: bool) -> None:
+        start, end = self.shift(day)
+        # Fewest shifts given in this rotation first, then least recently served: comparing
+        # only "last served" would favour whoever's planned shift is earliest, again and again.
+        given = self.shifts_given
+        for eid in sorted(self.lrs_order(self.executives), key=lambda i: given[i]):
+            if only_needing and needs.get(eid, 0) <= 0:
+                continue
+            executive = self.executives[eid]
+            if self.off(executive, start, end) or not self.free(eid, start, end):
+                continue
+            self.place([eid], start, end, None)
+            self.shifts_given[eid] += 1
+            taken.add(day)
+            if eid in needs:
+                needs[eid] -= 1
+            return
+
+
+class GroupMode:
+    """A meeting of the group, at the time most of them are free."""
+
+    def plan_group(self) -> None:
+        for target in self.group_targets():
+            need = sessions_needed(target, self.activity)
+            for b in buckets(target.period, self.r.start_date, self.r.end_date):
+                missing = need - self.count[(None, b.key)]
+                for _ in range(max(0, missing)):
+                    best = self.best_group_slot(b)
+                    if best is None:
+                        self.shortfalls.append(
+                            Shortfall(
+                                None,
+                                b.label,
+                                need,
+                                self.count[(None, b.key)],
+                                REASON_NOBODY.format(period=b.label),
+                            )
+                        )
+                        break
+                    start, end, people = best
+                    self.place(people, start, end, None)
+
+    def best_group_slot(self, b: Bucket):
+        best = None
+        preferred = self.activity.default_start
+        hours = [preferred.hour] + [h for h in range(WORK_START, WORK_END) if h != preferred.hour]
+        for day in self.working_days(b.first, b.last):
+            for hour in hours:
+                start = datetime.combine(
+                    day,
+                    time(hour, preferred.minute if hour == preferred.hour else 0),
+                    self.org_zone,
+                )
+                end = start + self.activity.duration
+                if start <= self.r.now or end.astimezone(self.org_zone).hour > WORK_END:
+                    continue
+                people = tuple(
+                    eid
+                    for eid in sorted(self.executives)
+                    if not self.off(self.executives[eid], start, end) and self.free(eid, start, end)
+                )
+                if people and (best is None or len(people) > len(best[2])):
+                    best = (start, end, people)
+                    if len(people) == len(self.executives):
+                        return best
+        return best
