@@ -67,6 +67,16 @@ def user_for_role(request, db):
 
 
 @pytest.fixture
+def enqueued_emails(monkeypatch):
+    """Records what send_email.delay is called with, instead of reaching a broker."""
+    calls = []
+    monkeypatch.setattr(
+        "accounts.emails.send_email_task.delay", lambda **kwargs: calls.append(kwargs)
+    )
+    return calls
+
+
+@pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker (in a thread) consuming the configured broker: Redis or filesystem."""
     from celery.contrib.testing.worker import start_worker

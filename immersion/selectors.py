@@ -1,0 +1,302 @@
+"""Reads about the programme shared by pages, tasks and the metrics app."""
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.utils import timezone
+
+from accounts.roles import Role
+
+from . import planner
+from .models import (
+    ActivityType,
+    CadenceTarget,
+    CalendarFeed,
+    Escalation,
+    Participant,
+    Session,
+    SwapRequest,
+    TimeOff,
+)
+
+User = get_user_model()
+PERIODS = ("week", "month", "quarter")
+
+
+def org_zone():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def org_today() -> date:
+    return timezone.now().astimezone(org_zone()).date()
+
+
+def period_bounds(period: str, day: date) -> tuple[planner.Bucket, datetime, datetime]:
+    """The week, month or quarter containing `day` and its start and end instants."""
+    bucket = planner.bucket_of(period, day)
+    zone = org_zone()
+    start = datetime.combine(bucket.first, time(0), zone)
+    end = datetime.combine(bucket.last + timedelta(days=1), time(0), zone)
+    return bucket, start, end
+
+
+def sessions_upcoming(*, person, limit: int = 10) -> QuerySet[Participant]:
+    """A person's next sessions, soonest first."""
+    return (
+        Participant.objects.filter(person=person, is_active=True, ends_at__gt=timezone.now())
+        .exclude(session__status=Session.Status.CANCELLED)
+        .select_related("session__activity_type", "session__host_team", "session__host_agent")
+        .order_by("starts_at")[:limit]
+    )
+
+
+@dataclass
+class Progress:
+    """Where one person stands against one target in its current period."""
+
+    person: object
+    target: CadenceTarget
+    period_label: str
+    needed: Decimal
+    done: Decimal
+    planned: Decimal
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(Decimal(0), self.needed - self.done - self.planned)
+
+    @property
+    def percent_done(self) -> int:
+        return min(100, int(self.done * 100 / self.needed)) if self.needed else 100
+
+    @property
+    def percent_planned(self) -> int:
+        return min(100 - self.percent_done, int(self.planned * 100 / self.needed))
+
+
+def _amount(target: CadenceTarget, count: int, duration) -> Decimal:
+    if target.unit == CadenceTarget.Unit.HOURS:
+        minutes = Decimal((duration or timedelta()).total_seconds()) / 60
+        return (minutes / 60).quantize(Decimal("0.01"))
+    return Decimal(count)
+
+
+def targets_for(person, targets) -> list[CadenceTarget]:
+    """The per-executive targets that apply to `person` (theirs, or everyone's)."""
+    return [
+        t
+        for t in targets
+        if t.applies_to == CadenceTarget.AppliesTo.EACH_EXECUTIVE
+        and t.department_id in (None, person.department_id)
+    ]
+
+
+def progress_for(*, people, day: date | None = None) -> dict[int, list[Progress]]:
+    """Each person's progress against each of their targets in the period containing `day`.
+
+    Done is attended; planned is invited to a session that is not cancelled. Two queries,
+    whatever the number of people.
+    """
+    day = day or org_today()
+    people = list(people)
+    targets = list(
+        CadenceTarget.objects.filter(is_active=True).select_related("activity_type", "department")
+    )
+    windows = {period: period_bounds(period, day) for period in PERIODS}
+    earliest = min(start for _, start, _ in windows.values())
+    latest = max(end for _, _, end in windows.values())
+    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    aggregates = {}
+    for period, (_, start, end) in windows.items():
+        within = Q(starts_at__gte=start, starts_at__lt=end)
+        for state, attendance in (("done", "attended"), ("planned", "invited")):
+            match = within & Q(attendance=attendance)
+            aggregates[f"{period}_{state}_n"] = Count("pk", filter=match)
+            aggregates[f"{period}_{state}_t"] = Sum(length, filter=match)
+    rows = (
+        Participant.objects.filter(
+            person__in=[p.pk for p in people],
+            is_active=True,
+            starts_at__gte=earliest,
+            starts_at__lt=latest,
+        )
+        .exclude(session__status=Session.Status.CANCELLED)
+        .values("person_id", "session__activity_type_id")
+        .annotate(**aggregates)
+    )
+    totals = {(r["person_id"], r["session__activity_type_id"]): r for r in rows}
+    result = {}
+    for person in people:
+        found = []
+        for target in targets_for(person, targets):
+            row = totals.get((person.pk, target.activity_type_id), {})
+            p = target.period
+            found.append(
+                Progress(
+                    person=person,
+                    target=target,
+                    period_label=windows[p][0].label,
+                    needed=target.amount,
+                    done=_amount(target, row.get(f"{p}_done_n", 0), row.get(f"{p}_done_t")),
+                    planned=_amount(
+                        target, row.get(f"{p}_planned_n", 0), row.get(f"{p}_planned_t")
+                    ),
+                )
+            )
+        result[person.pk] = found
+    return result
+
+
+def executives() -> QuerySet:
+    """Active people who hold the executive role."""
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.EXECUTIVE)
+        .select_related("department")
+        .order_by("display_name")
+    )
+
+
+def at_risk(*, day: date | None = None) -> list[Progress]:
+    """Every executive whose attended plus scheduled sessions do not reach a target in the
+    current week, month or quarter (by the target's period), largest shortfall first."""
+    rows = [
+        progress
+        for person_rows in progress_for(people=executives(), day=day).values()
+        for progress in person_rows
+        if progress.shortfall > 0
+    ]
+    return sorted(
+        rows,
+        key=lambda p: (-p.shortfall / p.needed, p.person.display_name, p.target.activity_type.name),
+    )
+
+
+@dataclass
+class GroupProgress:
+    target: CadenceTarget
+    period_label: str
+    held: int
+    planned: int
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, int(self.target.amount) - self.held - self.planned)
+
+
+def programme_progress(*, day: date | None = None) -> list[GroupProgress]:
+    """Leadership-team targets (the weekly friction review) in their current period."""
+    day = day or org_today()
+    found = []
+    for target in CadenceTarget.objects.filter(
+        is_active=True, applies_to=CadenceTarget.AppliesTo.LEADERSHIP_TEAM
+    ).select_related("activity_type"):
+        bucket, start, end = period_bounds(target.period, day)
+        counts = (
+            Session.objects.filter(
+                activity_type=target.activity_type, starts_at__gte=start, starts_at__lt=end
+            )
+            .exclude(status=Session.Status.CANCELLED)
+            .aggregate(
+                held=Count("pk", filter=Q(ends_at__lte=timezone.now())),
+                planned=Count("pk", filter=Q(ends_at__gt=timezone.now())),
+            )
+        )
+        found.append(GroupProgress(target, bucket.label, counts["held"], counts["planned"]))
+    return found
+
+
+def calendar_sessions(
+    *,
+    start: datetime,
+    end: datetime,
+    activity_type: ActivityType | None = None,
+    executive=None,
+    department=None,
+    team=None,
+) -> QuerySet[Session]:
+    """Sessions between two instants, with what the calendar shows loaded up front."""
+    sessions = (
+        Session.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("activity_type", "host_team")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.filter(is_active=True).select_related("person"),
+                to_attr="active_participants",
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+    if activity_type is not None:
+        sessions = sessions.filter(activity_type=activity_type)
+    if executive is not None:
+        sessions = sessions.filter(participants__person=executive, participants__is_active=True)
+    if department is not None:
+        sessions = sessions.filter(
+            participants__person__department=department, participants__is_active=True
+        )
+    if team is not None:
+        sessions = sessions.filter(host_team=team)
+    return sessions.distinct()
+
+
+def session_for_viewer(*, user, pk: int) -> Session | None:
+    """A session `user` may open: a participant (now or before), its host agent, or anyone who
+    sees the programme. None otherwise, so the page answers 404 rather than confirm it exists."""
+    sessions = Session.objects.select_related(
+        "activity_type", "host_team", "host_agent", "created_by", "rotation"
+    )
+    if not (
+        user.has_perm("immersion.view_programme") or user.has_perm("immersion.manage_programme")
+    ):
+        sessions = sessions.filter(Q(participants__person=user) | Q(host_agent=user)).distinct()
+    return sessions.filter(pk=pk).first()
+
+
+def swap_requests_for(*, person) -> dict[str, QuerySet[SwapRequest]]:
+    """Swap requests a person should see: asked of them, open to anyone, and their own."""
+    pending = SwapRequest.objects.filter(
+        status=SwapRequest.Status.PENDING, session__starts_at__gt=timezone.now()
+    ).select_related("session__activity_type", "requested_by", "offered_to")
+    return {
+        "asked_of_me": pending.filter(offered_to=person),
+        "open_to_anyone": pending.filter(offered_to__isnull=True).exclude(requested_by=person),
+        "mine": pending.filter(requested_by=person),
+    }
+
+
+def time_off_upcoming(*, person=None) -> QuerySet[TimeOff]:
+    """Time off that has not ended yet, for one person or everyone."""
+    entries = TimeOff.objects.filter(end_date__gte=org_today()).select_related("person")
+    return entries.filter(person=person) if person is not None else entries
+
+
+def escalations_visible_to(*, user) -> QuerySet[Escalation]:
+    """Escalations a person may see: all for the CX lead; routed to or logged by them otherwise."""
+    escalations = Escalation.objects.select_related("routed_to", "logged_by", "shift")
+    if user.has_perm("immersion.manage_programme"):
+        return escalations
+    return escalations.filter(Q(routed_to=user) | Q(logged_by=user))
+
+
+def feed_owner(*, token: str):
+    """The person a calendar address belongs to, or None (an old or made-up address)."""
+    feed = CalendarFeed.objects.select_related("person").filter(token=token).first()
+    if feed is None or not feed.person.is_active:
+        return None
+    return feed.person

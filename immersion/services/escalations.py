@@ -1,0 +1,100 @@
+"""Officer of the Day: escalations go to the executive on shift, or to a CX lead."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.emails import email_render_and_enqueue
+from accounts.roles import Role
+
+from ..models import ActivityType, Escalation, Participant, Session
+
+User = get_user_model()
+
+NOBODY_TO_ROUTE_MESSAGE = (
+    "Nobody is on shift and there is no CX lead to take escalations; ask an administrator."
+)
+RESOLUTION_REQUIRED_MESSAGE = "Say how it was resolved."
+ALREADY_RESOLVED_MESSAGE = "This escalation is already resolved."
+NOT_YOURS_MESSAGE = "Only the person it was routed to, or a CX lead, can resolve it."
+
+
+def officer_on_shift(*, at=None) -> Participant | None:
+    """The active participant of the Officer of the Day shift running at `at` (default now)."""
+    at = at or timezone.now()
+    return (
+        Participant.objects.filter(
+            session__activity_type__mode=ActivityType.Mode.OFFICER_OF_THE_DAY,
+            is_active=True,
+            starts_at__lte=at,
+            ends_at__gt=at,
+        )
+        .exclude(session__status=Session.Status.CANCELLED)
+        .select_related("person", "session")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def _fallback_cx_lead():
+    """The CX lead with the fewest open escalations (so a busy day spreads over several)."""
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.CX_LEAD)
+        .annotate(
+            open_count=Count(
+                "escalations_routed",
+                filter=Q(escalations_routed__status=Escalation.Status.OPEN),
+            )
+        )
+        .order_by("open_count", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def escalation_log(
+    *, logged_by, customer_reference: str, what_happened: str, urgency: str, channel: str
+) -> Escalation:
+    """Log an escalation and route it: the officer on shift now, else a CX lead."""
+    shift = officer_on_shift()
+    routed_to = shift.person if shift else _fallback_cx_lead()
+    if routed_to is None:
+        raise ValidationError(NOBODY_TO_ROUTE_MESSAGE)
+    escalation = Escalation(
+        logged_by=logged_by,
+        customer_reference=customer_reference.strip(),
+        what_happened=what_happened.strip(),
+        urgency=urgency,
+        channel=channel,
+        routed_to=routed_to,
+        shift=shift.session if shift else None,
+    )
+    escalation.full_clean()
+    escalation.save()
+    email_render_and_enqueue(
+        subject_template="immersion/email/escalation_routed_subject.txt",
+        body_template="immersion/email/escalation_routed_body.txt",
+        context={"escalation": escalation, "on_shift": shift is not None},
+        to=[routed_to.email],
+    )
+    return escalation
+
+
+@transaction.atomic
+def escalation_resolve(*, escalation: Escalation, by, note: str) -> Escalation:
+    """Close an escalation with how it was resolved; the time to resolve is kept."""
+    escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    if escalation.status == Escalation.Status.RESOLVED:
+        raise ValidationError(ALREADY_RESOLVED_MESSAGE)
+    if escalation.routed_to_id != by.pk and not by.has_perm("immersion.manage_programme"):
+        raise ValidationError(NOT_YOURS_MESSAGE)
+    if not note.strip():
+        raise ValidationError({"resolution_note": RESOLUTION_REQUIRED_MESSAGE})
+    escalation.status = Escalation.Status.RESOLVED
+    escalation.resolution_note = note.strip()
+    escalation.resolved_by = by
+    escalation.resolved_at = timezone.now()
+    escalation.save()
+    return escalation

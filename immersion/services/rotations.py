@@ -1,0 +1,351 @@
+"""The rotation builder: load what the planner needs, preview its plan, publish it."""
+
+import zoneinfo
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Prefetch
+from django.utils import timezone
+
+from accounts.models import FrontlineTeam
+from accounts.roles import Role
+
+from .. import planner
+from ..models import (
+    ActivityType,
+    CadenceTarget,
+    Holiday,
+    Participant,
+    Rotation,
+    Session,
+    SessionChange,
+    TimeOff,
+)
+from .sessions import RACE_MESSAGE, _lock_people
+
+STALE_MESSAGE = (
+    "The schedule changed since this preview (someone booked, swapped or took time off). "
+    "Here is the plan as it stands now; check it and publish again."
+)
+NOTHING_CHOSEN_MESSAGE = "Tick at least one change to publish."
+
+
+@dataclass
+class RotationChoice:
+    """What the CX lead chose in the builder."""
+
+    activity_type: ActivityType
+    start_date: date
+    end_date: date
+    executives: list
+    host_teams: list = field(default_factory=list)
+    cover_every_day: bool = False
+
+    def parameters(self) -> dict:
+        return {
+            "executives": sorted(e.pk for e in self.executives),
+            "host_teams": sorted(t.pk for t in self.host_teams),
+            "cover_every_day": self.cover_every_day,
+        }
+
+
+def _org_zone():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _span(choice: RotationChoice, targets) -> tuple[date, date]:
+    """From the first to the last day of every target period the dates touch."""
+    first, last = choice.start_date, choice.end_date
+    for period in {t.period for t in targets} or {"month"}:
+        periods = planner.buckets(period, choice.start_date, choice.end_date)
+        first, last = min(first, periods[0].first), max(last, periods[-1].last)
+    return first, last
+
+
+def _aware(day: date, zone) -> datetime:
+    return datetime.combine(day, time(0), zone)
+
+
+def rotation_request_build(*, choice: RotationChoice, now: datetime | None = None):
+    """The planner's input for `choice`, read in a fixed number of queries."""
+    activity = choice.activity_type
+    zone = _org_zone()
+    exec_ids = [e.pk for e in choice.executives]
+    targets = list(CadenceTarget.objects.filter(activity_type=activity, is_active=True))
+    span_first, span_last = _span(choice, targets)
+    span_start = _aware(span_first, zone) - timedelta(days=1)
+    span_end = _aware(span_last + timedelta(days=1), zone) + timedelta(days=1)
+
+    sessions = (
+        Session.objects.filter(
+            activity_type=activity, starts_at__lt=span_end, ends_at__gt=span_start
+        )
+        .exclude(status=Session.Status.CANCELLED)
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.filter(is_active=True))
+        )
+    )
+    periods = {t.period for t in targets}
+    existing, counted = [], Counter()
+    for session in sessions:
+        people = [p.person_id for p in session.participants.all()]
+        mine = tuple(pid for pid in people if pid in exec_ids)
+        if activity.mode != ActivityType.Mode.GROUP and not mine:
+            continue
+        day = session.starts_at.astimezone(zone).date()
+        if choice.start_date <= day <= choice.end_date:
+            locked = session.status == Session.Status.CONFIRMED or any(
+                p.attendance == Participant.Attendance.ATTENDED for p in session.participants.all()
+            )
+            existing.append(
+                planner.Existing(
+                    session.pk,
+                    mine,
+                    session.starts_at,
+                    session.ends_at,
+                    session.host_team_id,
+                    locked,
+                )
+            )
+        else:
+            owners = mine if activity.mode != ActivityType.Mode.GROUP else (None,)
+            for owner in owners:
+                for period in periods:
+                    counted[(owner, planner.bucket_of(period, day).key)] += 1
+    evaluated = {e.id for e in existing}
+
+    busy = defaultdict(list)
+    for pid, start, end, sid in (
+        Participant.objects.filter(
+            person_id__in=exec_ids, is_active=True, starts_at__lt=span_end, ends_at__gt=span_start
+        )
+        .exclude(session__status=Session.Status.CANCELLED)
+        .values_list("person_id", "starts_at", "ends_at", "session_id")
+    ):
+        busy[pid].append(planner.Busy(start, end, sid))
+
+    time_off = defaultdict(set)
+    for pid, first, last in TimeOff.objects.filter(
+        person_id__in=exec_ids,
+        start_date__lte=choice.end_date + timedelta(days=1),
+        end_date__gte=choice.start_date - timedelta(days=1),
+    ).values_list("person_id", "start_date", "end_date"):
+        time_off[pid].update(first + timedelta(days=n) for n in range((last - first).days + 1))
+
+    last_served = dict(
+        Participant.objects.filter(
+            person_id__in=exec_ids,
+            is_active=True,
+            session__activity_type=activity,
+            starts_at__lt=_aware(choice.start_date, zone),
+        )
+        .exclude(session__status=Session.Status.CANCELLED)
+        .values("person_id")
+        .annotate(last=Max("starts_at"))
+        .values_list("person_id", "last")
+    )
+
+    teams = []
+    if activity.needs_host_team:
+        booked = defaultdict(Counter)
+        team_zones = {t.pk: zoneinfo.ZoneInfo(t.time_zone) for t in choice.host_teams}
+        for team_id, sid, start in (
+            Session.objects.filter(
+                host_team_id__in=list(team_zones), starts_at__lt=span_end, ends_at__gt=span_start
+            )
+            .exclude(status=Session.Status.CANCELLED)
+            .values_list("host_team_id", "pk", "starts_at")
+        ):
+            if sid not in evaluated:
+                booked[team_id][start.astimezone(team_zones[team_id]).isocalendar()[:2]] += 1
+        teams = [
+            planner.Team(t.pk, t.time_zone, t.weekly_listener_capacity, dict(booked[t.pk]))
+            for t in choice.host_teams
+        ]
+
+    return planner.PlanRequest(
+        activity=planner.Activity(
+            activity.pk,
+            activity.mode,
+            timedelta(minutes=activity.default_duration_minutes),
+            activity.needs_host_team,
+            activity.default_start_time,
+        ),
+        start_date=choice.start_date,
+        end_date=choice.end_date,
+        executives=[
+            planner.Executive(
+                e.pk,
+                e.time_zone or "UTC",
+                e.department_id,
+                last_served.get(e.pk),
+                frozenset(time_off[e.pk]),
+                tuple(busy[e.pk]),
+            )
+            for e in choice.executives
+        ],
+        teams=teams,
+        targets=[
+            planner.Target(t.amount, t.unit, t.period, t.applies_to, t.department_id)
+            for t in targets
+        ],
+        now=now or timezone.now(),
+        holidays=frozenset(
+            Holiday.objects.filter(
+                date__gte=choice.start_date, date__lte=choice.end_date
+            ).values_list("date", flat=True)
+        ),
+        existing=existing,
+        counted=dict(counted),
+        org_time_zone=settings.TIME_ZONE,
+        cover_every_day=choice.cover_every_day and activity.is_officer_of_the_day,
+    )
+
+
+def rotation_preview(*, choice: RotationChoice) -> planner.Plan:
+    """What publishing `choice` would create, move and cancel, and what it cannot meet."""
+    return planner.plan_rotation(rotation_request_build(choice=choice))
+
+
+def _host_agents(team_ids) -> dict[int, list]:
+    """Frontline agents of each team, least recently hosting first (never first), to pair
+    executives with an agent in turn."""
+    agents = defaultdict(list)
+    for agent in (
+        get_user_model()
+        .objects.filter(frontline_team_id__in=team_ids, is_active=True, groups__name=Role.FRONTLINE)
+        .annotate(hosted=Max("hosted_sessions__starts_at"))
+        .order_by(F("hosted").asc(nulls_first=True), "pk")
+    ):
+        agents[agent.frontline_team_id].append(agent)
+    return agents
+
+
+@transaction.atomic
+def rotation_publish(
+    *, choice: RotationChoice, include: set[str], fingerprint: str, by
+) -> Rotation:
+    """Apply the chosen changes of a previewed plan, all or none.
+
+    The plan is made again inside the transaction; if it differs from the preview the CX lead
+    saw (its fingerprint), nothing is written and they are shown the new plan.
+    """
+    _lock_people(choice.executives)
+    plan = planner.plan_rotation(rotation_request_build(choice=choice))
+    if plan.fingerprint() != fingerprint:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+    chosen = [p for p in plan.changes if p.key in include]
+    if not chosen:
+        raise ValidationError(NOTHING_CHOSEN_MESSAGE, code="empty")
+    rotation = Rotation.objects.create(
+        activity_type=choice.activity_type,
+        start_date=choice.start_date,
+        end_date=choice.end_date,
+        parameters=choice.parameters(),
+        published_by=by,
+        shortfalls=[
+            {
+                "executive": s.executive_id,
+                "period": s.period,
+                "needed": s.needed,
+                "planned": s.planned,
+                "reason": s.reason,
+            }
+            for s in plan.shortfalls
+        ],
+    )
+    try:
+        with transaction.atomic():
+            _apply(rotation, chosen, by)
+    except IntegrityError as exc:
+        raise ValidationError(RACE_MESSAGE, code="race") from exc
+    return rotation
+
+
+def _apply(rotation: Rotation, chosen, by) -> None:
+    creates = [p for p in chosen if p.action == "create"]
+    agents = _host_agents({p.host_team_id for p in creates if p.host_team_id})
+    turn = Counter()
+    sessions = []
+    for p in creates:
+        pool = agents.get(p.host_team_id) or [None]
+        agent = pool[turn[p.host_team_id] % len(pool)]
+        turn[p.host_team_id] += 1
+        sessions.append(
+            Session(
+                activity_type=rotation.activity_type,
+                starts_at=p.start,
+                ends_at=p.end,
+                host_team_id=p.host_team_id,
+                host_agent=agent,
+                rotation=rotation,
+                created_by=by,
+            )
+        )
+    Session.objects.bulk_create(sessions)
+    Participant.objects.bulk_create(
+        Participant(session=s, person_id=pid, starts_at=s.starts_at, ends_at=s.ends_at)
+        for s, p in zip(sessions, creates, strict=True)
+        for pid in p.executive_ids
+    )
+    changes = [
+        SessionChange(
+            session=s,
+            kind=SessionChange.Kind.CREATED,
+            changed_by=by,
+            to_value=f"by the rotation of {rotation.published_at:%d %b %Y}",
+        )
+        for s in sessions
+    ]
+    moved = cancelled = 0
+    for p in chosen:
+        if p.action == "move":
+            session = Session.objects.select_for_update().get(pk=p.session_id)
+            session.starts_at, session.ends_at = p.start, p.end
+            session.host_team_id = p.host_team_id
+            session.sequence += 1
+            session.rotation = rotation
+            session.save()
+            session.participants.update(starts_at=p.start, ends_at=p.end)
+            changes.append(
+                SessionChange(
+                    session=session,
+                    kind=SessionChange.Kind.MOVED,
+                    changed_by=by,
+                    from_value=f"{timezone.localtime(p.previous_start):%a %d %b %H:%M}",
+                    to_value=f"{timezone.localtime(p.start):%a %d %b %H:%M} (rotation)",
+                )
+            )
+            moved += 1
+        elif p.action == "cancel":
+            session = Session.objects.select_for_update().get(pk=p.session_id)
+            session.status = Session.Status.CANCELLED
+            session.sequence += 1
+            session.save()
+            session.participants.update(is_active=False)
+            changes.append(
+                SessionChange(
+                    session=session,
+                    kind=SessionChange.Kind.CANCELLED,
+                    changed_by=by,
+                    to_value=f"rotation: {p.reason}",
+                )
+            )
+            cancelled += 1
+    SessionChange.objects.bulk_create(changes)
+    rotation.created_count, rotation.moved_count, rotation.cancelled_count = (
+        len(sessions),
+        moved,
+        cancelled,
+    )
+    rotation.save(update_fields=["created_count", "moved_count", "cancelled_count"])
+
+
+def rotation_teams_default() -> list[FrontlineTeam]:
+    """Teams that can host at all, the builder's default choice."""
+    return list(FrontlineTeam.objects.filter(weekly_listener_capacity__gt=0))

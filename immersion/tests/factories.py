@@ -1,0 +1,44 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from immersion.models import ActivityType, Participant, Session, TimeOff
+
+
+def activity(slug: str) -> ActivityType:
+    """An activity from the catalogue the migration installs."""
+    return ActivityType.objects.get(slug=slug)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session next week; `people=[...]` books them in (no checks: for arranging tests)."""
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    activity_type = factory.LazyFunction(lambda: activity("call-listening"))
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(hours=1))
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def people(self, create, extracted, **kwargs):
+        for person in extracted or ():
+            Participant.objects.create(
+                session=self, person=person, starts_at=self.starts_at, ends_at=self.ends_at
+            )
+
+
+class TimeOffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeOff
+
+    person = factory.SubFactory(UserFactory)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+    end_date = factory.LazyAttribute(lambda t: t.start_date + timedelta(days=2))
+    created_by = factory.SelfAttribute("person")

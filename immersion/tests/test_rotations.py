@@ -1,0 +1,148 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.tests.factories import FrontlineTeamFactory, UserFactory
+from immersion.models import Participant, Rotation, Session
+from immersion.services.rotations import (
+    STALE_MESSAGE,
+    RotationChoice,
+    rotation_preview,
+    rotation_publish,
+    rotation_request_build,
+)
+from immersion.services.sessions import session_confirm
+from immersion.tests.factories import TimeOffFactory, activity
+
+pytestmark = pytest.mark.django_db
+
+
+def next_month() -> tuple[date, date]:
+    first = (timezone.localdate().replace(day=1) + timedelta(days=32)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+@pytest.fixture
+def team():
+    team = FrontlineTeamFactory(name="Phone support", weekly_listener_capacity=10, time_zone="UTC")
+    UserFactory.create_batch(2, frontline_team=team, roles=[Role.FRONTLINE])
+    return team
+
+
+@pytest.fixture
+def executives():
+    return [UserFactory(roles=[Role.EXECUTIVE], time_zone="UTC") for _ in range(3)]
+
+
+def listening(executives, team):
+    first, last = next_month()
+    return RotationChoice(activity("call-listening"), first, last, executives, [team])
+
+
+def publish_all(choice, by):
+    plan = rotation_preview(choice=choice)
+    return rotation_publish(
+        choice=choice, include={p.key for p in plan.changes}, fingerprint=plan.fingerprint(), by=by
+    )
+
+
+def test_publish_creates_two_listening_hours_per_executive_with_host_agents(
+    executives, team, cx_lead
+):
+    rotation = publish_all(listening(executives, team), cx_lead)
+    sessions = Session.objects.filter(rotation=rotation)
+    assert sessions.count() == 6
+    assert rotation.created_count == 6
+    for person in executives:
+        assert Participant.objects.filter(person=person, session__rotation=rotation).count() == 2
+    agents = [s.host_agent for s in sessions]
+    assert {a.frontline_team for a in agents} == {team}
+    assert len(set(agents)) == 2, "executives are paired with each agent in turn"
+    assert all(s.changes.get().kind == "created" for s in sessions)
+
+
+def test_a_second_run_over_the_same_month_changes_nothing(executives, team, cx_lead):
+    choice = listening(executives, team)
+    publish_all(choice, cx_lead)
+    assert rotation_preview(choice=choice).changes == []
+
+
+def test_a_stale_preview_is_refused_and_nothing_written(executives, team, cx_lead):
+    choice = listening(executives, team)
+    plan = rotation_preview(choice=choice)
+    first, _ = next_month()
+    TimeOffFactory(person=executives[0], start_date=first, end_date=first + timedelta(days=40))
+    with pytest.raises(ValidationError) as exc:
+        rotation_publish(
+            choice=choice,
+            include={p.key for p in plan.changes},
+            fingerprint=plan.fingerprint(),
+            by=cx_lead,
+        )
+    assert exc.value.messages == [STALE_MESSAGE]
+    assert not Rotation.objects.exists()
+    assert not Session.objects.exists()
+
+
+def test_unticked_proposals_are_not_published(executives, team, cx_lead):
+    choice = listening(executives, team)
+    plan = rotation_preview(choice=choice)
+    keep = {p.key for p in plan.changes if p.executive_ids[0] != executives[0].pk}
+    rotation_publish(choice=choice, include=keep, fingerprint=plan.fingerprint(), by=cx_lead)
+    assert not Participant.objects.filter(person=executives[0]).exists()
+    assert Participant.objects.filter(person=executives[1]).count() == 2
+
+
+def test_rerun_after_new_time_off_moves_scheduled_but_never_confirmed_sessions(
+    executives, team, cx_lead
+):
+    choice = listening(executives[:1], team)
+    publish_all(choice, cx_lead)
+    first_session, second_session = Session.objects.order_by("starts_at")
+    session_confirm(session=first_session, by=cx_lead)
+    for session in (first_session, second_session):
+        day = session.starts_at.date()
+        TimeOffFactory(person=executives[0], start_date=day, end_date=day)
+    plan = rotation_preview(choice=choice)
+    actions = {p.session_id: p.action for p in plan.proposals if p.session_id}
+    assert actions == {first_session.pk: "keep", second_session.pk: "move"}
+    rotation_publish(
+        choice=choice,
+        include={p.key for p in plan.changes},
+        fingerprint=plan.fingerprint(),
+        by=cx_lead,
+    )
+    second_session.refresh_from_db()
+    assert second_session.starts_at.date() != day
+    assert second_session.sequence == 1
+    assert second_session.changes.last().kind == "moved"
+
+
+def test_officer_of_the_day_rotation_one_shift_each_on_weekdays(executives, cx_lead):
+    first, last = next_month()
+    choice = RotationChoice(activity("officer-of-the-day"), first, last, executives)
+    publish_all(choice, cx_lead)
+    shifts = Session.objects.filter(activity_type__slug="officer-of-the-day")
+    assert shifts.count() == 3
+    assert all(s.starts_at.weekday() < 5 for s in shifts)
+    assert sorted(p.person_id for p in Participant.objects.filter(session__in=shifts)) == sorted(
+        e.pk for e in executives
+    )
+
+
+def test_building_the_request_takes_the_same_queries_for_3_and_30_executives(
+    team, django_assert_max_num_queries
+):
+    counts = []
+    for size in (3, 30):
+        people = [UserFactory(roles=[Role.EXECUTIVE]) for _ in range(size)]
+        first, last = next_month()
+        choice = RotationChoice(activity("call-listening"), first, last, people, [team])
+        with django_assert_max_num_queries(10) as queries:
+            rotation_request_build(choice=choice)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
