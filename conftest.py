@@ -1,5 +1,6 @@
 """Fixtures all tests share: people in each role, a real Celery worker, a real SMTP server."""
 
+import importlib
 import os
 import shutil
 import socket
@@ -14,6 +15,35 @@ from accounts.roles import Role
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 ROLE_NAMES = ["anonymous", "frontline", "executive", "cx_lead", "leadership", "superuser"]
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
+# Rows that data migrations install; transactional tests empty the database when they end.
+MIGRATED_DEFAULTS = [
+    ("accounts.migrations.0002_default_departments", "add_departments"),
+    ("immersion.migrations.0003_activity_catalogue", "add_catalogue"),
+]
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return (marker is not None and bool(marker.kwargs.get("transaction"))) or bool(
+        TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _migrated_defaults(request):
+    """Transactional tests (live server, real worker) flush the database when they end, rows
+    from data migrations included. Put those back before each one, with the migrations' own
+    functions. (Serialized rollback would do it, but not inside Playwright's event loop, where
+    Django hands out a fresh connection wrapper without the snapshot.) Groups and permissions
+    come back by themselves: a flush re-emits post_migrate."""
+    if not _is_transactional(request.node):
+        return
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module, function in MIGRATED_DEFAULTS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

@@ -11,17 +11,17 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 
 
-def permission_required(perm: str):
-    """Function views: 403 for a signed-in person without `perm`."""
+def permission_required(*perms: str):
+    """Function views: 403 for a signed-in person holding none of `perms`."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
+            if not any(request.user.has_perm(perm) for perm in perms):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.required_permission = perm
+        wrapper.required_permissions = perms
         return wrapper
 
     return decorator

@@ -2,11 +2,19 @@
 
 from django.urls import reverse
 
-# (label, url name, permission needed or None for anyone signed in). Later apps add theirs.
+# (label, url name, permissions of which one is needed; empty for anyone signed in).
 NAVIGATION = [
-    ("Home", "home", None),
-    ("People", "accounts:people", "accounts.manage_people"),
-    ("Teams", "accounts:teams", "accounts.manage_people"),
+    ("Home", "home", ()),
+    ("My schedule", "immersion:schedule", ("immersion.attend_sessions",)),
+    ("Calendar", "immersion:calendar", ("immersion.view_programme",)),
+    ("Rotations", "immersion:rotations", ("immersion.manage_programme",)),
+    ("At risk", "immersion:at_risk", ("immersion.manage_programme",)),
+    (
+        "Escalations",
+        "immersion:escalations",
+        ("immersion.log_escalation", "immersion.work_escalations"),
+    ),
+    ("People", "accounts:people", ("accounts.manage_people",)),
 ]
 
 
@@ -16,8 +24,8 @@ def navigation(request):
         return {"nav_items": []}
     path = request.path
     items = []
-    for label, url_name, perm in NAVIGATION:
-        if perm is None or user.has_perm(perm):
+    for label, url_name, perms in NAVIGATION:
+        if not perms or any(user.has_perm(perm) for perm in perms):
             url = reverse(url_name)
             current = path == url if url == "/" else path.startswith(url)
             items.append({"label": label, "url": url, "current": current})

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("immersion/", include("immersion.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

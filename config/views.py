@@ -9,12 +9,31 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role
+from immersion import selectors as immersion
+from immersion.models import Escalation
+from immersion.services.escalations import officer_on_shift
 
 
 def home(request):
     """Anyone signed in: what they have to do here, by the roles they hold."""
-    roles = [role for role in Role if user_has_role(user=request.user, role=role)]
-    return render(request, "home.html", {"roles": roles, "Role": Role})
+    user = request.user
+    roles = [role for role in Role if user_has_role(user=user, role=role)]
+    context = {"roles": roles, "Role": Role}
+    if user.has_perm("immersion.attend_sessions"):
+        context["upcoming"] = immersion.sessions_upcoming(person=user, limit=5)
+        context["progress"] = immersion.progress_for(people=[user])[user.pk]
+        context["swaps_asked"] = immersion.swap_requests_for(person=user)["asked_of_me"]
+    if user.has_perm("immersion.work_escalations"):
+        context["my_escalations"] = Escalation.objects.filter(
+            routed_to=user, status=Escalation.Status.OPEN
+        ).count()
+    if user.has_perm("immersion.manage_programme"):
+        context["at_risk"] = immersion.at_risk()
+    if user.has_perm("immersion.log_escalation") or user.has_perm("immersion.work_escalations"):
+        context["on_shift"] = officer_on_shift()
+    if user.has_perm("immersion.view_programme"):
+        context["programme"] = immersion.programme_progress()
+    return render(request, "home.html", context)
 
 
 @login_not_required

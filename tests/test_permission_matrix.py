@@ -13,8 +13,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import PeopleImport
+from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory, UserFactory
 from conftest import ROLE_NAMES
+from immersion.models import CadenceTarget, Escalation, Holiday, Rotation, SwapRequest
+from immersion.services.feeds import calendar_feed_get
+from immersion.tests.factories import SessionFactory, TimeOffFactory
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
@@ -39,7 +43,16 @@ def cx_lead_only(allowed=200) -> dict[str, Any]:
     return outcomes(signed_in=403, cx_lead=allowed, superuser=allowed)
 
 
+def only(*roles, allowed=200, others=403) -> dict[str, Any]:
+    """`allowed` for these roles and the superuser, `others` for everyone else signed in."""
+    table = outcomes(signed_in=others, superuser=allowed)
+    table.update(dict.fromkeys(roles, allowed))
+    return table
+
+
 PERSON = {"kwargs": lambda o: {"pk": o["person"].pk}}
+SESSION = {"kwargs": lambda o: {"pk": o["session"].pk}}
+SWAP = {"kwargs": lambda o: {"pk": o["swap"].pk}}
 
 MATRIX: dict[str, Entry] = {
     "home": Entry(outcomes()),
@@ -72,6 +85,56 @@ MATRIX: dict[str, Entry] = {
     "accounts:team_edit": Entry(cx_lead_only(), kwargs=lambda o: {"pk": o["team"].pk}),
     "accounts:department_create": Entry(cx_lead_only()),
     "accounts:department_edit": Entry(cx_lead_only(), kwargs=lambda o: {"pk": o["department"].pk}),
+    # Immersion: executives' own pages
+    "immersion:schedule": Entry(only("executive")),
+    "immersion:time_off": Entry(only("executive", "cx_lead")),
+    "immersion:time_off_delete": Entry(
+        only("executive", "cx_lead", allowed=302),
+        method="post",
+        kwargs=lambda o: {"pk": o["time_off"].pk},
+    ),
+    "immersion:feed_regenerate": Entry(only("executive", "cx_lead", allowed=302), method="post"),
+    "immersion:feed": Entry(outcomes(anonymous=200), kwargs=lambda o: {"token": o["feed"].token}),
+    "immersion:programme_feed": Entry(
+        outcomes(anonymous=200), kwargs=lambda o: {"token": o["lead_feed"].token}
+    ),
+    "immersion:swap_create": Entry(
+        outcomes(signed_in=403, executive=200, superuser=404),
+        kwargs=lambda o: {"session_pk": o["session"].pk},
+    ),
+    "immersion:swap_accept": Entry(only("executive", allowed=302), method="post", **SWAP),
+    "immersion:swap_decline": Entry(only("executive", allowed=302), method="post", **SWAP),
+    "immersion:swap_withdraw": Entry(only("executive", allowed=302), method="post", **SWAP),
+    # Immersion: the programme
+    "immersion:calendar": Entry(only("cx_lead", "leadership")),
+    "immersion:at_risk": Entry(cx_lead_only()),
+    "immersion:rotations": Entry(cx_lead_only()),
+    "immersion:rotation_new": Entry(cx_lead_only()),
+    "immersion:rotation_preview": Entry(cx_lead_only(), method="post"),
+    "immersion:rotation_detail": Entry(cx_lead_only(), kwargs=lambda o: {"pk": o["rotation"].pk}),
+    "immersion:session_create": Entry(cx_lead_only()),
+    "immersion:session_detail": Entry(outcomes(frontline=404), **SESSION),
+    "immersion:session_edit": Entry(cx_lead_only(), **SESSION),
+    "immersion:session_cancel": Entry(cx_lead_only(302), method="post", **SESSION),
+    "immersion:session_confirm": Entry(
+        only("executive", "cx_lead", allowed=302), method="post", **SESSION
+    ),
+    "immersion:session_reassign": Entry(cx_lead_only(302), method="post", **SESSION),
+    "immersion:setup": Entry(cx_lead_only()),
+    "immersion:target_create": Entry(cx_lead_only()),
+    "immersion:target_edit": Entry(cx_lead_only(), kwargs=lambda o: {"pk": o["target"].pk}),
+    "immersion:activity_create": Entry(cx_lead_only()),
+    "immersion:activity_edit": Entry(cx_lead_only(), kwargs=lambda o: {"pk": o["activity"].pk}),
+    "immersion:holiday_delete": Entry(
+        cx_lead_only(302), method="post", kwargs=lambda o: {"pk": o["holiday"].pk}
+    ),
+    # Officer of the Day
+    "immersion:escalations": Entry(only("frontline", "executive", "cx_lead")),
+    "immersion:escalation_create": Entry(only("frontline", "cx_lead")),
+    "immersion:escalation_detail": Entry(
+        outcomes(signed_in=403, frontline=200, cx_lead=200, superuser=200, executive=404),
+        kwargs=lambda o: {"pk": o["escalation"].pk},
+    ),
 }
 
 # The admin's own pages are Django's, guarded by is_staff; the matrix covers its front door.
@@ -99,9 +162,35 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def objects(db, make_user):
+def objects(db, make_user, executive, frontline, cx_lead):
     lead = make_user()
+    colleague = make_user(roles=[Role.EXECUTIVE])
+    session = SessionFactory(people=[executive])
+    swap = SwapRequest.objects.create(
+        session=SessionFactory(people=[colleague]), requested_by=colleague
+    )
     return {
+        "session": session,
+        "swap": swap,
+        "time_off": TimeOffFactory(person=executive),
+        "feed": calendar_feed_get(person=executive),
+        "lead_feed": calendar_feed_get(person=cx_lead),
+        "rotation": Rotation.objects.create(
+            activity_type=session.activity_type,
+            start_date=session.starts_at.date(),
+            end_date=session.starts_at.date(),
+            published_by=cx_lead,
+        ),
+        "target": CadenceTarget.objects.first(),
+        "activity": session.activity_type,
+        "holiday": Holiday.objects.create(date=session.starts_at.date(), name="Founders' day"),
+        "escalation": Escalation.objects.create(
+            customer_reference="ACME-1",
+            what_happened="x",
+            channel="phone",
+            logged_by=frontline,
+            routed_to=cx_lead,
+        ),
         "person": UserFactory(display_name="Target Person"),
         "team": FrontlineTeamFactory(),
         "department": DepartmentFactory(name="Matrix department"),

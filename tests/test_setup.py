@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from accounts.management.commands.seed_demo import REFUSED_MESSAGE
 from accounts.models import Department, FrontlineTeam, User
+from demo.management.commands.seed_demo import REFUSED_MESSAGE
 
 
 @pytest.mark.django_db

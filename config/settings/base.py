@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "immersion",
     "frictions",
     "metrics",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -195,7 +196,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # so the demo runs a real broker and worker with no server to install.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_FILESYSTEM_DIR = Path(env("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery")))
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# (The filesystem transport ignores the host; naming one stops kombu warning about it.)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
 CELERY_RESULT_BACKEND = env(
     "CELERY_RESULT_BACKEND",
     default=REDIS_URL or f"file://{CELERY_FILESYSTEM_DIR / 'results'}",

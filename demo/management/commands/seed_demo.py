@@ -1,10 +1,21 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Department, FrontlineTeam, User
 from accounts.roles import Role
 from accounts.services import user_create, user_update
+from immersion.models import ActivityType, Holiday, Participant, Session
+from immersion.selectors import org_today
+from immersion.services.escalations import escalation_log, escalation_resolve
+from immersion.services.rotations import RotationChoice, rotation_preview, rotation_publish
+from immersion.services.sessions import session_create
+from immersion.services.swaps import swap_request_create
+from immersion.services.time_off import time_off_create
 
 DEMO_PASSWORD = "proximity-demo"  # noqa: S105 - published on purpose; DEBUG-only command
 DOMAIN = "example.com"
@@ -120,11 +131,15 @@ class Command(BaseCommand):
         "Safe to run again. Refuses to run with DEBUG off."
     )
 
+    password_hash = None
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(REFUSED_MESSAGE)
         with transaction.atomic():
             logins = self._seed()
+        with transaction.atomic():
+            self._programme()
         self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with:"))
         width = max(len(email) for _, email in logins)
         for role, email in logins:
@@ -220,6 +235,105 @@ class Command(BaseCommand):
             ("administrator", admin.email),
         ]
 
+    def _programme(self) -> None:
+        """A programme in motion: past sessions attended, rotations published, time off, a
+        swap request and escalations. Only into an empty programme, so reruns change nothing."""
+        if Session.objects.exists():
+            self.stdout.write("The programme already has sessions; left as it is.")
+            return
+        cx_lead = User.objects.get(email=f"{CX_LEAD[0]}@{DOMAIN}")
+        executives = [User.objects.get(email=f"{login}@{DOMAIN}") for login, *_ in EXECUTIVES]
+        chiefs = [e for e in executives if e.title.startswith("Chief")]
+        teams = list(FrontlineTeam.objects.all())
+        today = org_today()
+        end = (today.replace(day=1) + timedelta(days=62)).replace(day=1) - timedelta(days=1)
+        for day, name in ((12, 25), (12, 26), (1, 1)):
+            year = today.year if (day, name) >= (today.month, today.day) else today.year + 1
+            Holiday.objects.get_or_create(
+                date=today.replace(year=year, month=day, day=name),
+                defaults={
+                    "name": {(12, 25): "Christmas Day", (12, 26): "Boxing Day"}.get(
+                        (day, name), "New Year's Day"
+                    )
+                },
+            )
+
+        # Earlier this month: some listening done, some not, so progress and risk show.
+        listening = ActivityType.objects.get(slug="call-listening")
+        for n, person in enumerate(executives[:8]):
+            day = today - timedelta(days=2 + n)
+            if day.weekday() >= 5 or day.month != today.month:
+                continue
+            start = timezone.make_aware(
+                timezone.datetime.combine(day, timezone.datetime.min.time()).replace(hour=10)
+            )
+            session = session_create(
+                activity_type=listening,
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                participants=[person],
+                host_team=teams[n % len(teams)],
+                created_by=cx_lead,
+                allow_past=True,
+            )
+            Participant.objects.filter(session=session).update(attendance="attended")
+
+        time_off_create(
+            person=executives[3],
+            start_date=today + timedelta(days=14),
+            end_date=today + timedelta(days=20),
+            note="Family holiday",
+            by=executives[3],
+        )
+        for slug, people, host_teams, cover in (
+            ("officer-of-the-day", executives, [], True),
+            ("call-listening", executives[:10], teams, False),
+            ("friction-review", chiefs, [], False),
+        ):
+            choice = RotationChoice(
+                ActivityType.objects.get(slug=slug), today, end, people, host_teams, cover
+            )
+            plan = rotation_preview(choice=choice)
+            if plan.changes:
+                rotation_publish(
+                    choice=choice,
+                    include={p.key for p in plan.changes},
+                    fingerprint=plan.fingerprint(),
+                    by=cx_lead,
+                )
+
+        upcoming = Participant.objects.filter(
+            person=executives[2], session__activity_type=listening, starts_at__gt=timezone.now()
+        ).first()
+        if upcoming is not None:
+            swap_request_create(
+                session=upcoming.session,
+                requested_by=executives[2],
+                offered_to=executives[4],
+                message="Board meeting moved onto this slot; could you take it?",
+            )
+        agent = User.objects.filter(groups__name=Role.FRONTLINE).order_by("pk").first()
+        escalation_log(
+            logged_by=agent,
+            customer_reference="ACME-20931",
+            urgency="high",
+            channel="phone",
+            what_happened="Enterprise customer billed twice after the price change; the "
+            "refund limit means I cannot fix it on the call.",
+        )
+        solved = escalation_log(
+            logged_by=agent,
+            customer_reference="GLOBEX-118",
+            urgency="normal",
+            channel="chat",
+            what_happened="Chatbot sends customers in a loop when they ask to cancel.",
+        )
+        escalation_resolve(
+            escalation=solved,
+            by=solved.routed_to,
+            note="Called the customer, cancelled by hand; raised the loop with the bot team.",
+        )
+
     def _person(self, *, login, name, title, time_zone, roles, **organisation) -> User:
         email = f"{login}@{DOMAIN}"
         fields = {"display_name": name, "title": title, "time_zone": time_zone}
@@ -227,7 +341,12 @@ class Command(BaseCommand):
         fields.update(organisation)
         existing = User.objects.filter(email=email).first()
         if existing is None:
-            return user_create(email=email, roles=roles, password=DEMO_PASSWORD, **fields)
+            user = user_create(email=email, roles=roles, **fields)
+            # One hash for everyone: hashing 46 passwords one by one takes ten seconds.
+            if self.password_hash is None:
+                self.password_hash = make_password(DEMO_PASSWORD)
+            User.objects.filter(pk=user.pk).update(password=self.password_hash)
+            return user
         if not existing.is_active:
             existing.is_active = True
             existing.save(update_fields=["is_active"])

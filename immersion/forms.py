@@ -1,0 +1,354 @@
+"""Input checks for the programme's pages. Rules that hold the data are in services; these
+only turn what was typed into values, in the viewer's own time zone."""
+
+from datetime import date, datetime, timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import Department, FrontlineTeam
+
+from .models import ActivityType, CadenceTarget, Escalation, Holiday
+from .selectors import executives, org_today
+
+MAX_DAYS = 400
+RANGE_BACKWARDS_MESSAGE = "The last day must be on or after the first day."
+RANGE_TOO_LONG_MESSAGE = f"Plan at most {MAX_DAYS} days at a time."
+RANGE_PAST_MESSAGE = "Those dates are over; choose dates from today on."
+CHOOSE_EXECUTIVES_MESSAGE = "Choose at least one executive."
+CHOOSE_DEPARTMENT_MESSAGE = "Choose the department."
+HOST_TEAMS_MESSAGE = "{activity} is held with a frontline team: choose at least one host team."
+DURATION_MESSAGE = "A session lasts between 5 minutes and 24 hours."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def _label_person(person) -> str:
+    return f"{person.display_name} — {person.title}" if person.title else person.display_name
+
+
+class ExecutiveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _label_person(obj)
+
+
+class ExecutivesChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _label_person(obj)
+
+
+class WhenMixin(forms.Form):
+    """A day, a start time and a length, read in the viewer's time zone."""
+
+    day = forms.DateField(widget=DateInput)
+    start_time = forms.TimeField(widget=TimeInput, label="Starts at")
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)",
+        min_value=5,
+        max_value=24 * 60,
+        required=False,
+        help_text="Leave empty for the activity's usual length.",
+        error_messages={"min_value": DURATION_MESSAGE, "max_value": DURATION_MESSAGE},
+    )
+
+    def when(self, default_minutes: int) -> tuple[datetime, datetime]:
+        data = self.cleaned_data
+        start = timezone.make_aware(
+            datetime.combine(data["day"], data["start_time"]), timezone.get_current_timezone()
+        )
+        return start, start + timedelta(minutes=data.get("duration_minutes") or default_minutes)
+
+
+class SessionCreateForm(WhenMixin):
+    activity_type = forms.ModelChoiceField(queryset=ActivityType.objects.filter(is_active=True))
+    participants = ExecutivesChoiceField(
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
+    )
+    host_team = forms.ModelChoiceField(
+        queryset=FrontlineTeam.objects.all(), required=False, empty_label="No host team"
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes for participants"
+    )
+
+    field_order = [
+        "activity_type",
+        "day",
+        "start_time",
+        "duration_minutes",
+        "participants",
+        "host_team",
+        "notes",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = executives()
+
+    def clean(self):
+        cleaned = super().clean()
+        activity = cleaned.get("activity_type")
+        if activity and activity.needs_host_team and not cleaned.get("host_team"):
+            self.add_error("host_team", HOST_TEAMS_MESSAGE.format(activity=activity))
+        return cleaned
+
+
+class SessionEditForm(WhenMixin):
+    host_team = forms.ModelChoiceField(
+        queryset=FrontlineTeam.objects.all(), required=False, empty_label="No host team"
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes for participants"
+    )
+
+
+class ReassignForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=None, label="Take the place of")
+    replacement = ExecutiveChoiceField(queryset=None, label="Give it to")
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = [p.person_id for p in session.participants.filter(is_active=True)]
+        self.fields["person"].queryset = get_user_model().objects.filter(pk__in=people)
+        self.fields["replacement"].queryset = executives().exclude(pk__in=people)
+
+
+class SwapRequestForm(forms.Form):
+    offered_to = ExecutiveChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Anyone who can take it",
+        label="Ask",
+        help_text="A named colleague gets an e-mail; anyone else sees it on their schedule.",
+    )
+    message = forms.CharField(max_length=300, required=False, label="Message (optional)")
+
+    def __init__(self, *args, requested_by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offered_to"].queryset = executives().exclude(pk=requested_by.pk)
+
+
+class TimeOffForm(forms.Form):
+    person = ExecutiveChoiceField(queryset=None, required=False, label="For", empty_label="Myself")
+    start_date = forms.DateField(widget=DateInput, label="First day")
+    end_date = forms.DateField(widget=DateInput, label="Last day")
+    note = forms.CharField(
+        max_length=200, required=False, help_text="Only you and the CX lead see this."
+    )
+
+    def __init__(self, *args, for_others: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_others:
+            self.fields["person"].queryset = executives()
+        else:
+            del self.fields["person"]
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("start_date"), cleaned.get("end_date")
+        if first and last and last < first:
+            self.add_error("end_date", RANGE_BACKWARDS_MESSAGE)
+        return cleaned
+
+
+class CadenceTargetForm(forms.ModelForm):
+    class Meta:
+        model = CadenceTarget
+        fields = [
+            "activity_type",
+            "amount",
+            "unit",
+            "period",
+            "applies_to",
+            "department",
+            "is_active",
+        ]
+        labels = {"is_active": "In force"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].empty_label = "Every department"
+        self.fields["amount"].widget.attrs["min"] = "0.25"
+        self.fields["amount"].widget.attrs["step"] = "0.25"
+
+
+class ActivityTypeForm(forms.ModelForm):
+    class Meta:
+        model = ActivityType
+        fields = [
+            "name",
+            "pillar",
+            "mode",
+            "description",
+            "counts_as_customer_time",
+            "needs_host_team",
+            "default_duration_minutes",
+            "default_start_time",
+            "is_active",
+        ]
+        widgets = {
+            "default_start_time": TimeInput,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"default_duration_minutes": "Usual length (minutes)", "is_active": "In use"}
+
+    def save(self, commit=True):
+        if not self.instance.slug:
+            self.instance.slug = _unique_slug(self.instance.name)
+        return super().save(commit)
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:40] or "activity"
+    slug, n = base, 2
+    while ActivityType.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class HolidayForm(forms.ModelForm):
+    class Meta:
+        model = Holiday
+        fields = ["date", "name"]
+        widgets = {"date": DateInput}
+
+
+class RotationForm(forms.Form):
+    PERIODS = [
+        ("next_month", "Next month"),
+        ("next_quarter", "Next quarter"),
+        ("range", "These dates"),
+    ]
+    WHO = [
+        ("all", "Every executive"),
+        ("department", "One department"),
+        ("chosen", "The executives I choose"),
+    ]
+
+    activity_type = forms.ModelChoiceField(
+        queryset=ActivityType.objects.filter(is_active=True), label="Activity"
+    )
+    period = forms.ChoiceField(choices=PERIODS, widget=forms.RadioSelect, initial="next_month")
+    start_date = forms.DateField(widget=DateInput, required=False, label="From")
+    end_date = forms.DateField(widget=DateInput, required=False, label="To")
+    who = forms.ChoiceField(choices=WHO, widget=forms.RadioSelect, initial="all", label="For")
+    department = forms.ModelChoiceField(queryset=Department.objects.all(), required=False)
+    chosen = ExecutivesChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Executives"
+    )
+    host_teams = forms.ModelMultipleChoiceField(
+        queryset=FrontlineTeam.objects.filter(weekly_listener_capacity__gt=0),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Host teams",
+    )
+    cover_every_day = forms.BooleanField(
+        required=False, label="Officer of the Day: cover every working day, not just the targets"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].queryset = executives()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = self._dates(cleaned)
+        if start and end:
+            if end < start:
+                self.add_error("end_date", RANGE_BACKWARDS_MESSAGE)
+            elif (end - start).days > MAX_DAYS:
+                self.add_error("end_date", RANGE_TOO_LONG_MESSAGE)
+            elif end < org_today():
+                self.add_error("end_date", RANGE_PAST_MESSAGE)
+            cleaned["start"], cleaned["end"] = max(start, org_today()), end
+        who = cleaned.get("who")
+        if who == "department" and not cleaned.get("department"):
+            self.add_error("department", CHOOSE_DEPARTMENT_MESSAGE)
+        if who == "chosen" and not cleaned.get("chosen"):
+            self.add_error("chosen", CHOOSE_EXECUTIVES_MESSAGE)
+        activity = cleaned.get("activity_type")
+        if activity and activity.needs_host_team and not cleaned.get("host_teams"):
+            self.add_error("host_teams", HOST_TEAMS_MESSAGE.format(activity=activity))
+        if not self.errors and not self.selected_executives(cleaned):
+            self.add_error(None, CHOOSE_EXECUTIVES_MESSAGE)
+        return cleaned
+
+    def _dates(self, cleaned) -> tuple[date | None, date | None]:
+        today = org_today()
+        period = cleaned.get("period")
+        if period == "next_month":
+            first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+            return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        if period == "next_quarter":
+            quarter_start = date(today.year, ((today.month - 1) // 3) * 3 + 1, 1)
+            first = (quarter_start + timedelta(days=95)).replace(day=1)
+            return first, (first + timedelta(days=95)).replace(day=1) - timedelta(days=1)
+        for name in ("start_date", "end_date"):
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, "Give the date.")
+        return cleaned.get("start_date"), cleaned.get("end_date")
+
+    def selected_executives(self, cleaned=None) -> list:
+        cleaned = cleaned or self.cleaned_data
+        people = executives()
+        if cleaned.get("who") == "department":
+            people = people.filter(department=cleaned.get("department"))
+        elif cleaned.get("who") == "chosen":
+            people = people.filter(pk__in=[p.pk for p in cleaned.get("chosen") or []])
+        return list(people)
+
+
+class CalendarFilterForm(forms.Form):
+    VIEWS = [("month", "Month"), ("week", "Week")]
+
+    view = forms.ChoiceField(choices=VIEWS, required=False)
+    date = forms.DateField(required=False, widget=DateInput, label="Go to")
+    activity = forms.ModelChoiceField(
+        queryset=ActivityType.objects.all(), required=False, empty_label="Every activity"
+    )
+    executive = ExecutiveChoiceField(queryset=None, required=False, empty_label="Every executive")
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.all(), required=False, empty_label="Every department"
+    )
+    team = forms.ModelChoiceField(
+        queryset=FrontlineTeam.objects.all(), required=False, empty_label="Every team"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["executive"].queryset = executives()
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+class EscalationForm(forms.ModelForm):
+    class Meta:
+        model = Escalation
+        fields = ["customer_reference", "channel", "urgency", "what_happened"]
+        widgets = {"what_happened": forms.Textarea(attrs={"rows": 5})}
+        labels = {"what_happened": "What happened, and what the customer needs"}
+
+
+class ResolveForm(forms.Form):
+    resolution_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="How it was resolved",
+        error_messages={"required": "Say how it was resolved."},
+    )

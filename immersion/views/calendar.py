@@ -1,0 +1,82 @@
+"""The programme calendar (CX lead, leadership) and the at-risk list (CX lead)."""
+
+import calendar as pycalendar
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.permissions import permission_required
+
+from ..forms import CalendarFilterForm
+from ..selectors import at_risk, calendar_sessions, programme_progress
+from . import MANAGE, VIEW
+
+
+def _grid(view: str, anchor: date) -> tuple[list[list[date]], date, date]:
+    """The weeks shown (Monday first) and the days before and after, for the arrows."""
+    if view == "week":
+        monday = anchor - timedelta(days=anchor.weekday())
+        return (
+            [[monday + timedelta(days=n) for n in range(7)]],
+            monday - timedelta(7),
+            monday + timedelta(7),
+        )
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(anchor.year, anchor.month)
+    first = anchor.replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return weeks, previous, following
+
+
+@permission_required(VIEW, MANAGE)
+def programme_calendar(request):
+    """CX lead and leadership: every session, by month or week, filtered."""
+    filters = CalendarFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    view = chosen.get("view") or "month"
+    anchor = chosen.get("date") or timezone.localdate()
+    weeks, previous, following = _grid(view, anchor)
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(weeks[0][0], time(0), zone)
+    end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time(0), zone)
+    sessions = calendar_sessions(
+        start=start,
+        end=end,
+        activity_type=chosen.get("activity"),
+        executive=chosen.get("executive"),
+        department=chosen.get("department"),
+        team=chosen.get("team"),
+    )
+    by_day = defaultdict(list)
+    for session in sessions:
+        by_day[timezone.localtime(session.starts_at).date()].append(session)
+    query = request.GET.copy()
+    for key in ("date", "view"):
+        query.pop(key, None)
+    return render(
+        request,
+        "immersion/calendar.html",
+        {
+            "filters": filters,
+            "view": view,
+            "anchor": anchor,
+            "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+            "previous": previous,
+            "following": following,
+            "today": timezone.localdate(),
+            "query": query.urlencode(),
+            "count": sum(len(v) for v in by_day.values()),
+        },
+    )
+
+
+@permission_required(MANAGE)
+def at_risk_view(request):
+    """CX lead: who will miss a target this week, month or quarter, and by how much."""
+    return render(
+        request,
+        "immersion/at_risk.html",
+        {"rows": at_risk(), "programme": programme_progress()},
+    )

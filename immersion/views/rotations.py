@@ -1,0 +1,140 @@
+"""The rotation builder (CX lead): choose, preview without a reload, adjust, publish."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import FrontlineTeam
+from accounts.permissions import permission_required
+
+from ..forms import RotationForm
+from ..models import Rotation
+from ..services.rotations import RotationChoice, rotation_preview, rotation_publish
+from . import MANAGE, error_text, posted
+
+
+def _choice(form: RotationForm) -> RotationChoice:
+    data = form.cleaned_data
+    return RotationChoice(
+        activity_type=data["activity_type"],
+        start_date=data["start"],
+        end_date=data["end"],
+        executives=form.selected_executives(),
+        host_teams=list(data["host_teams"]) if data["activity_type"].needs_host_team else [],
+        cover_every_day=data["cover_every_day"],
+    )
+
+
+def _preview_context(choice: RotationChoice, plan, *, ticked=None) -> dict:
+    """What the preview table shows: names instead of ids, changes first, counts."""
+    people = {e.pk: e for e in choice.executives}
+    teams = {t.pk: t for t in FrontlineTeam.objects.all()}
+    missing = {s.executive_id for s in plan.shortfalls} - set(people) - {None}
+    if missing:
+        people.update({u.pk: u for u in get_user_model().objects.filter(pk__in=missing)})
+    changes = [
+        {
+            "proposal": p,
+            "people": [people[i] for i in p.executive_ids if i in people],
+            "team": teams.get(p.host_team_id),
+            "ticked": ticked is None or p.key in ticked,
+        }
+        for p in plan.changes
+    ]
+    return {
+        "choice": choice,
+        "plan": plan,
+        "changes": changes,
+        "kept": sum(1 for p in plan.proposals if p.action == "keep"),
+        "counts": {
+            a: sum(1 for p in plan.changes if p.action == a) for a in ("create", "move", "cancel")
+        },
+        "shortfalls": [
+            {"shortfall": s, "person": people.get(s.executive_id)} for s in plan.shortfalls
+        ],
+    }
+
+
+@permission_required(MANAGE)
+def rotation_builder(request):
+    """CX lead: the builder page; POST action=preview (no JavaScript) or action=publish."""
+    form = RotationForm(posted(request))
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        choice = _choice(form)
+        if request.POST.get("action") == "publish":
+            ticked = set(request.POST.getlist("include"))
+            try:
+                rotation = rotation_publish(
+                    choice=choice,
+                    include=ticked,
+                    fingerprint=request.POST.get("fingerprint", ""),
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                messages.error(request, error_text(exc))
+                context.update(
+                    _preview_context(choice, rotation_preview(choice=choice), ticked=ticked)
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Published: {rotation.created_count} created, {rotation.moved_count} moved, "
+                    f"{rotation.cancelled_count} cancelled.",
+                )
+                return redirect(rotation.get_absolute_url())
+        else:
+            context.update(_preview_context(choice, rotation_preview(choice=choice)))
+    return render(request, "immersion/rotation_builder.html", context)
+
+
+@require_POST
+@permission_required(MANAGE)
+def rotation_preview_fragment(request):
+    """CX lead (htmx): the preview for what is chosen so far, or the form's errors."""
+    form = RotationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "immersion/_rotation_errors.html", {"form": form})
+    choice = _choice(form)
+    return render(
+        request,
+        "immersion/_rotation_preview.html",
+        _preview_context(choice, rotation_preview(choice=choice)),
+    )
+
+
+@permission_required(MANAGE)
+def rotation_list(request):
+    rotations = Rotation.objects.select_related("activity_type", "published_by")[:50]
+    return render(request, "immersion/rotation_list.html", {"rotations": rotations})
+
+
+@permission_required(MANAGE)
+def rotation_detail(request, pk: int):
+    rotation = get_object_or_404(
+        Rotation.objects.select_related("activity_type", "published_by"), pk=pk
+    )
+    people = {
+        u.pk: u
+        for u in get_user_model().objects.filter(
+            pk__in=[s["executive"] for s in rotation.shortfalls if s["executive"]]
+        )
+    }
+    sessions = (
+        rotation.sessions.select_related("host_team", "host_agent")
+        .prefetch_related("participants__person")
+        .order_by("starts_at")
+    )
+    return render(
+        request,
+        "immersion/rotation_detail.html",
+        {
+            "rotation": rotation,
+            "sessions": sessions,
+            "shortfalls": [
+                {**s, "person": people.get(s["executive"])} for s in rotation.shortfalls
+            ],
+        },
+    )

@@ -1,0 +1,167 @@
+"""An executive's own pages: schedule and progress, time off, swaps, calendar address."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import permission_required
+
+from ..forms import SwapRequestForm, TimeOffForm
+from ..models import Participant, SwapRequest, TimeOff
+from ..selectors import progress_for, sessions_upcoming, swap_requests_for, time_off_upcoming
+from ..services.feeds import calendar_feed_get, calendar_feed_regenerate
+from ..services.swaps import (
+    swap_request_accept,
+    swap_request_create,
+    swap_request_decline,
+    swap_request_withdraw,
+)
+from ..services.time_off import time_off_conflicts, time_off_create, time_off_delete
+from . import ATTEND, MANAGE, error_text, posted
+
+
+@permission_required(ATTEND)
+def my_schedule(request):
+    """Executives: what is coming, how far along each target is, what needs an answer."""
+    person = request.user
+    feed = calendar_feed_get(person=person)
+    return render(
+        request,
+        "immersion/schedule.html",
+        {
+            "upcoming": sessions_upcoming(person=person, limit=15),
+            "progress": progress_for(people=[person])[person.pk],
+            "swaps": swap_requests_for(person=person),
+            "time_off": time_off_upcoming(person=person),
+            "feed_url": request.build_absolute_uri(f"/immersion/feed/{feed.token}.ics"),
+        },
+    )
+
+
+@require_POST
+@permission_required(ATTEND, MANAGE)
+def feed_regenerate(request):
+    """Anyone with a feed: a new secret address; the old one stops working."""
+    calendar_feed_regenerate(person=request.user)
+    messages.success(
+        request,
+        "Your calendar has a new address. Subscribe to it again; the old one no longer works.",
+    )
+    return redirect(request.POST.get("next") or "immersion:schedule")
+
+
+@permission_required(ATTEND, MANAGE)
+def time_off_view(request):
+    """Executives record their own time off; the CX lead records anyone's and sees all."""
+    manager = request.user.has_perm(MANAGE)
+    form = TimeOffForm(posted(request), for_others=manager)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data.get("person") or request.user
+        try:
+            entry = time_off_create(
+                person=person,
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            clashes = time_off_conflicts(time_off=entry)
+            messages.success(request, f"Time off recorded for {person}.")
+            if clashes:
+                listed = "; ".join(
+                    f"{p.session.activity_type} on {p.starts_at:%a %d %b}" for p in clashes
+                )
+                messages.warning(
+                    request,
+                    f"{person} still has {len(clashes)} session(s) then: {listed}. "
+                    "Offer them for a swap, or the CX lead can reassign them.",
+                )
+            return redirect("immersion:time_off")
+    entries = time_off_upcoming(person=None if manager else request.user)
+    return render(
+        request, "immersion/time_off.html", {"form": form, "entries": entries, "manager": manager}
+    )
+
+
+@require_POST
+@permission_required(ATTEND, MANAGE)
+def time_off_remove(request, pk: int):
+    entries = TimeOff.objects.all()
+    if not request.user.has_perm(MANAGE):
+        entries = entries.filter(person=request.user)
+    time_off_delete(time_off=get_object_or_404(entries, pk=pk))
+    messages.success(request, "Time off removed.")
+    return redirect("immersion:time_off")
+
+
+@permission_required(ATTEND)
+def swap_create(request, session_pk: int):
+    """Executives: offer their place in one of their own upcoming sessions."""
+    place = get_object_or_404(
+        Participant.objects.select_related("session__activity_type"),
+        session_id=session_pk,
+        person=request.user,
+        is_active=True,
+    )
+    session = place.session
+    form = SwapRequestForm(posted(request), requested_by=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            swap_request_create(
+                session=session,
+                requested_by=request.user,
+                offered_to=form.cleaned_data["offered_to"],
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            asked = form.cleaned_data["offered_to"] or "anyone"
+            messages.success(
+                request,
+                f"Swap request sent to {asked}. You keep the session until someone accepts.",
+            )
+            return redirect(session.get_absolute_url())
+    return render(request, "immersion/swap_form.html", {"form": form, "session": session})
+
+
+def _swaps_for(user):
+    return SwapRequest.objects.filter(
+        Q(offered_to=user) | Q(offered_to__isnull=True) | Q(requested_by=user)
+    ).select_related("session")
+
+
+def _answer(request, pk: int, action, success: str):
+    swap = get_object_or_404(_swaps_for(request.user), pk=pk)
+    try:
+        action(swap=swap, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, success)
+    return redirect("immersion:schedule")
+
+
+@require_POST
+@permission_required(ATTEND)
+def swap_accept(request, pk: int):
+    return _answer(
+        request, pk, swap_request_accept, "You took the session; it is on your schedule."
+    )
+
+
+@require_POST
+@permission_required(ATTEND)
+def swap_decline(request, pk: int):
+    return _answer(request, pk, swap_request_decline, "Declined; they have been told.")
+
+
+@require_POST
+@permission_required(ATTEND)
+def swap_withdraw(request, pk: int):
+    return _answer(request, pk, swap_request_withdraw, "Swap request withdrawn.")

@@ -1,0 +1,174 @@
+"""One session: who, when, its history; the CX lead schedules, moves, cancels, reassigns."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import permission_required
+
+from ..forms import ReassignForm, SessionCreateForm, SessionEditForm
+from ..models import Session, SessionChange
+from ..selectors import session_for_viewer
+from ..services.sessions import (
+    participant_replace,
+    session_cancel,
+    session_confirm,
+    session_create,
+    session_reschedule,
+    session_update_details,
+)
+from . import ATTEND, MANAGE, error_text, posted
+
+
+def session_detail(request, pk: int):
+    """Anyone signed in who takes part, hosts it, or sees the programme; 404 for others."""
+    session = session_for_viewer(user=request.user, pk=pk)
+    if session is None:
+        raise Http404
+    participants = session.participants.select_related("person").order_by(
+        "-is_active", "person__display_name"
+    )
+    mine = next((p for p in participants if p.person_id == request.user.pk and p.is_active), None)
+    manager = request.user.has_perm(MANAGE)
+    return render(
+        request,
+        "immersion/session_detail.html",
+        {
+            "session": session,
+            "participants": participants,
+            "mine": mine,
+            "manager": manager,
+            "changes": session.changes.select_related("changed_by"),
+            "reassign_form": ReassignForm(session=session) if manager else None,
+            "open": session.status != Session.Status.CANCELLED,
+        },
+    )
+
+
+@permission_required(MANAGE)
+def session_create_view(request):
+    form = SessionCreateForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        activity = form.cleaned_data["activity_type"]
+        starts_at, ends_at = form.when(activity.default_duration_minutes)
+        try:
+            session = session_create(
+                activity_type=activity,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                participants=form.cleaned_data["participants"],
+                host_team=form.cleaned_data["host_team"],
+                notes=form.cleaned_data["notes"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"{session.activity_type} scheduled.")
+            return redirect(session.get_absolute_url())
+    return render(request, "immersion/session_form.html", {"form": form, "session": None})
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Service errors onto the form: time errors onto the day field, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = "day" if field in {"starts_at", "ends_at"} else field
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@permission_required(MANAGE)
+def session_edit(request, pk: int):
+    session = get_object_or_404(Session.objects.select_related("activity_type"), pk=pk)
+    local = timezone.localtime(session.starts_at)
+    initial = {
+        "day": local.date(),
+        "start_time": local.time(),
+        "duration_minutes": session.duration_minutes,
+        "host_team": session.host_team,
+        "notes": session.notes,
+    }
+    form = SessionEditForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.when(session.duration_minutes)
+        try:
+            if (starts_at, ends_at) != (session.starts_at, session.ends_at):
+                session_reschedule(
+                    session=session, starts_at=starts_at, ends_at=ends_at, by=request.user
+                )
+                session.refresh_from_db()
+            session_update_details(
+                session=session,
+                by=request.user,
+                host_team=form.cleaned_data["host_team"],
+                host_agent=session.host_agent,
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Session saved; participants' calendars will update.")
+            return redirect(session.get_absolute_url())
+    return render(request, "immersion/session_form.html", {"form": form, "session": session})
+
+
+@require_POST
+@permission_required(MANAGE)
+def session_cancel_view(request, pk: int):
+    session = get_object_or_404(Session, pk=pk)
+    try:
+        session_cancel(session=session, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "Session cancelled; participants' calendars will show it.")
+    return redirect(session.get_absolute_url())
+
+
+@require_POST
+@permission_required(MANAGE, ATTEND)
+def session_confirm_view(request, pk: int):
+    """The CX lead, or a participant, confirms the session will happen."""
+    session = session_for_viewer(user=request.user, pk=pk)
+    if session is None or not (
+        request.user.has_perm(MANAGE)
+        or session.participants.filter(person=request.user, is_active=True).exists()
+    ):
+        raise Http404
+    try:
+        session_confirm(session=session, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "Confirmed.")
+    return redirect(session.get_absolute_url())
+
+
+@require_POST
+@permission_required(MANAGE)
+def session_reassign(request, pk: int):
+    session = get_object_or_404(Session, pk=pk)
+    form = ReassignForm(request.POST, session=session)
+    if form.is_valid():
+        try:
+            participant_replace(
+                session=session,
+                person=form.cleaned_data["person"],
+                replacement=form.cleaned_data["replacement"],
+                by=request.user,
+                kind=SessionChange.Kind.REASSIGNED,
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request, f"Given to {form.cleaned_data['replacement']}; both were told."
+            )
+    else:
+        messages.error(request, "Choose whose place to give, and to whom.")
+    return redirect(session.get_absolute_url())

@@ -1,0 +1,78 @@
+"""What the programme asks of people (CX lead): cadence targets, activities, holidays."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, UpdateView
+
+from accounts.permissions import PermissionRequired, permission_required
+
+from ..forms import ActivityTypeForm, CadenceTargetForm, HolidayForm
+from ..models import ActivityType, CadenceTarget, Holiday
+from ..selectors import org_today
+from . import MANAGE, posted
+
+
+@permission_required(MANAGE)
+def setup_view(request):
+    """CX lead: targets, the activity catalogue and holidays on one page."""
+    holiday_form = HolidayForm(posted(request))
+    if request.method == "POST" and holiday_form.is_valid():
+        holiday = holiday_form.save()
+        messages.success(request, f"{holiday} added; nobody will be scheduled that day.")
+        return redirect("immersion:setup")
+    return render(
+        request,
+        "immersion/setup.html",
+        {
+            "targets": CadenceTarget.objects.select_related("activity_type", "department"),
+            "activities": ActivityType.objects.annotate(sessions_count=Count("sessions")),
+            "holidays": Holiday.objects.filter(date__gte=org_today()),
+            "holiday_form": holiday_form,
+        },
+    )
+
+
+@require_POST
+@permission_required(MANAGE)
+def holiday_delete(request, pk: int):
+    holiday = get_object_or_404(Holiday, pk=pk)
+    holiday.delete()
+    messages.success(request, f"{holiday} removed.")
+    return redirect("immersion:setup")
+
+
+class _SetupEdit(PermissionRequired):
+    permission_required = MANAGE
+    template_name = "immersion/setup_form.html"
+    success_url = reverse_lazy("immersion:setup")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"Saved: {self.object}.")
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(model_label=self.model._meta.verbose_name, **kwargs)
+
+
+class TargetCreateView(_SetupEdit, CreateView):
+    model = CadenceTarget
+    form_class = CadenceTargetForm
+
+
+class TargetEditView(_SetupEdit, UpdateView):
+    model = CadenceTarget
+    form_class = CadenceTargetForm
+
+
+class ActivityCreateView(_SetupEdit, CreateView):
+    model = ActivityType
+    form_class = ActivityTypeForm
+
+
+class ActivityEditView(_SetupEdit, UpdateView):
+    model = ActivityType
+    form_class = ActivityTypeForm
