@@ -2,7 +2,7 @@
 
 import zoneinfo
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from .data import (
     GROUP,
@@ -29,17 +29,20 @@ class _PlannerState:
         self.activity = request.activity
         self.org_zone = zoneinfo.ZoneInfo(request.org_time_zone)
         self.zones = {}
+        self.times_cache = {}
         self.executives = {e.id: e for e in request.executives}
         self.teams = sorted(request.teams, key=lambda t: t.id)
         self.team_by_id = {t.id: t for t in self.teams}
         self.team_booked = {t.id: defaultdict(int, t.booked) for t in self.teams}
         self.last_served = {e.id: e.last_served for e in request.executives}
         evaluated = {s.id for s in request.existing}
-        self.busy = defaultdict(list)  # executive id -> [(start, end)]
+        # executive id -> UTC day -> [(start, end)]: a clash check looks at one or two days.
+        self.busy = defaultdict(lambda: defaultdict(list))
+        self.hosts_cache = {}  # ISO week -> teams with room, most room first
         for e in request.executives:
             for b in e.busy:
                 if b.session_id not in evaluated:
-                    self.busy[e.id].append((b.start, b.end))
+                    self._busy_add(e.id, b.start, b.end)
         self.proposals: list[Proposal] = []
         self.shortfalls: list[Shortfall] = []
         self.count = defaultdict(int, request.counted)  # (executive id | None, bucket key) -> n
@@ -63,8 +66,20 @@ class _PlannerState:
             day += timedelta(days=1)
         return days
 
+    @staticmethod
+    def _days(start: datetime, end: datetime):
+        first, last = start.astimezone(UTC).date(), end.astimezone(UTC).date()
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def _busy_add(self, executive_id: int, start: datetime, end: datetime) -> None:
+        for day in self._days(start, end):
+            self.busy[executive_id][day].append((start, end))
+
     def free(self, executive_id: int, start: datetime, end: datetime) -> bool:
-        return all(end <= s or start >= e for s, e in self.busy[executive_id])
+        days = self.busy[executive_id]
+        return all(
+            end <= s or start >= e for day in self._days(start, end) for s, e in days.get(day, ())
+        )
 
     def off(self, executive: Executive, start: datetime, end: datetime) -> bool:
         if not executive.time_off:
@@ -88,17 +103,22 @@ class _PlannerState:
 
     def book(self, executive_ids, start, end, team_id) -> None:
         for eid in executive_ids:
-            self.busy[eid].append((start, end))
+            self._busy_add(eid, start, end)
             if self.last_served.get(eid) is None or self.last_served[eid] < start:
                 self.last_served[eid] = start
         if team_id is not None:
-            self.team_booked[team_id][self.week_of(team_id, start)] += 1
+            week = self.week_of(team_id, start)
+            self.team_booked[team_id][week] += 1
+            self.hosts_cache.pop(week, None)
 
     def unbook(self, executive_ids, start, end, team_id) -> None:
         for eid in executive_ids:
-            self.busy[eid].remove((start, end))
+            for day in self._days(start, end):
+                self.busy[eid][day].remove((start, end))
         if team_id is not None:
-            self.team_booked[team_id][self.week_of(team_id, start)] -= 1
+            week = self.week_of(team_id, start)
+            self.team_booked[team_id][week] -= 1
+            self.hosts_cache.pop(week, None)
 
     def lrs_order(self, ids) -> list[int]:
         """Least recently served first; never served before all; ties by id."""
@@ -175,6 +195,7 @@ class _PlannerState:
         by_exec = defaultdict(list)
         for p in kept:
             by_exec[p.executive_ids[0]].append(p)
+        existing = {s.id: s for s in self.r.existing}
         for eid, sessions in by_exec.items():
             if eid not in self.executives:
                 continue
@@ -183,7 +204,6 @@ class _PlannerState:
                 continue
             target = targets[0]
             need = sessions_needed(target, self.activity)
-            existing = {s.id: s for s in self.r.existing}
             groups = defaultdict(list)
             for p in sessions:
                 groups[self.bucket_key_of(target.period, p.start)].append(p)

@@ -27,51 +27,73 @@ class IndividualMode:
     """One executive per session, in the host team's (or their own) working hours."""
 
     def slot_for(self, executive: Executive, days: list[date], offset: int, blocked: Blocked):
-        """The first free slot from days[offset] on (wrapping): (start, end, team id) or None."""
-        duration = self.activity.duration
-        if self.activity.needs_host:
-            hosts = [(t.id, t.time_zone) for t in self.teams]
-        else:
-            hosts = [(None, executive.time_zone)]
-        own = self.zone(executive.time_zone)
+        """The first free slot from days[offset] on (wrapping): (start, end, team id) or None.
+
+        First pass: only times inside the executive's own preferred hours; second: any time.
+        """
         ordered = days[offset:] + days[:offset]
         for strict in (True, False):
             for day in ordered:
-                for team_id, zone_name in self.hosts_by_room(hosts, day):
-                    zone = self.zone(zone_name)
-                    hour = WORK_START
-                    while hour * 60 + duration.total_seconds() / 60 <= WORK_END * 60:
-                        start = datetime.combine(day, time(hour), zone)
-                        hour += 1
-                        end = start + duration
-                        if start <= self.r.now:
-                            continue
-                        if strict:
-                            local_start = start.astimezone(own).hour
-                            local_end = (end - timedelta(minutes=1)).astimezone(own).hour
-                            if local_start < PREFERRED_LOCAL[0] or local_end >= PREFERRED_LOCAL[1]:
-                                continue
+                if self.activity.needs_host:
+                    # A slot built on `day` in a team's zone falls in the ISO week of `day`.
+                    hosts = self.hosts_with_room(day.isocalendar()[:2])
+                    if not hosts:
+                        blocked.capacity += 1
+                        continue
+                else:
+                    hosts = [None]
+                for team in hosts:
+                    zone_name = team.time_zone if team else executive.time_zone
+                    preferred = executive.time_zone if strict else None
+                    for start, end in self.candidate_times(day, zone_name, preferred):
                         if self.off(executive, start, end):
                             blocked.time_off += 1
-                            break
-                        if (
-                            team_id is not None
-                            and self.capacity_left(self.team_by_id[team_id], start) <= 0
-                        ):
-                            blocked.capacity += 1
                             break
                         if not self.free(executive.id, start, end):
                             blocked.busy += 1
                             continue
-                        return start, end, team_id
+                        return start, end, team.id if team else None
         return None
 
-    def hosts_by_room(self, hosts, day):
-        """Host teams with the most room that week first (spreads load); ties by id."""
-        if hosts[0][0] is None:
-            return hosts
-        noon = datetime.combine(day, time(12), self.org_zone)
-        return sorted(hosts, key=lambda h: (-self.capacity_left(self.team_by_id[h[0]], noon), h[0]))
+    def candidate_times(self, day: date, zone_name: str, preferred_zone: str | None):
+        """Start and end of each slot on `day` in working hours in `zone_name`, not yet begun;
+        with `preferred_zone`, only those inside that zone's preferred hours. Cached: the same
+        few zones and days come up for every executive."""
+        key = (day, zone_name, preferred_zone)
+        found = self.times_cache.get(key)
+        if found is None:
+            zone = self.zone(zone_name)
+            own = self.zone(preferred_zone) if preferred_zone else None
+            duration = self.activity.duration
+            found = []
+            hour = WORK_START
+            while hour * 60 + duration.total_seconds() / 60 <= WORK_END * 60:
+                start = datetime.combine(day, time(hour), zone)
+                hour += 1
+                end = start + duration
+                if start <= self.r.now:
+                    continue
+                if own is not None:
+                    local_start = start.astimezone(own).hour
+                    local_end = (end - timedelta(minutes=1)).astimezone(own).hour
+                    if local_start < PREFERRED_LOCAL[0] or local_end >= PREFERRED_LOCAL[1]:
+                        continue
+                found.append((start, end))
+            self.times_cache[key] = found
+        return found
+
+    def hosts_with_room(self, week) -> list:
+        """Teams with room left in that ISO week, most room first (spreads load); ties by id.
+        Cached per week until a booking in that week changes it."""
+        found = self.hosts_cache.get(week)
+        if found is None:
+            booked = self.team_booked
+            found = sorted(
+                (t for t in self.teams if t.weekly_capacity - booked[t.id][week] > 0),
+                key=lambda t: (booked[t.id][week] - t.weekly_capacity, t.id),
+            )
+            self.hosts_cache[week] = found
+        return found
 
     def plan_individual(self) -> None:
         if self.activity.needs_host and not self.teams:

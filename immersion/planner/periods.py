@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from .data import Activity, Target
 
@@ -16,6 +17,7 @@ class Bucket:
     last: date
 
 
+@lru_cache(maxsize=8192)
 def bucket_of(period: str, day: date) -> Bucket:
     """The week (Monday first), month or quarter that contains `day`."""
     if period == "week":

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Prefetch
+from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import FrontlineTeam
@@ -81,37 +81,35 @@ def rotation_request_build(*, choice: RotationChoice, now: datetime | None = Non
     span_start = _aware(span_first, zone) - timedelta(days=1)
     span_end = _aware(span_last + timedelta(days=1), zone) + timedelta(days=1)
 
-    sessions = (
+    # Plain rows, not model instances: a re-run over a published year reads tens of thousands.
+    sessions = list(
         Session.objects.filter(
             activity_type=activity, starts_at__lt=span_end, ends_at__gt=span_start
         )
         .exclude(status=Session.Status.CANCELLED)
-        .prefetch_related(
-            Prefetch("participants", queryset=Participant.objects.filter(is_active=True))
-        )
+        .values_list("pk", "starts_at", "ends_at", "host_team_id", "status")
     )
+    people_of, attended = defaultdict(list), set()
+    for session_id, person_id, attendance in Participant.objects.filter(
+        session__activity_type=activity,
+        starts_at__lt=span_end,
+        ends_at__gt=span_start,
+        is_active=True,
+    ).values_list("session_id", "person_id", "attendance"):
+        people_of[session_id].append(person_id)
+        if attendance == Participant.Attendance.ATTENDED:
+            attended.add(session_id)
     periods = {t.period for t in targets}
+    selected = set(exec_ids)
     existing, counted = [], Counter()
-    for session in sessions:
-        people = [p.person_id for p in session.participants.all()]
-        mine = tuple(pid for pid in people if pid in exec_ids)
+    for pk, starts_at, ends_at, host_team_id, status in sessions:
+        mine = tuple(pid for pid in people_of[pk] if pid in selected)
         if activity.mode != ActivityType.Mode.GROUP and not mine:
             continue
-        day = session.starts_at.astimezone(zone).date()
+        day = starts_at.astimezone(zone).date()
         if choice.start_date <= day <= choice.end_date:
-            locked = session.status == Session.Status.CONFIRMED or any(
-                p.attendance == Participant.Attendance.ATTENDED for p in session.participants.all()
-            )
-            existing.append(
-                planner.Existing(
-                    session.pk,
-                    mine,
-                    session.starts_at,
-                    session.ends_at,
-                    session.host_team_id,
-                    locked,
-                )
-            )
+            locked = status == Session.Status.CONFIRMED or pk in attended
+            existing.append(planner.Existing(pk, mine, starts_at, ends_at, host_team_id, locked))
         else:
             owners = mine if activity.mode != ActivityType.Mode.GROUP else (None,)
             for owner in owners:
@@ -137,9 +135,10 @@ def rotation_request_build(*, choice: RotationChoice, now: datetime | None = Non
     ).values_list("person_id", "start_date", "end_date"):
         time_off[pid].update(first + timedelta(days=n) for n in range((last - first).days + 1))
 
+    # No person_id IN (…) here: with a thousand ids SQLite probes the index once per session and
+    # id (24 million lookups for a year); one row per person comes back either way.
     last_served = dict(
         Participant.objects.filter(
-            person_id__in=exec_ids,
             is_active=True,
             session__activity_type=activity,
             starts_at__lt=_aware(choice.start_date, zone),
