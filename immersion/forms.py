@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from accounts.models import Department, FrontlineTeam
 
 from .models import ActivityType, CadenceTarget, Escalation, Holiday
-from .selectors import executives, org_today
+from .selectors import executives, frontline_agents, org_today
 
 MAX_DAYS = 400
 RANGE_BACKWARDS_MESSAGE = "The last day must be on or after the first day."
@@ -21,6 +21,7 @@ CHOOSE_EXECUTIVES_MESSAGE = "Choose at least one executive."
 CHOOSE_DEPARTMENT_MESSAGE = "Choose the department."
 HOST_TEAMS_MESSAGE = "{activity} is held with a frontline team: choose at least one host team."
 DURATION_MESSAGE = "A session lasts between 5 minutes and 24 hours."
+AGENT_TEAM_MESSAGE = "{agent} is not on {team}; choose one of its agents or another team."
 
 
 class DateInput(forms.DateInput):
@@ -44,6 +45,11 @@ def _label_person(person) -> str:
 class ExecutiveChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return _label_person(obj)
+
+
+class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.frontline_team})" if obj.frontline_team_id else str(obj)
 
 
 class ExecutivesChoiceField(forms.ModelMultipleChoiceField):
@@ -73,18 +79,40 @@ class WhenMixin(forms.Form):
         return start, start + timedelta(minutes=data.get("duration_minutes") or default_minutes)
 
 
-class SessionCreateForm(WhenMixin):
+class HostMixin(forms.Form):
+    """Which team hosts a session and, optionally, which of its agents the executive sits with."""
+
+    host_team = forms.ModelChoiceField(
+        queryset=FrontlineTeam.objects.all(), required=False, empty_label="No host team"
+    )
+    host_agent = AgentChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No one in particular",
+        label="Sit with (frontline agent)",
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes for participants"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_agent"].queryset = frontline_agents()
+
+    def clean(self):
+        cleaned = super().clean()
+        team, agent = cleaned.get("host_team"), cleaned.get("host_agent")
+        if agent and team and agent.frontline_team_id != team.pk:
+            self.add_error("host_agent", AGENT_TEAM_MESSAGE.format(agent=agent, team=team))
+        return cleaned
+
+
+class SessionCreateForm(HostMixin, WhenMixin):
     activity_type = forms.ModelChoiceField(queryset=ActivityType.objects.filter(is_active=True))
     participants = ExecutivesChoiceField(
         queryset=None,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
-    )
-    host_team = forms.ModelChoiceField(
-        queryset=FrontlineTeam.objects.all(), required=False, empty_label="No host team"
-    )
-    notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes for participants"
     )
 
     field_order = [
@@ -94,6 +122,7 @@ class SessionCreateForm(WhenMixin):
         "duration_minutes",
         "participants",
         "host_team",
+        "host_agent",
         "notes",
     ]
 
@@ -109,13 +138,8 @@ class SessionCreateForm(WhenMixin):
         return cleaned
 
 
-class SessionEditForm(WhenMixin):
-    host_team = forms.ModelChoiceField(
-        queryset=FrontlineTeam.objects.all(), required=False, empty_label="No host team"
-    )
-    notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes for participants"
-    )
+class SessionEditForm(HostMixin, WhenMixin):
+    field_order = ["day", "start_time", "duration_minutes", "host_team", "host_agent", "notes"]
 
 
 class ReassignForm(forms.Form):

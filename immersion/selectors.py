@@ -74,6 +74,7 @@ class Progress:
     needed: Decimal
     done: Decimal
     planned: Decimal
+    quarter: "Progress | None" = None  # the same target, quarter to date (week/month targets)
 
     @property
     def shortfall(self) -> Decimal:
@@ -140,23 +141,34 @@ def progress_for(*, people, day: date | None = None) -> dict[int, list[Progress]
     )
     totals = {(r["person_id"], r["session__activity_type_id"]): r for r in rows}
     result = {}
+    quarter = windows["quarter"][0]
+    per_quarter = {
+        "week": Decimal(round(((quarter.last - quarter.first).days + 1) / 7)),
+        "month": Decimal(3),
+    }
+
+    def progress(person, target, row, period, needed):
+        return Progress(
+            person=person,
+            target=target,
+            period_label=windows[period][0].label,
+            needed=needed,
+            done=_amount(target, row.get(f"{period}_done_n", 0), row.get(f"{period}_done_t")),
+            planned=_amount(
+                target, row.get(f"{period}_planned_n", 0), row.get(f"{period}_planned_t")
+            ),
+        )
+
     for person in people:
         found = []
         for target in targets_for(person, targets):
             row = totals.get((person.pk, target.activity_type_id), {})
-            p = target.period
-            found.append(
-                Progress(
-                    person=person,
-                    target=target,
-                    period_label=windows[p][0].label,
-                    needed=target.amount,
-                    done=_amount(target, row.get(f"{p}_done_n", 0), row.get(f"{p}_done_t")),
-                    planned=_amount(
-                        target, row.get(f"{p}_planned_n", 0), row.get(f"{p}_planned_t")
-                    ),
+            current = progress(person, target, row, target.period, target.amount)
+            if target.period in per_quarter:
+                current.quarter = progress(
+                    person, target, row, "quarter", target.amount * per_quarter[target.period]
                 )
-            )
+            found.append(current)
         result[person.pk] = found
     return result
 
@@ -167,6 +179,15 @@ def executives() -> QuerySet:
         User.objects.filter(is_active=True, groups__name=Role.EXECUTIVE)
         .select_related("department")
         .order_by("display_name")
+    )
+
+
+def frontline_agents() -> QuerySet:
+    """Active frontline agents, by team, to pair executives with."""
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.FRONTLINE)
+        .select_related("frontline_team")
+        .order_by("frontline_team__name", "display_name")
     )
 
 

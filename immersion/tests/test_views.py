@@ -355,3 +355,35 @@ def test_pages_take_the_same_queries_for_3_and_40_records(
             assert client.get(reverse(name)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], f"{name}: {counts}"
+
+
+def test_a_host_agent_from_another_team_is_refused(client, cx_lead, executive):
+    phone, chat = FrontlineTeamFactory(name="Phone"), FrontlineTeamFactory(name="Chat")
+    agent = UserFactory(display_name="Chat Agent", frontline_team=chat, roles=[Role.FRONTLINE])
+    client.force_login(cx_lead)
+    response = schedule(
+        client, participants=[executive.pk], host_team=phone.pk, host_agent=agent.pk
+    )
+    assert response.context["form"].errors["host_agent"] == [
+        "Chat Agent is not on Phone; choose one of its agents or another team."
+    ]
+    ok = schedule(client, participants=[executive.pk], host_team=chat.pk, host_agent=agent.pk)
+    assert Session.objects.get().host_agent == agent
+    assert ok.status_code == 302
+
+
+def test_schedule_shows_month_and_quarter_to_date_progress(client, executive):
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)
+    session = SessionFactory(
+        people=[executive], starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    Participant.objects.filter(session=session).update(attendance="attended")
+    client.force_login(executive)
+    listening = next(
+        p
+        for p in client.get(reverse("immersion:schedule")).context["progress"]
+        if p.target.activity_type.slug == "call-listening"
+    )
+    assert (listening.needed, listening.done) == (2, 1)
+    assert (listening.quarter.needed, listening.quarter.done) == (6, 1)
+    assert listening.quarter.period_label.startswith("Q")

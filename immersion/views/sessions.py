@@ -61,6 +61,7 @@ def session_create_view(request):
                 ends_at=ends_at,
                 participants=form.cleaned_data["participants"],
                 host_team=form.cleaned_data["host_team"],
+                host_agent=form.cleaned_data["host_agent"],
                 notes=form.cleaned_data["notes"],
                 created_by=request.user,
             )
@@ -91,6 +92,7 @@ def session_edit(request, pk: int):
         "start_time": local.time(),
         "duration_minutes": session.duration_minutes,
         "host_team": session.host_team,
+        "host_agent": session.host_agent,
         "notes": session.notes,
     }
     form = SessionEditForm(posted(request), initial=initial)
@@ -106,7 +108,7 @@ def session_edit(request, pk: int):
                 session=session,
                 by=request.user,
                 host_team=form.cleaned_data["host_team"],
-                host_agent=session.host_agent,
+                host_agent=form.cleaned_data["host_agent"],
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as exc:
