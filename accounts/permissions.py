@@ -7,6 +7,7 @@ without it gets 403, never a loop back to the login page.
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 
@@ -31,3 +32,17 @@ class PermissionRequired(PermissionRequiredMixin):
     """Class views: the same rule, `permission_required = "app.codename"` on the class."""
 
     raise_exception = True
+
+
+class RecordEditView(PermissionRequired):
+    """Create or edit one record behind a permission: says what was saved, and gives the
+    template the model's name for its heading. Subclasses set permission_required, model,
+    form_class, template_name and success_url."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"{self.object} was saved.")
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(model_label=self.model._meta.verbose_name, **kwargs)

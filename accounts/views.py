@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
@@ -23,7 +23,7 @@ from .forms import (
 )
 from .models import Department, FrontlineTeam, PeopleImport, User
 from .people_import import people_import_preview
-from .permissions import PermissionRequired, permission_required
+from .permissions import RecordEditView, permission_required
 from .selectors import departments_with_member_counts, people_list, teams_with_member_counts
 from .services import (
     people_import_run,
@@ -258,16 +258,10 @@ def teams_view(request):
     )
 
 
-class _OrgUnitEdit(PermissionRequired):
+class _OrgUnitEdit(RecordEditView):
     permission_required = MANAGE_PEOPLE
     template_name = "accounts/orgunit_form.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(model_label=self.model._meta.verbose_name, **kwargs)
-
-    def get_success_url(self):
-        messages.success(self.request, f"{self.object} was saved.")
-        return reverse("accounts:teams")
+    success_url = reverse_lazy("accounts:teams")
 
 
 class TeamCreateView(_OrgUnitEdit, CreateView):

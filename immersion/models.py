@@ -388,12 +388,7 @@ class Escalation(models.Model):
         HIGH = "high", "High"
         CRITICAL = "critical", "Critical"
 
-    class Channel(models.TextChoices):
-        PHONE = "phone", "Phone"
-        CHAT = "chat", "Chat"
-        EMAIL = "email", "E-mail"
-        FIELD = "field", "Field"
-        SOCIAL = "social", "Social"
+    Channel = FrontlineTeam.Channel  # the channels frontline teams work in
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

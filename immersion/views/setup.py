@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
-from accounts.permissions import PermissionRequired, permission_required
+from accounts.permissions import RecordEditView, permission_required
 
 from ..forms import ActivityTypeForm, CadenceTargetForm, HolidayForm
 from ..models import ActivityType, CadenceTarget, Holiday
@@ -44,18 +44,10 @@ def holiday_delete(request, pk: int):
     return redirect("immersion:setup")
 
 
-class _SetupEdit(PermissionRequired):
+class _SetupEdit(RecordEditView):
     permission_required = MANAGE
     template_name = "immersion/setup_form.html"
     success_url = reverse_lazy("immersion:setup")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"Saved: {self.object}.")
-        return response
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(model_label=self.model._meta.verbose_name, **kwargs)
 
 
 class TargetCreateView(_SetupEdit, CreateView):
