@@ -126,11 +126,14 @@ class IndividualMode:
             # they go round in least-recently-served order instead of to the first in line.
             rounds = max((missing for _, missing in wants.values()), default=0)
             for n in range(rounds):
-                for eid in self.lrs_order(wants):
+                order = self.lrs_order(wants)
+                for position, eid in enumerate(order):
                     need, missing = wants[eid]
                     if n >= missing or not future or (eid in blocked and blocked[eid].stuck):
                         continue
-                    offset = (n * len(future)) // missing
+                    # Each executive's sessions evenly through the period, and executives
+                    # staggered within each stretch, so they do not all land on its first day.
+                    offset = int((n + position / len(order)) * len(future) / missing)
                     slot = self.slot_for(self.executives[eid], future, offset, blocked[eid])
                     if slot is None:
                         blocked[eid].stuck = True

@@ -387,3 +387,15 @@ def test_schedule_shows_month_and_quarter_to_date_progress(client, executive):
     assert (listening.needed, listening.done) == (2, 1)
     assert (listening.quarter.needed, listening.quarter.done) == (6, 1)
     assert listening.quarter.period_label.startswith("Q")
+
+
+def test_preview_gives_a_faraway_executives_own_time(client, cx_lead, make_user):
+    make_user(roles=[Role.EXECUTIVE], display_name="Kenji Sato", time_zone="Asia/Tokyo")
+    client.force_login(cx_lead)  # Europe/London, from the factory
+    fragment = client.post(
+        reverse("immersion:rotation_preview"),
+        {"activity_type": activity("customer-journey").pk, "period": "next_quarter", "who": "all"},
+    )
+    (row,) = fragment.context["changes"]
+    assert row["local"].endswith("in Asia/Tokyo")
+    assert row["local"] in fragment.content.decode()

@@ -1,9 +1,12 @@
 """The rotation builder (CX lead): choose, preview without a reload, adjust, publish."""
 
+import zoneinfo
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import FrontlineTeam
@@ -34,15 +37,24 @@ def _preview_context(choice: RotationChoice, plan, *, ticked=None) -> dict:
     missing = {s.executive_id for s in plan.shortfalls} - set(people) - {None}
     if missing:
         people.update({u.pk: u for u in get_user_model().objects.filter(pk__in=missing)})
-    changes = [
-        {
-            "proposal": p,
-            "people": [people[i] for i in p.executive_ids if i in people],
-            "team": teams.get(p.host_team_id),
-            "ticked": ticked is None or p.key in ticked,
-        }
-        for p in plan.changes
-    ]
+    viewer_zone = timezone.get_current_timezone_name()
+    changes = []
+    for p in plan.changes:
+        who = [people[i] for i in p.executive_ids if i in people]
+        # One person elsewhere: say what the time is for them too.
+        local = None
+        if len(who) == 1 and who[0].time_zone and who[0].time_zone != viewer_zone:
+            zone = zoneinfo.ZoneInfo(who[0].time_zone)
+            local = f"{p.start.astimezone(zone):%H:%M} in {who[0].time_zone.replace('_', ' ')}"
+        changes.append(
+            {
+                "proposal": p,
+                "people": who,
+                "team": teams.get(p.host_team_id),
+                "ticked": ticked is None or p.key in ticked,
+                "local": local,
+            }
+        )
     return {
         "choice": choice,
         "plan": plan,
