@@ -115,3 +115,22 @@ def test_every_response_carries_a_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_a_programme_in_motion(settings):
+    from immersion.models import Escalation, Rotation, Session, SwapRequest
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert set(Rotation.objects.values_list("activity_type__slug", flat=True)) == {
+        "call-listening",
+        "officer-of-the-day",
+        "friction-review",
+    }
+    assert Session.objects.filter(participants__attendance="attended").exists()
+    assert SwapRequest.objects.filter(status="pending").count() == 1
+    assert Escalation.objects.filter(status="open").count() == 1
+    sessions = Session.objects.count()
+    call_command("seed_demo")
+    assert Session.objects.count() == sessions

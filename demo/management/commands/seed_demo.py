@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -306,12 +307,18 @@ class Command(BaseCommand):
             person=executives[2], session__activity_type=listening, starts_at__gt=timezone.now()
         ).first()
         if upcoming is not None:
-            swap_request_create(
-                session=upcoming.session,
-                requested_by=executives[2],
-                offered_to=executives[4],
-                message="Board meeting moved onto this slot; could you take it?",
-            )
+            # Offer it to the first colleague who is free then (the service refuses the busy).
+            for colleague in executives[3:] + executives[:2]:
+                try:
+                    swap_request_create(
+                        session=upcoming.session,
+                        requested_by=executives[2],
+                        offered_to=colleague,
+                        message="Board meeting moved onto this slot; could you take it?",
+                    )
+                except ValidationError:
+                    continue
+                break
         agent = User.objects.filter(groups__name=Role.FRONTLINE).order_by("pk").first()
         escalation_log(
             logged_by=agent,
