@@ -5,6 +5,7 @@ escalations."""
 import secrets
 import uuid
 from datetime import time
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -134,9 +135,13 @@ class CadenceTarget(models.Model):
 
     @property
     def amount_label(self) -> str:
-        amount = f"{self.amount.normalize():f}"
+        return self.quantity(self.amount)
+
+    def quantity(self, amount) -> str:
+        """An amount in this target's unit, as people say it: "1 session", "1.5 hours"."""
+        number = f"{Decimal(amount).normalize():f}"
         unit = self.get_unit_display()
-        return f"{amount} {unit.rstrip('s') if self.amount == 1 else unit}"
+        return f"{number} {unit.rstrip('s') if amount == 1 else unit}"
 
 
 class Holiday(models.Model):

@@ -81,6 +81,14 @@ class Progress:
         return max(Decimal(0), self.needed - self.done - self.planned)
 
     @property
+    def shortfall_label(self) -> str:
+        return self.target.quantity(self.shortfall)
+
+    @property
+    def needed_label(self) -> str:
+        return self.target.quantity(self.needed)
+
+    @property
     def percent_done(self) -> int:
         return min(100, int(self.done * 100 / self.needed)) if self.needed else 100
 

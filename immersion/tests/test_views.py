@@ -399,3 +399,11 @@ def test_preview_gives_a_faraway_executives_own_time(client, cx_lead, make_user)
     (row,) = fragment.context["changes"]
     assert row["local"].endswith("in Asia/Tokyo")
     assert row["local"] in fragment.content.decode()
+
+
+def test_amounts_read_as_people_say_them(client, cx_lead, executive):
+    client.force_login(cx_lead)
+    page = client.get(reverse("immersion:at_risk")).content.decode()
+    assert "1 session</td>" in page
+    assert "1 sessions" not in page
+    assert "2 hours</td>" in page
