@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET
 from accounts.roles import Role
 from accounts.selectors import user_has_role
 from immersion import selectors as immersion
-from immersion.models import Escalation
 from immersion.services.escalations import officer_on_shift
 
 
@@ -24,9 +23,7 @@ def home(request):
         context["progress"] = immersion.progress_for(people=[user])[user.pk]
         context["swaps_asked"] = immersion.swap_requests_for(person=user)["asked_of_me"]
     if user.has_perm("immersion.work_escalations"):
-        context["my_escalations"] = Escalation.objects.filter(
-            routed_to=user, status=Escalation.Status.OPEN
-        ).count()
+        context["my_escalations"] = immersion.escalations_open_count(user=user)
     if user.has_perm("immersion.manage_programme"):
         context["at_risk"] = immersion.at_risk()
     if user.has_perm("immersion.log_escalation") or user.has_perm("immersion.work_escalations"):

@@ -317,10 +317,17 @@ def time_off_upcoming(*, person=None) -> QuerySet[TimeOff]:
 
 def escalations_visible_to(*, user) -> QuerySet[Escalation]:
     """Escalations a person may see: all for the CX lead; routed to or logged by them otherwise."""
-    escalations = Escalation.objects.select_related("routed_to", "logged_by", "shift")
+    escalations = Escalation.objects.select_related(
+        "routed_to", "logged_by", "resolved_by", "shift"
+    )
     if user.has_perm("immersion.manage_programme"):
         return escalations
     return escalations.filter(Q(routed_to=user) | Q(logged_by=user))
+
+
+def escalations_open_count(*, user) -> int:
+    """How many open escalations are waiting for `user`."""
+    return Escalation.objects.filter(routed_to=user, status=Escalation.Status.OPEN).count()
 
 
 def feed_owner(*, token: str):

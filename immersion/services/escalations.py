@@ -82,13 +82,18 @@ def escalation_log(
     return escalation
 
 
+def escalation_can_resolve(*, escalation: Escalation, user) -> bool:
+    """The person it was routed to, or whoever runs the programme, may resolve it."""
+    return escalation.routed_to_id == user.pk or user.has_perm("immersion.manage_programme")
+
+
 @transaction.atomic
 def escalation_resolve(*, escalation: Escalation, by, note: str) -> Escalation:
     """Close an escalation with how it was resolved; the time to resolve is kept."""
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if escalation.status == Escalation.Status.RESOLVED:
         raise ValidationError(ALREADY_RESOLVED_MESSAGE)
-    if escalation.routed_to_id != by.pk and not by.has_perm("immersion.manage_programme"):
+    if not escalation_can_resolve(escalation=escalation, user=by):
         raise ValidationError(NOT_YOURS_MESSAGE)
     if not note.strip():
         raise ValidationError({"resolution_note": RESOLUTION_REQUIRED_MESSAGE})

@@ -7,7 +7,15 @@ from icalendar import Calendar
 
 from accounts.roles import Role
 from accounts.tests.factories import FrontlineTeamFactory, UserFactory
-from immersion.models import CadenceTarget, Participant, Rotation, Session, SwapRequest, TimeOff
+from immersion.models import (
+    CadenceTarget,
+    Escalation,
+    Participant,
+    Rotation,
+    Session,
+    SwapRequest,
+    TimeOff,
+)
 from immersion.services.feeds import calendar_feed_get
 from immersion.services.sessions import participant_replace, session_cancel
 from immersion.tests.factories import SessionFactory, TimeOffFactory, activity
@@ -325,6 +333,17 @@ def _populate(size, executive, cx_lead):
             ends_at=start + timedelta(hours=n, minutes=45),
         )
         TimeOffFactory(person=person)
+        resolved = n % 2 == 0
+        Escalation.objects.create(
+            customer_reference=f"C-{n}",
+            what_happened="x",
+            channel="phone",
+            logged_by=UserFactory(roles=[Role.FRONTLINE]),
+            routed_to=person,
+            status="resolved" if resolved else "open",
+            resolved_by=person if resolved else None,
+            resolved_at=timezone.now() if resolved else None,
+        )
 
 
 @pytest.mark.parametrize(
@@ -347,6 +366,7 @@ def test_pages_take_the_same_queries_for_3_and_40_records(
     client.force_login(user_for_role(role))
     counts = []
     for size in (3, 40):
+        Escalation.objects.all().delete()
         Session.objects.all().delete()
         TimeOff.objects.all().delete()
         _populate(size, executive, cx_lead)

@@ -10,7 +10,12 @@ from accounts.permissions import permission_required
 from ..forms import EscalationForm, ResolveForm
 from ..models import Escalation
 from ..selectors import escalations_visible_to
-from ..services.escalations import escalation_log, escalation_resolve, officer_on_shift
+from ..services.escalations import (
+    escalation_can_resolve,
+    escalation_log,
+    escalation_resolve,
+    officer_on_shift,
+)
 from . import LOG, WORK, posted
 
 
@@ -59,9 +64,8 @@ def escalation_create(request):
 def escalation_detail(request, pk: int):
     """Visible to who logged it, who it was routed to, and the CX lead (404 for others)."""
     escalation = get_object_or_404(escalations_visible_to(user=request.user), pk=pk)
-    can_resolve = escalation.status == Escalation.Status.OPEN and (
-        escalation.routed_to_id == request.user.pk
-        or request.user.has_perm("immersion.manage_programme")
+    can_resolve = escalation.status == Escalation.Status.OPEN and escalation_can_resolve(
+        escalation=escalation, user=request.user
     )
     form = ResolveForm(posted(request)) if can_resolve else None
     if request.method == "POST" and form is not None and form.is_valid():
