@@ -427,3 +427,20 @@ def test_amounts_read_as_people_say_them(client, cx_lead, executive):
     assert "1 session</td>" in page
     assert "1 sessions" not in page
     assert "2 hours</td>" in page
+
+
+def test_cx_lead_finds_the_programme_feed_address_on_the_calendar(client, cx_lead, leadership):
+    client.force_login(cx_lead)
+    url = client.get(reverse("immersion:calendar")).context["programme_feed_url"]
+    token = calendar_feed_get(person=cx_lead).token
+    assert url == f"http://testserver/immersion/feed/{token}/programme.ics"
+    client.force_login(leadership)
+    assert client.get(reverse("immersion:calendar")).context["programme_feed_url"] is None
+
+
+def test_making_a_new_feed_address_never_redirects_off_site(client, executive):
+    client.force_login(executive)
+    away = client.post(reverse("immersion:feed_regenerate"), {"next": "https://evil.example/"})
+    assert away.url == reverse("immersion:schedule")
+    back = client.post(reverse("immersion:feed_regenerate"), {"next": "/immersion/calendar/"})
+    assert back.url == "/immersion/calendar/"

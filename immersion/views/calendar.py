@@ -5,12 +5,14 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import permission_required
 
 from ..forms import CalendarFilterForm
 from ..selectors import at_risk, calendar_sessions, programme_progress
+from ..services.feeds import calendar_feed_get
 from . import MANAGE, VIEW
 
 
@@ -55,6 +57,12 @@ def programme_calendar(request):
     query = request.GET.copy()
     for key in ("date", "view"):
         query.pop(key, None)
+    programme_feed_url = None
+    if request.user.has_perm(MANAGE):
+        token = calendar_feed_get(person=request.user).token
+        programme_feed_url = request.build_absolute_uri(
+            reverse("immersion:programme_feed", args=[token])
+        )
     return render(
         request,
         "immersion/calendar.html",
@@ -68,6 +76,7 @@ def programme_calendar(request):
             "today": timezone.localdate(),
             "query": query.urlencode(),
             "count": sum(len(v) for v in by_day.values()),
+            "programme_feed_url": programme_feed_url,
         },
     )
 

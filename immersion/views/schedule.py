@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission_required
@@ -35,7 +37,7 @@ def my_schedule(request):
             "progress": progress_for(people=[person])[person.pk],
             "swaps": swap_requests_for(person=person),
             "time_off": time_off_upcoming(person=person),
-            "feed_url": request.build_absolute_uri(f"/immersion/feed/{feed.token}.ics"),
+            "feed_url": request.build_absolute_uri(reverse("immersion:feed", args=[feed.token])),
         },
     )
 
@@ -49,7 +51,12 @@ def feed_regenerate(request):
         request,
         "Your calendar has a new address. Subscribe to it again; the old one no longer works.",
     )
-    return redirect(request.POST.get("next") or "immersion:schedule")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("immersion:schedule")
+    return redirect(next_url)
 
 
 @permission_required(ATTEND, MANAGE)

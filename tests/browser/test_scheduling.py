@@ -142,3 +142,8 @@ def test_cx_lead_sees_who_is_at_risk(page, live_server, sign_in, audit, cx_lead,
     audit()
     page.goto(f"{live_server.url}/immersion/setup/")
     audit()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
+    audit()
+    expect(page.get_by_label("Programme calendar address")).to_have_value(
+        re.compile(r"/immersion/feed/.+/programme\.ics$")
+    )
