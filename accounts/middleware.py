@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django.utils import timezone
 
 
@@ -11,11 +9,8 @@ class UserTimezoneMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.time_zone:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+        if user is not None and user.is_authenticated:
+            timezone.activate(user.zone)
         else:
             timezone.deactivate()
         return self.get_response(request)

@@ -189,6 +189,14 @@ class User(AbstractUser):
         super().clean()
         self.email = normalize_email(self.email)
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The person's time zone; UTC when theirs is empty or unknown to this machine."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
     def get_full_name(self) -> str:
         return self.display_name
 

@@ -36,8 +36,8 @@ def people_list(
 
 
 def people_with_role(*, role: Role) -> QuerySet[User]:
-    """Active people holding `role`."""
-    return User.objects.filter(is_active=True, groups__name=role).order_by("display_name")
+    """Active people holding `role`, by name."""
+    return User.objects.filter(is_active=True, groups__name=role).order_by("display_name", "pk")
 
 
 def user_has_role(*, user: User, role: Role) -> bool:

@@ -21,6 +21,7 @@ from .forms import (
     PersonCreateForm,
     PersonForm,
 )
+from .http import error_text, posted
 from .models import Department, FrontlineTeam, PeopleImport, User
 from .people_import import people_import_preview
 from .permissions import RecordEditView, permission_required
@@ -36,12 +37,6 @@ from .services import (
 )
 
 MANAGE_PEOPLE = "accounts.manage_people"
-
-
-def _posted(request):
-    """Form data on POST, None otherwise. (`request.POST or None` would ignore an empty POST,
-    such as a form whose only field is an unticked checkbox.)"""
-    return request.POST if request.method == "POST" else None
 
 
 # Signing in: anyone (Django marks these views login_not_required).
@@ -120,7 +115,7 @@ def people_list_view(request):
 
 @permission_required(MANAGE_PEOPLE)
 def person_create_view(request):
-    form = PersonCreateForm(_posted(request))
+    form = PersonCreateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "send_invitation"}
         try:
@@ -142,7 +137,7 @@ def person_edit_view(request, pk: int):
     person = get_object_or_404(
         User.objects.select_related("department", "frontline_team", "manager"), pk=pk
     )
-    form = PersonForm(_posted(request), instance=person)
+    form = PersonForm(posted(request), instance=person)
     if request.method == "POST" and form.is_valid():
         try:
             user_update(user=person, **form.cleaned_data)
@@ -165,7 +160,7 @@ def _person_action(request, pk: int, action, success: str):
     try:
         action(person)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, success.format(person=person))
     return redirect(person.get_absolute_url())
@@ -203,7 +198,7 @@ def person_invite_view(request, pk: int):
 
 @permission_required(MANAGE_PEOPLE)
 def people_import_view(request):
-    form = PeopleImportForm(_posted(request), request.FILES or None)
+    form = PeopleImportForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -221,7 +216,7 @@ def people_import_view(request):
 @permission_required(MANAGE_PEOPLE)
 def people_import_preview_view(request, pk: int):
     people_import = get_object_or_404(PeopleImport.objects.select_related("uploaded_by"), pk=pk)
-    form = PeopleImportConfirmForm(_posted(request))
+    form = PeopleImportConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             result = people_import_run(
@@ -229,7 +224,7 @@ def people_import_preview_view(request, pk: int):
                 send_invitations=form.cleaned_data["send_invitations"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request,

@@ -6,7 +6,6 @@ the person was swapped or reassigned out of, stays in their feed as STATUS:CANCE
 calendar removes it. Times carry the viewer's time zone with its VTIMEZONE.
 """
 
-import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,16 +14,10 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .models import Participant, Session
+from .selectors import org_zone
 
 HISTORY = timedelta(days=60)
 PRODID = "-//Proximity//Executive immersion//EN"
-
-
-def _zone(name: str):
-    try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def _event(session: Session, *, zone, cancelled: bool, summary: str, site: str) -> Event:
@@ -59,7 +52,7 @@ def _calendar(name: str, events) -> bytes:
 
 def person_feed(*, person) -> bytes:
     """A person's sessions from two months back on, including the ones they left."""
-    zone = _zone(person.time_zone)
+    zone = person.zone
     site = settings.SITE_URL.rstrip("/")
     places = (
         Participant.objects.filter(person=person, ends_at__gte=timezone.now() - HISTORY)
@@ -79,7 +72,7 @@ def person_feed(*, person) -> bytes:
 
 def programme_feed() -> bytes:
     """Every session of the programme from two months back on (for the CX lead)."""
-    zone = _zone(settings.TIME_ZONE)
+    zone = org_zone()
     site = settings.SITE_URL.rstrip("/")
     sessions = (
         Session.objects.filter(ends_at__gte=timezone.now() - HISTORY)

@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     DurationField,
@@ -20,6 +19,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.roles import Role
+from accounts.selectors import people_with_role
 
 from . import planner
 from .models import (
@@ -33,7 +33,6 @@ from .models import (
     TimeOff,
 )
 
-User = get_user_model()
 PERIODS = ("week", "month", "quarter")
 
 
@@ -183,17 +182,13 @@ def progress_for(*, people, day: date | None = None) -> dict[int, list[Progress]
 
 def executives() -> QuerySet:
     """Active people who hold the executive role."""
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.EXECUTIVE)
-        .select_related("department")
-        .order_by("display_name")
-    )
+    return people_with_role(role=Role.EXECUTIVE).select_related("department")
 
 
 def frontline_agents() -> QuerySet:
     """Active frontline agents, by team, to pair executives with."""
     return (
-        User.objects.filter(is_active=True, groups__name=Role.FRONTLINE)
+        people_with_role(role=Role.FRONTLINE)
         .select_related("frontline_team")
         .order_by("frontline_team__name", "display_name")
     )

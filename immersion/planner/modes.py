@@ -47,10 +47,8 @@ class IndividualMode:
                     preferred = executive.time_zone if strict else None
                     for start, end in self.candidate_times(day, zone_name, preferred):
                         if self.off(executive, start, end):
-                            blocked.time_off += 1
                             break
                         if not self.free(executive.id, start, end):
-                            blocked.busy += 1
                             continue
                         return start, end, team.id if team else None
         return None

@@ -15,7 +15,5 @@ REASON_NO_DAY = "every working day in {period} already has an officer, or they a
 class Blocked:
     """What stopped the search for a slot, to explain a shortfall."""
 
-    time_off: int = 0
     capacity: int = 0
-    busy: int = 0
     stuck: bool = False

@@ -1,6 +1,5 @@
 """Officer of the Day: escalations go to the executive on shift, or to a CX lead."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -8,10 +7,9 @@ from django.utils import timezone
 
 from accounts.emails import email_render_and_enqueue
 from accounts.roles import Role
+from accounts.selectors import people_with_role
 
 from ..models import ActivityType, Escalation, Participant, Session
-
-User = get_user_model()
 
 NOBODY_TO_ROUTE_MESSAGE = (
     "Nobody is on shift and there is no CX lead to take escalations; ask an administrator."
@@ -41,7 +39,7 @@ def officer_on_shift(*, at=None) -> Participant | None:
 def _fallback_cx_lead():
     """The CX lead with the fewest open escalations (so a busy day spreads over several)."""
     return (
-        User.objects.filter(is_active=True, groups__name=Role.CX_LEAD)
+        people_with_role(role=Role.CX_LEAD)
         .annotate(
             open_count=Count(
                 "escalations_routed",

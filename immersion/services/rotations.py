@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from accounts.models import FrontlineTeam
 from accounts.roles import Role
+from accounts.selectors import people_with_role
 
 from .. import planner
 from ..models import (
@@ -26,6 +25,7 @@ from ..models import (
     SessionChange,
     TimeOff,
 )
+from ..selectors import org_zone
 from .sessions import RACE_MESSAGE, _lock_people
 
 STALE_MESSAGE = (
@@ -54,10 +54,6 @@ class RotationChoice:
         }
 
 
-def _org_zone():
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
 def _span(choice: RotationChoice, targets) -> tuple[date, date]:
     """From the first to the last day of every target period the dates touch."""
     first, last = choice.start_date, choice.end_date
@@ -74,7 +70,7 @@ def _aware(day: date, zone) -> datetime:
 def rotation_request_build(*, choice: RotationChoice, now: datetime | None = None):
     """The planner's input for `choice`, read in a fixed number of queries."""
     activity = choice.activity_type
-    zone = _org_zone()
+    zone = org_zone()
     exec_ids = [e.pk for e in choice.executives]
     targets = list(CadenceTarget.objects.filter(activity_type=activity, is_active=True))
     span_first, span_last = _span(choice, targets)
@@ -216,8 +212,8 @@ def _host_agents(team_ids) -> dict[int, list]:
     executives with an agent in turn."""
     agents = defaultdict(list)
     for agent in (
-        get_user_model()
-        .objects.filter(frontline_team_id__in=team_ids, is_active=True, groups__name=Role.FRONTLINE)
+        people_with_role(role=Role.FRONTLINE)
+        .filter(frontline_team_id__in=team_ids)
         .annotate(hosted=Max("hosted_sessions__starts_at"))
         .order_by(F("hosted").asc(nulls_first=True), "pk")
     ):
@@ -343,8 +339,3 @@ def _apply(rotation: Rotation, chosen, by) -> None:
         cancelled,
     )
     rotation.save(update_fields=["created_count", "moved_count", "cancelled_count"])
-
-
-def rotation_teams_default() -> list[FrontlineTeam]:
-    """Teams that can host at all, the builder's default choice."""
-    return list(FrontlineTeam.objects.filter(weekly_listener_capacity__gt=0))

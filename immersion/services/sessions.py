@@ -2,7 +2,6 @@
 sessions at once (PostgreSQL also refuses it with an exclusion constraint; on SQLite this code
 is the guard, inside an IMMEDIATE transaction)."""
 
-import zoneinfo
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -63,7 +62,7 @@ def person_availability_check(
             ),
             code="overlap",
         )
-    zone = person_zone(person)
+    zone = person.zone
     days = days_between(starts_at, ends_at, zone)
     off = TimeOff.objects.filter(
         person=person, start_date__lte=days[-1], end_date__gte=days[0]
@@ -71,13 +70,6 @@ def person_availability_check(
     if off is not None:
         day = max(off.start_date, days[0])
         raise ValidationError(TIME_OFF_MESSAGE.format(person=person, day=day), code="time_off")
-
-
-def person_zone(person):
-    try:
-        return zoneinfo.ZoneInfo(person.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def _lock_people(people: Iterable) -> None:

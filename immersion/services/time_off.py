@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 
 from ..models import Participant, TimeOff
-from .sessions import days_between, person_zone
+from .sessions import days_between
 
 ONE_DAY = timedelta(days=1)
 
@@ -27,7 +27,7 @@ def time_off_create(*, person, start_date: date, end_date: date, by, note: str =
 
 def time_off_conflicts(*, time_off: TimeOff) -> list[Participant]:
     """Active sessions of the person that fall in their time off (by their own calendar days)."""
-    zone = person_zone(time_off.person)
+    zone = time_off.person.zone
     candidates = Participant.objects.filter(
         person=time_off.person,
         is_active=True,

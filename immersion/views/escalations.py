@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts.http import posted
 from accounts.permissions import permission_required
 
 from ..forms import EscalationForm, ResolveForm
@@ -16,7 +17,7 @@ from ..services.escalations import (
     escalation_resolve,
     officer_on_shift,
 )
-from . import LOG, WORK, posted
+from . import LOG, WORK
 
 
 @permission_required(LOG, WORK)

@@ -1,7 +1,5 @@
 """The rotation builder (CX lead): choose, preview without a reload, adjust, publish."""
 
-import zoneinfo
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -9,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.http import error_text, posted
 from accounts.models import FrontlineTeam
 from accounts.permissions import permission_required
 
 from ..forms import RotationForm
 from ..models import Rotation
 from ..services.rotations import RotationChoice, rotation_preview, rotation_publish
-from . import MANAGE, error_text, posted
+from . import MANAGE
 
 
 def _choice(form: RotationForm) -> RotationChoice:
@@ -44,8 +43,9 @@ def _preview_context(choice: RotationChoice, plan, *, ticked=None) -> dict:
         # One person elsewhere: say what the time is for them too.
         local = None
         if len(who) == 1 and who[0].time_zone and who[0].time_zone != viewer_zone:
-            zone = zoneinfo.ZoneInfo(who[0].time_zone)
-            local = f"{p.start.astimezone(zone):%H:%M} in {who[0].time_zone.replace('_', ' ')}"
+            local = (
+                f"{p.start.astimezone(who[0].zone):%H:%M} in {who[0].time_zone.replace('_', ' ')}"
+            )
         changes.append(
             {
                 "proposal": p,

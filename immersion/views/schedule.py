@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.http import error_text, posted
 from accounts.permissions import permission_required
 
 from ..forms import SwapRequestForm, TimeOffForm
@@ -21,7 +22,7 @@ from ..services.swaps import (
     swap_request_withdraw,
 )
 from ..services.time_off import time_off_conflicts, time_off_create, time_off_delete
-from . import ATTEND, MANAGE, error_text, posted
+from . import ATTEND, MANAGE
 
 
 @permission_required(ATTEND)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.http import error_text, posted
 from accounts.permissions import permission_required
 
 from ..forms import ReassignForm, SessionCreateForm, SessionEditForm
@@ -20,7 +21,7 @@ from ..services.sessions import (
     session_reschedule,
     session_update_details,
 )
-from . import ATTEND, MANAGE, error_text, posted
+from . import ATTEND, MANAGE
 
 
 def session_detail(request, pk: int):

@@ -7,12 +7,13 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
+from accounts.http import posted
 from accounts.permissions import RecordEditView, permission_required
 
 from ..forms import ActivityTypeForm, CadenceTargetForm, HolidayForm
 from ..models import ActivityType, CadenceTarget, Holiday
 from ..selectors import org_today
-from . import MANAGE, posted
+from . import MANAGE
 
 
 @permission_required(MANAGE)
