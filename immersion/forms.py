@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from accounts.models import Department, FrontlineTeam
 
 from .models import ActivityType, CadenceTarget, Escalation, Holiday
+from .planner import bucket_after
 from .selectors import executives, frontline_agents, org_today
 
 MAX_DAYS = 400
@@ -314,15 +315,10 @@ class RotationForm(forms.Form):
         return cleaned
 
     def _dates(self, cleaned) -> tuple[date | None, date | None]:
-        today = org_today()
-        period = cleaned.get("period")
-        if period == "next_month":
-            first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-            return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        if period == "next_quarter":
-            quarter_start = date(today.year, ((today.month - 1) // 3) * 3 + 1, 1)
-            first = (quarter_start + timedelta(days=95)).replace(day=1)
-            return first, (first + timedelta(days=95)).replace(day=1) - timedelta(days=1)
+        period = {"next_month": "month", "next_quarter": "quarter"}.get(cleaned.get("period"))
+        if period:
+            following = bucket_after(period, org_today())
+            return following.first, following.last
         for name in ("start_date", "end_date"):
             if not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, "Give the date.")

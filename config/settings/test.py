@@ -4,12 +4,17 @@ Celery still goes through a real broker (Redis when REDIS_URL is set, otherwise 
 transport in a throwaway folder); tests that want a task to run start a real worker.
 """
 
+import os
 import tempfile
 import uuid
 from pathlib import Path
 
+# A throwaway folder for the filesystem broker; base derives its queue, control and results
+# folders from this, as it does from var/celery for the demo.
+os.environ["CELERY_FILESYSTEM_DIR"] = tempfile.mkdtemp(prefix="proximity-celery-")
+
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, env
+from .base import env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-key-6f1d3e0b9a2c4b7e8d5f")
@@ -19,15 +24,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Each test process gets its own queue, so messages never leak between runs sharing one Redis.
 CELERY_TASK_DEFAULT_QUEUE = f"proximity-test-{uuid.uuid4().hex[:12]}"
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    CELERY_FILESYSTEM_DIR = Path(tempfile.mkdtemp(prefix="proximity-celery-"))
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_FILESYSTEM_DIR / "queue"),
-        "data_folder_out": str(CELERY_FILESYSTEM_DIR / "queue"),
-        "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
-        "store_processed": False,
-    }
-    CELERY_RESULT_BACKEND = f"file://{CELERY_FILESYSTEM_DIR / 'results'}"
 CELERY_BEAT_SCHEDULE_FILENAME = str(Path(tempfile.gettempdir()) / "proximity-test-beat")
 
 # Serve static files straight from the source folders; tests never run collectstatic.

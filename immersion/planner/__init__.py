@@ -30,7 +30,7 @@ from .data import (
     Team,
 )
 from .engine import plan_rotation
-from .periods import Bucket, bucket_of, buckets, sessions_needed
+from .periods import Bucket, bucket_after, bucket_of, buckets, sessions_needed
 from .reasons import (
     REASON_BUSY,
     REASON_NO_CAPACITY,
@@ -63,6 +63,7 @@ __all__ = [
     "Shortfall",
     "Target",
     "Team",
+    "bucket_after",
     "bucket_of",
     "buckets",
     "plan_rotation",

@@ -38,6 +38,11 @@ def bucket_of(period: str, day: date) -> Bucket:
     )
 
 
+def bucket_after(period: str, day: date) -> Bucket:
+    """The week, month or quarter after the one containing `day`."""
+    return bucket_of(period, bucket_of(period, day).last + timedelta(days=1))
+
+
 def buckets(period: str, start: date, end: date) -> list[Bucket]:
     """Every period of the given length that overlaps [start, end], in order."""
     found = []

@@ -20,6 +20,7 @@ from immersion.planner import (
     PlanRequest,
     Target,
     Team,
+    bucket_after,
     bucket_of,
     plan_rotation,
     sessions_needed,
@@ -257,6 +258,14 @@ def test_the_same_request_gives_the_same_plan():
 def test_periods():
     assert bucket_of("week", date(2026, 12, 31)).key == "2026-W53"
     assert bucket_of("month", date(2026, 12, 31)).label == "December 2026"
+    january = bucket_after("month", date(2026, 12, 15))
+    assert (january.first, january.last) == (date(2027, 1, 1), date(2027, 1, 31))
+    spring = bucket_after("quarter", date(2026, 11, 22))
+    assert (spring.key, spring.first, spring.last) == (
+        "2027-Q1",
+        date(2027, 1, 1),
+        date(2027, 3, 31),
+    )
     quarter = bucket_of("quarter", date(2026, 11, 22))
     assert (quarter.key, quarter.first, quarter.last) == (
         "2026-Q4",

@@ -11,6 +11,7 @@ from accounts.models import Department, FrontlineTeam, User
 from accounts.roles import Role
 from accounts.services import user_create, user_update
 from immersion.models import ActivityType, Holiday, Participant, Session
+from immersion.planner import bucket_after
 from immersion.selectors import org_today
 from immersion.services.escalations import escalation_log, escalation_resolve
 from immersion.services.rotations import RotationChoice, rotation_preview, rotation_publish
@@ -247,7 +248,7 @@ class Command(BaseCommand):
         chiefs = [e for e in executives if e.title.startswith("Chief")]
         teams = list(FrontlineTeam.objects.all())
         today = org_today()
-        end = (today.replace(day=1) + timedelta(days=62)).replace(day=1) - timedelta(days=1)
+        end = bucket_after("month", today).last  # to the end of next month
         for day, name in ((12, 25), (12, 26), (1, 1)):
             year = today.year if (day, name) >= (today.month, today.day) else today.year + 1
             Holiday.objects.get_or_create(
