@@ -1,9 +1,10 @@
-"""The pages that belong to no single app: home, and the health check for load balancers."""
+"""The pages that belong to no single app: home, the favicon, the health check."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -31,6 +32,13 @@ def home(request):
     if user.has_perm("immersion.view_programme"):
         context["programme"] = immersion.programme_progress()
     return render(request, "home.html", context)
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Anyone (browsers ask for /favicon.ico on pages outside our shell, the admin's too)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @login_not_required

@@ -57,6 +57,7 @@ SWAP = {"kwargs": lambda o: {"pk": o["swap"].pk}}
 MATRIX: dict[str, Entry] = {
     "home": Entry(outcomes()),
     "healthz": Entry(outcomes(anonymous=200)),
+    "favicon": Entry(outcomes(anonymous=301, signed_in=301)),
     "admin:index": Entry(outcomes(anonymous=ADMIN_LOGIN, signed_in=ADMIN_LOGIN, superuser=200)),
     # Signing in
     "accounts:login": Entry(outcomes(anonymous=200, signed_in=302)),
