@@ -5,9 +5,9 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.db.models.functions import Lower
 
+from .csv_files import MAX_BYTES, TOO_BIG_MESSAGE
 from .emails import email_render_and_enqueue
 from .models import Department, FrontlineTeam, User
-from .people_import import MAX_BYTES, TOO_BIG_MESSAGE
 from .roles import Role
 from .services import manager_chain_check
 
@@ -149,14 +149,10 @@ class PeopleFilterForm(forms.Form):
                 field.widget.attrs["class"] = "form-select"
 
 
-class PeopleImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text=(
-            "Columns: email and name (required); title, time zone, department, team, "
-            "manager email, roles (separated by ;) when you have them."
-        ),
-    )
+class CsvUploadForm(forms.Form):
+    """An upload of a CSV file; subclasses say which columns in the field's help text."""
+
+    file = forms.FileField(label="CSV file")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -165,6 +161,15 @@ class PeopleImportForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(TOO_BIG_MESSAGE)
         return upload
+
+
+class PeopleImportForm(CsvUploadForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "Columns: email and name (required); title, time zone, department, team, "
+            "manager email, roles (separated by ;) when you have them."
+        )
 
 
 class PeopleImportConfirmForm(forms.Form):

@@ -213,8 +213,8 @@ class User(AbstractUser):
         return [Role(name).label for name in self.role_names if name in Role.values]
 
 
-class PeopleImport(models.Model):
-    """An uploaded people CSV: previewed first, applied once, kept as a record of who did it."""
+class CsvUpload(models.Model):
+    """An uploaded CSV file: previewed first, applied once, kept as a record of who did it."""
 
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -226,10 +226,15 @@ class PeopleImport(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class PeopleImport(CsvUpload):
+    """An uploaded people CSV."""
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:people_import_preview", kwargs={"pk": self.pk})

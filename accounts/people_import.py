@@ -5,8 +5,6 @@ field alone on existing people; an empty cell in a present column clears the fie
 the same file changes nothing (idempotent by e-mail address).
 """
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,19 +15,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from .csv_files import csv_read
 from .models import Department, FrontlineTeam, User, normalize_email, validate_time_zone
 from .roles import Role
 
 MAX_ROWS = 5000
-MAX_BYTES = 2 * 1024 * 1024
 
-NOT_UTF8_MESSAGE = "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
-EMPTY_FILE_MESSAGE = "The file is empty."
-TOO_BIG_MESSAGE = "The file is larger than 2 MB; split it into smaller files."
-TOO_MANY_ROWS_MESSAGE = f"The file has more than {MAX_ROWS} people; split it into smaller files."
-MALFORMED_MESSAGE = "The file is not valid CSV near line {line}: {error}."
-MISSING_COLUMNS_MESSAGE = "The header row must have the column(s): {columns}."
-IGNORED_COLUMNS_NOTICE = "Column(s) not used and ignored: {columns}."
 NOT_VALID_ROWS_MESSAGE = "Nothing was imported: fix the rows marked with errors and upload again."
 
 ROW_BAD_EMAIL = "“{value}” is not an e-mail address."
@@ -42,7 +33,6 @@ ROW_UNKNOWN_ROLE = "Unknown role “{value}” (use {choices})."
 ROW_UNKNOWN_MANAGER = "Unknown manager {value}: not in Proximity and not in this file."
 ROW_OWN_MANAGER = "A person cannot be their own manager."
 ROW_MANAGER_CYCLE = "Manager chain loops back to this person: {chain}."
-ROW_WRONG_CELLS = "The row has {found} cells; the header has {expected}."
 
 # Column names people actually write, mapped to ours.
 COLUMN_ALIASES = {
@@ -124,25 +114,6 @@ class ImportPreview:
         return self.count("unchanged")
 
 
-def _column_key(header: str) -> str:
-    return re.sub(r"[\s_]+", " ", header.strip().lower())
-
-
-def people_import_decode(data: bytes | str) -> str:
-    """The file's text; refuses what is too large or not UTF-8 (a BOM from Excel is fine)."""
-    if isinstance(data, str):
-        return data
-    if len(data) > MAX_BYTES:
-        raise ValidationError(TOO_BIG_MESSAGE)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(NOT_UTF8_MESSAGE) from exc
-    if "\x00" in text:
-        raise ValidationError(NOT_UTF8_MESSAGE)
-    return text
-
-
 def _split_roles(cell: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;,|]", cell) if part.strip()]
 
@@ -160,43 +131,15 @@ def people_import_preview(*, data: bytes | str) -> ImportPreview:
 
     Every problem is reported against its line; the preview is `ok` only when none exist.
     """
-    preview = ImportPreview()
-    try:
-        text = people_import_decode(data)
-    except ValidationError as exc:
-        preview.errors.extend(exc.messages)
-        return preview
-    if not text.strip():
-        preview.errors.append(EMPTY_FILE_MESSAGE)
-        return preview
-
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        raw_rows = list(reader)
-    except csv.Error as exc:
-        preview.errors.append(MALFORMED_MESSAGE.format(line=reader.line_num, error=exc))
-        return preview
-
-    header, *body = raw_rows
-    columns: list[str | None] = []
-    ignored = []
-    for cell in header:
-        column = COLUMN_ALIASES.get(_column_key(cell))
-        if column is None and cell.strip():
-            ignored.append(cell.strip())
-        columns.append(column)
-    preview.columns = [c for c in columns if c]
-    missing = [COLUMN_LABELS[c] for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        preview.errors.append(MISSING_COLUMNS_MESSAGE.format(columns=", ".join(missing)))
-        return preview
-    if ignored:
-        preview.notices.append(IGNORED_COLUMNS_NOTICE.format(columns=", ".join(ignored)))
-    body_lines = [
-        (index + 2, cells) for index, cells in enumerate(body) if any(c.strip() for c in cells)
-    ]
-    if len(body_lines) > MAX_ROWS:
-        preview.errors.append(TOO_MANY_ROWS_MESSAGE)
+    table = csv_read(
+        data,
+        aliases=COLUMN_ALIASES,
+        required=REQUIRED_COLUMNS,
+        labels=COLUMN_LABELS,
+        max_rows=MAX_ROWS,
+    )
+    preview = ImportPreview(columns=table.columns, errors=table.errors, notices=table.notices)
+    if table.errors:
         return preview
 
     departments = {d.name.lower(): d for d in Department.objects.all()}
@@ -209,14 +152,11 @@ def people_import_preview(*, data: bytes | str) -> ImportPreview:
     existing_users: dict[str, User] = {}
     seen_emails: dict[str, int] = {}
 
-    for line, cells in body_lines:
-        record = {}
-        for column, cell in zip(columns, cells, strict=False):
-            if column:
-                record[column] = cell.strip()
+    for csv_line in table.lines:
+        line, record = csv_line.line, csv_line.record
         row = ImportRow(line=line, email=normalize_email(record.get("email", "")))
-        if len(cells) != len(header):
-            row.errors.append(ROW_WRONG_CELLS.format(found=len(cells), expected=len(header)))
+        if csv_line.shape_error:
+            row.errors.append(csv_line.shape_error)
         _check_row(row, record, departments, teams)
         if row.email:
             if row.email in seen_emails:

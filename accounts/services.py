@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from .csv_files import csv_decode
 from .emails import email_render_and_enqueue
 from .models import Department, FrontlineTeam, PeopleImport, User, normalize_email
-from .people_import import ImportPreview, people_import_apply, people_import_decode
+from .people_import import ImportPreview, people_import_apply
 from .roles import Role
 
 MANAGER_CYCLE_MESSAGE = "{manager} already reports to {person}, directly or through others."
@@ -161,7 +162,7 @@ def people_import_upload(*, uploaded_by: User, file_name: str, data: bytes) -> P
     return PeopleImport.objects.create(
         uploaded_by=uploaded_by,
         file_name=file_name[:255],
-        content=people_import_decode(data),
+        content=csv_decode(data),
     )
 
 

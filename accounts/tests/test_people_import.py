@@ -2,13 +2,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from accounts.models import User
-from accounts.people_import import (
+from accounts.csv_files import (
     EMPTY_FILE_MESSAGE,
     IGNORED_COLUMNS_NOTICE,
     MALFORMED_MESSAGE,
     MISSING_COLUMNS_MESSAGE,
     NOT_UTF8_MESSAGE,
+    ROW_WRONG_CELLS,
+)
+from accounts.models import User
+from accounts.people_import import (
     NOT_VALID_ROWS_MESSAGE,
     ROW_BAD_EMAIL,
     ROW_DUPLICATE,
@@ -18,7 +21,6 @@ from accounts.people_import import (
     ROW_UNKNOWN_MANAGER,
     ROW_UNKNOWN_ROLE,
     ROW_UNKNOWN_TEAM,
-    ROW_WRONG_CELLS,
     people_import_apply,
     people_import_preview,
 )
