@@ -20,6 +20,7 @@ TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
 MIGRATED_DEFAULTS = [
     ("accounts.migrations.0002_default_departments", "add_departments"),
     ("immersion.migrations.0003_activity_catalogue", "add_catalogue"),
+    ("immersion.migrations.0005_journey_catalogue", "add_journeys"),
 ]
 
 

@@ -10,6 +10,21 @@ NAVIGATION = [
     ("Rotations", "immersion:rotations", ("immersion.manage_programme",)),
     ("At risk", "immersion:at_risk", ("immersion.manage_programme",)),
     (
+        "Reflections",
+        "immersion:reflections",
+        (
+            "immersion.attend_sessions",
+            "immersion.manage_programme",
+            "immersion.view_shared_reflections",
+        ),
+    ),
+    (
+        "Journeys",
+        "immersion:journeys",
+        ("immersion.attend_sessions", "immersion.manage_programme", "immersion.view_programme"),
+    ),
+    ("Call list", "immersion:call_list", ("immersion.manage_programme",)),
+    (
         "Escalations",
         "immersion:escalations",
         ("immersion.log_escalation", "immersion.work_escalations"),

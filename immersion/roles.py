@@ -16,5 +16,6 @@ ROLE_PERMISSIONS = {
     ],
     Role.LEADERSHIP: [
         "immersion.view_programme",
+        "immersion.view_shared_reflections",
     ],
 }

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import calendar, escalations, feeds, rotations, schedule, sessions, setup
+from .views import (
+    calendar,
+    calls,
+    escalations,
+    feeds,
+    followthrough,
+    journeys,
+    rotations,
+    schedule,
+    sessions,
+    setup,
+)
 
 app_name = "immersion"
 
@@ -27,6 +38,31 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", sessions.session_cancel_view, name="session_cancel"),
     path("sessions/<int:pk>/confirm/", sessions.session_confirm_view, name="session_confirm"),
     path("sessions/<int:pk>/reassign/", sessions.session_reassign, name="session_reassign"),
+    # After a session (keyed by the person's place in it)
+    path("places/<int:pk>/attendance/", followthrough.attendance_view, name="attendance"),
+    path("places/<int:pk>/reflection/", followthrough.reflection_view, name="reflection"),
+    path("places/<int:pk>/journey/", journeys.journey_start, name="journey_start"),
+    path("places/<int:pk>/calls/draw/", calls.customer_calls_draw_view, name="calls_draw"),
+    path("reflections/", followthrough.reflection_list, name="reflections"),
+    path("commitments/<int:pk>/done/", followthrough.commitment_done, name="commitment_done"),
+    # Journeys
+    path("journeys/", journeys.journey_list, name="journeys"),
+    path("journeys/new/", journeys.journey_template_edit, name="journey_template_create"),
+    path("journeys/<int:pk>/edit/", journeys.journey_template_edit, name="journey_template_edit"),
+    path("journeys/<int:pk>/", journeys.journey_compare, name="journey_compare"),
+    path("journeys/walks/<int:pk>/", journeys.journey_exercise, name="journey_exercise"),
+    path(
+        "journeys/walks/<int:pk>/steps/<int:step_pk>/",
+        journeys.journey_step,
+        name="journey_step",
+    ),
+    # Customer calls
+    path("calls/", calls.call_list_view, name="call_list"),
+    path("calls/import/", calls.call_list_import, name="call_list_import"),
+    path("calls/import/<int:pk>/", calls.call_list_preview_view, name="call_list_preview"),
+    path("calls/questions/new/", calls.question_set_edit, name="question_set_create"),
+    path("calls/questions/<int:pk>/", calls.question_set_edit, name="question_set_edit"),
+    path("calls/<int:pk>/", calls.customer_call_view, name="customer_call"),
     path("setup/", setup.setup_view, name="setup"),
     path("setup/targets/new/", setup.TargetCreateView.as_view(), name="target_create"),
     path("setup/targets/<int:pk>/", setup.TargetEditView.as_view(), name="target_edit"),

@@ -7,18 +7,34 @@ Outcomes: an HTTP status, LOGIN (sent to sign in), or ADMIN_LOGIN (sent to the a
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import PeopleImport
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory, UserFactory
 from conftest import ROLE_NAMES
-from immersion.models import CadenceTarget, Escalation, Holiday, Rotation, SwapRequest
+from immersion.models import (
+    CadenceTarget,
+    CallListImport,
+    Commitment,
+    Customer,
+    CustomerCall,
+    Escalation,
+    Holiday,
+    JourneyExercise,
+    JourneyTemplate,
+    QuestionSet,
+    Reflection,
+    Rotation,
+    SwapRequest,
+)
 from immersion.services.feeds import calendar_feed_get
-from immersion.tests.factories import SessionFactory, TimeOffFactory
+from immersion.tests.factories import SessionFactory, TimeOffFactory, activity
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
@@ -53,6 +69,8 @@ def only(*roles, allowed=200, others=403) -> dict[str, Any]:
 PERSON = {"kwargs": lambda o: {"pk": o["person"].pk}}
 SESSION = {"kwargs": lambda o: {"pk": o["session"].pk}}
 SWAP = {"kwargs": lambda o: {"pk": o["swap"].pk}}
+PLACE = {"kwargs": lambda o: {"pk": o["place"].pk}}
+TEMPLATE = {"kwargs": lambda o: {"pk": o["exercise"].template_id}}
 
 MATRIX: dict[str, Entry] = {
     "home": Entry(outcomes()),
@@ -129,6 +147,54 @@ MATRIX: dict[str, Entry] = {
     "immersion:holiday_delete": Entry(
         cx_lead_only(302), method="post", kwargs=lambda o: {"pk": o["holiday"].pk}
     ),
+    # After a session
+    "immersion:attendance": Entry(only("executive", "cx_lead"), **PLACE),
+    "immersion:reflection": Entry(only("executive", others=403) | {"superuser": 404}, **PLACE),
+    "immersion:reflections": Entry(only("executive", "cx_lead", "leadership")),
+    "immersion:commitment_done": Entry(
+        only("executive", allowed=302) | {"superuser": 404},
+        method="post",
+        kwargs=lambda o: {"pk": o["commitment"].pk},
+    ),
+    # Journeys
+    "immersion:journeys": Entry(only("executive", "cx_lead", "leadership")),
+    "immersion:journey_template_create": Entry(cx_lead_only()),
+    "immersion:journey_template_edit": Entry(cx_lead_only(), **TEMPLATE),
+    "immersion:journey_compare": Entry(only("executive", "cx_lead", "leadership"), **TEMPLATE),
+    "immersion:journey_start": Entry(
+        only("executive", allowed=302) | {"superuser": 404},
+        method="post",
+        kwargs=lambda o: {"pk": o["journey_place"].pk},
+    ),
+    "immersion:journey_exercise": Entry(
+        only("executive", "cx_lead", "leadership"), kwargs=lambda o: {"pk": o["exercise"].pk}
+    ),
+    "immersion:journey_step": Entry(
+        only("executive", allowed=400) | {"superuser": 404},
+        method="post",
+        kwargs=lambda o: {
+            "pk": o["exercise"].pk,
+            "step_pk": o["exercise"].template.steps.first().pk,
+        },
+    ),
+    # Customer calls (customers' details: the CX lead and the executive the call is for)
+    "immersion:call_list": Entry(cx_lead_only()),
+    "immersion:call_list_import": Entry(cx_lead_only()),
+    "immersion:call_list_preview": Entry(
+        cx_lead_only(), kwargs=lambda o: {"pk": o["call_list_import"].pk}
+    ),
+    "immersion:question_set_create": Entry(cx_lead_only()),
+    "immersion:question_set_edit": Entry(
+        cx_lead_only(), kwargs=lambda o: {"pk": o["question_set"].pk}
+    ),
+    "immersion:calls_draw": Entry(
+        only("executive", "cx_lead", allowed=302),
+        method="post",
+        kwargs=lambda o: {"pk": o["call_place"].pk},
+    ),
+    "immersion:customer_call": Entry(
+        only("executive", "cx_lead"), kwargs=lambda o: {"pk": o["call"].pk}
+    ),
     # Officer of the Day
     "immersion:escalations": Entry(only("frontline", "executive", "cx_lead")),
     "immersion:escalation_create": Entry(only("frontline", "cx_lead")),
@@ -170,7 +236,44 @@ def objects(db, make_user, executive, frontline, cx_lead):
     swap = SwapRequest.objects.create(
         session=SessionFactory(people=[colleague]), requested_by=colleague
     )
+    yesterday = (timezone.now() - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    place = SessionFactory(people=[executive], starts_at=yesterday).participants.get()
+    reflection = Reflection.objects.create(
+        participant=place, surprised="How long they waited.", would_change="The refund rule."
+    )
+    journey_place = SessionFactory(
+        people=[executive],
+        activity_type=activity("customer-journey"),
+        starts_at=yesterday - timedelta(days=1),
+    ).participants.get()
+    call_place = SessionFactory(
+        people=[executive],
+        activity_type=activity("customer-calls"),
+        starts_at=yesterday - timedelta(days=2),
+    ).participants.get()
+    question_set = QuestionSet.objects.create(name="Renewal questions")
+    question_set.questions.create(text="What nearly made you leave?")
+    customer = Customer.objects.create(name="Maria Lopez", phone="+34 600 123 456", consent=True)
     return {
+        "place": place,
+        "commitment": Commitment.objects.create(
+            reflection=reflection,
+            person=executive,
+            text="Call the refunds team",
+            due_date=timezone.localdate(),
+        ),
+        "journey_place": journey_place,
+        "exercise": JourneyExercise.objects.create(
+            participant=journey_place, template=JourneyTemplate.objects.first()
+        ),
+        "call_place": call_place,
+        "question_set": question_set,
+        "call": CustomerCall.objects.create(
+            participant=call_place, customer=customer, question_set=question_set
+        ),
+        "call_list_import": CallListImport.objects.create(
+            uploaded_by=lead, file_name="calls.csv", content="customer name,consent\n"
+        ),
         "session": session,
         "swap": swap,
         "time_off": TimeOffFactory(person=executive),

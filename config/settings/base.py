@@ -247,3 +247,9 @@ ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
 
 # Pagination shared by list pages
 PAGE_SIZE = env.int("PROXIMITY_PAGE_SIZE", default=50)
+
+# Session follow-through (issue 4): when a reflection is due and how long it stays editable,
+# and how long a customer rests between two calls from the programme.
+REFLECTION_DUE_DAYS = env.int("PROXIMITY_REFLECTION_DUE_DAYS", default=2)
+REFLECTION_EDIT_DAYS = env.int("PROXIMITY_REFLECTION_EDIT_DAYS", default=14)
+CUSTOMER_CALL_REST_DAYS = env.int("PROXIMITY_CUSTOMER_CALL_REST_DAYS", default=90)

@@ -32,6 +32,11 @@ class ActivityType(models.Model):
         GROUP = "group", "A group meeting (all selected executives)"
         OFFICER_OF_THE_DAY = "officer_of_the_day", "Officer of the Day shift (one a day)"
 
+    class Exercise(models.TextChoices):
+        NONE = "", "Nothing besides attendance and a reflection"
+        JOURNEY = "journey", "A journey exercise, step by step"
+        CUSTOMER_CALLS = "customer_calls", "Customer calls from the call list"
+
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True)
     pillar = models.CharField(max_length=20, choices=Pillar.choices)
@@ -49,6 +54,12 @@ class ActivityType(models.Model):
     default_start_time = models.TimeField(
         default=time(9, 0),
         help_text="For shifts and group meetings: when they start, in the organisation's zone.",
+    )
+    exercise = models.CharField(
+        max_length=20,
+        choices=Exercise.choices,
+        blank=True,
+        help_text="What the executive records during the session, besides attendance.",
     )
     is_active = models.BooleanField(default=True)
 
@@ -68,6 +79,11 @@ class ActivityType(models.Model):
     @property
     def is_officer_of_the_day(self) -> bool:
         return self.mode == self.Mode.OFFICER_OF_THE_DAY
+
+    @property
+    def is_exposure(self) -> bool:
+        """Time with customers or the frontline, which asks for a reflection afterwards."""
+        return self.pillar in (Pillar.DIRECT, Pillar.OBSERVATION)
 
 
 class CadenceTarget(models.Model):
@@ -291,6 +307,14 @@ class Participant(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     is_active = models.BooleanField(default=True)
+    actual_minutes = models.PositiveIntegerField("minutes spent", null=True, blank=True)
+    interactions_observed = models.PositiveIntegerField(
+        "customer calls or interactions observed", null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField("attendance confirmed at", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["session__starts_at"]
@@ -316,6 +340,7 @@ class SessionChange(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         CONFIRMED = "confirmed", "Confirmed"
         EDITED = "edited", "Edited"
+        ATTENDANCE = "attendance", "Attendance recorded"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -5,10 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, posted
+from accounts.http import error_text, next_url, posted
 from accounts.permissions import permission_required
 
 from ..forms import SwapRequestForm, TimeOffForm
@@ -52,12 +51,7 @@ def feed_regenerate(request):
         request,
         "Your calendar has a new address. Subscribe to it again; the old one no longer works.",
     )
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("immersion:schedule")
-    return redirect(next_url)
+    return redirect(next_url(request, reverse("immersion:schedule")))
 
 
 @permission_required(ATTEND, MANAGE)

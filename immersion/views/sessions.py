@@ -7,12 +7,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, posted
+from accounts.http import error_text, errors_onto, posted
 from accounts.permissions import permission_required
 
-from ..forms import ReassignForm, SessionCreateForm, SessionEditForm
-from ..models import Session, SessionChange
-from ..selectors import session_for_viewer
+from ..forms import (
+    DrawCustomersForm,
+    JourneyStartForm,
+    ReassignForm,
+    SessionCreateForm,
+    SessionEditForm,
+)
+from ..models import ActivityType, CustomerCall, JourneyExercise, Session, SessionChange
+from ..selectors import reflections_visible_to, session_for_viewer
+from ..services.followthrough import reflection_due
 from ..services.sessions import (
     participant_replace,
     session_cancel,
@@ -21,7 +28,7 @@ from ..services.sessions import (
     session_reschedule,
     session_update_details,
 )
-from . import ATTEND, MANAGE
+from . import ATTEND, MANAGE, VIEW
 
 
 def session_detail(request, pk: int):
@@ -29,24 +36,44 @@ def session_detail(request, pk: int):
     session = session_for_viewer(user=request.user, pk=pk)
     if session is None:
         raise Http404
-    participants = session.participants.select_related("person").order_by(
+    participants = session.participants.select_related("person", "reflection").order_by(
         "-is_active", "person__display_name"
     )
     mine = next((p for p in participants if p.person_id == request.user.pk and p.is_active), None)
     manager = request.user.has_perm(MANAGE)
-    return render(
-        request,
-        "immersion/session_detail.html",
-        {
-            "session": session,
-            "participants": participants,
-            "mine": mine,
-            "manager": manager,
-            "changes": session.changes.select_related("changed_by"),
-            "reassign_form": ReassignForm(session=session) if manager else None,
-            "open": session.status != Session.Status.CANCELLED,
-        },
-    )
+    started = session.starts_at <= timezone.now()
+    is_open = session.status != Session.Status.CANCELLED
+    context = {
+        "session": session,
+        "participants": participants,
+        "mine": mine,
+        "manager": manager,
+        "started": started,
+        "changes": session.changes.select_related("changed_by"),
+        "reassign_form": ReassignForm(session=session) if manager else None,
+        "open": is_open,
+        "reflections": reflections_visible_to(user=request.user)
+        .filter(participant__session=session)
+        .prefetch_related("frictions", "commitments"),
+    }
+    exercise = session.activity_type.exercise
+    sees_all = manager or request.user.has_perm(VIEW)
+    if exercise == ActivityType.Exercise.JOURNEY and (mine or sees_all):
+        journeys = JourneyExercise.objects.filter(participant__session=session).select_related(
+            "template", "participant__person"
+        )
+        context["journeys"] = journeys if sees_all else journeys.filter(participant=mine)
+        context["journey_form"] = JourneyStartForm() if mine and is_open else None
+    if exercise == ActivityType.Exercise.CUSTOMER_CALLS and (mine or manager):
+        calls = CustomerCall.objects.filter(participant__session=session).select_related(
+            "customer", "participant__person"
+        )
+        context["calls"] = calls if manager else calls.filter(participant=mine)
+        context["draw_form"] = DrawCustomersForm() if mine and is_open else None
+    if mine is not None:
+        context["my_reflection"] = getattr(mine, "reflection", None)
+        context["reflection_due"] = reflection_due(session)
+    return render(request, "immersion/session_detail.html", context)
 
 
 @permission_required(MANAGE)
@@ -76,12 +103,7 @@ def session_create_view(request):
 
 def _form_errors(form, exc: ValidationError) -> None:
     """Service errors onto the form: time errors onto the day field, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = "day" if field in {"starts_at", "ends_at"} else field
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    errors_onto(form, exc, fields={"starts_at": "day", "ends_at": "day"})
 
 
 @permission_required(MANAGE)

@@ -10,9 +10,9 @@ from django.utils.text import slugify
 
 from accounts.models import Department, FrontlineTeam
 
-from .models import ActivityType, CadenceTarget, Escalation, Holiday
-from .planner import bucket_after
-from .selectors import executives, frontline_agents, org_today
+from ..models import ActivityType, CadenceTarget, Escalation, Holiday
+from ..planner import bucket_after
+from ..selectors import executives, frontline_agents, org_today
 
 MAX_DAYS = 400
 RANGE_BACKWARDS_MESSAGE = "The last day must be on or after the first day."
@@ -225,6 +225,7 @@ class ActivityTypeForm(forms.ModelForm):
             "needs_host_team",
             "default_duration_minutes",
             "default_start_time",
+            "exercise",
             "is_active",
         ]
         widgets = {

@@ -21,8 +21,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 
-from . import planner
-from .models import (
+from .. import planner
+from ..models import (
     ActivityType,
     CadenceTarget,
     CalendarFeed,

@@ -1,0 +1,53 @@
+"""Immersion's forms; every name is importable from here."""
+
+from .followthrough import (
+    AttendanceForm,
+    CallListUploadForm,
+    CommitmentFormSet,
+    CustomerCallForm,
+    DrawCustomersForm,
+    JourneyStartForm,
+    JourneyStepForm,
+    JourneyTemplateForm,
+    QuestionSetForm,
+    ReflectionForm,
+)
+from .programme import (
+    ActivityTypeForm,
+    CadenceTargetForm,
+    CalendarFilterForm,
+    EscalationForm,
+    HolidayForm,
+    ReassignForm,
+    ResolveForm,
+    RotationForm,
+    SessionCreateForm,
+    SessionEditForm,
+    SwapRequestForm,
+    TimeOffForm,
+)
+
+__all__ = [
+    "ActivityTypeForm",
+    "AttendanceForm",
+    "CadenceTargetForm",
+    "CalendarFilterForm",
+    "CallListUploadForm",
+    "CommitmentFormSet",
+    "CustomerCallForm",
+    "DrawCustomersForm",
+    "EscalationForm",
+    "HolidayForm",
+    "JourneyStartForm",
+    "JourneyStepForm",
+    "JourneyTemplateForm",
+    "QuestionSetForm",
+    "ReassignForm",
+    "ReflectionForm",
+    "ResolveForm",
+    "RotationForm",
+    "SessionCreateForm",
+    "SessionEditForm",
+    "SwapRequestForm",
+    "TimeOffForm",
+]

@@ -1,0 +1,57 @@
+"""Immersion's models, by what they are about; every name is importable from here."""
+
+from .calls import CallListImport, Customer, CustomerCall, Question, QuestionSet
+from .followthrough import Commitment, Reflection, ReflectionFriction
+from .journeys import (
+    HARD_EFFORT,
+    JourneyExercise,
+    JourneyStep,
+    JourneyStepResult,
+    JourneyTemplate,
+)
+from .programme import (
+    DUPLICATE_TARGET_MESSAGE,
+    USER,
+    ActivityType,
+    CadenceTarget,
+    CalendarFeed,
+    Escalation,
+    Holiday,
+    Participant,
+    Pillar,
+    Rotation,
+    Session,
+    SessionChange,
+    SwapRequest,
+    TimeOff,
+)
+
+__all__ = [
+    "DUPLICATE_TARGET_MESSAGE",
+    "HARD_EFFORT",
+    "USER",
+    "ActivityType",
+    "CadenceTarget",
+    "CalendarFeed",
+    "CallListImport",
+    "Commitment",
+    "Customer",
+    "CustomerCall",
+    "Escalation",
+    "Holiday",
+    "JourneyExercise",
+    "JourneyStep",
+    "JourneyStepResult",
+    "JourneyTemplate",
+    "Participant",
+    "Pillar",
+    "Question",
+    "QuestionSet",
+    "Reflection",
+    "ReflectionFriction",
+    "Rotation",
+    "Session",
+    "SessionChange",
+    "SwapRequest",
+    "TimeOff",
+]

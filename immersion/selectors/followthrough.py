@@ -1,0 +1,301 @@
+"""Reads about what sessions left behind: an executive's to-dos, reflections each person may
+read, journey results side by side, the calls an executive is to make."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from statistics import mean
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .. import planner
+from ..models import (
+    HARD_EFFORT,
+    Commitment,
+    CustomerCall,
+    JourneyExercise,
+    JourneyStep,
+    JourneyStepResult,
+    JourneyTemplate,
+    Participant,
+    Pillar,
+    Reflection,
+    Session,
+)
+from .programme import org_zone
+
+MANAGE = "immersion.manage_programme"
+
+
+@dataclass
+class ReflectionDue:
+    participant: Participant
+    due_at: datetime
+    overdue: bool
+
+
+@dataclass
+class Todos:
+    """What an executive still has to do after their sessions, most pressing first."""
+
+    attendance: list[Participant] = field(default_factory=list)
+    reflections: list[ReflectionDue] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    journeys: list[JourneyExercise] = field(default_factory=list)
+    calls: list[CustomerCall] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return (
+            len(self.attendance)
+            + len(self.reflections)
+            + len(self.commitments)
+            + len(self.journeys)
+            + len(self.calls)
+        )
+
+
+def _ended_places(person, now: datetime) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(person=person, is_active=True, starts_at__lte=now)
+        .exclude(session__status=Session.Status.CANCELLED)
+        .select_related("session__activity_type")
+        .order_by("starts_at")
+    )
+
+
+def todos_for(*, person, now: datetime | None = None) -> Todos:
+    """Everything `person` has to do after their sessions, in five queries:
+
+    - attendance to confirm: every session that has ended with no confirmation;
+    - reflections: every exposure (customer or frontline time) they did not miss, with no
+      reflection yet, until reflections on it close; overdue after REFLECTION_DUE_DAYS;
+    - commitments not done, by due date (overdue from the day after);
+    - journey exercises with steps left;
+    - customer calls drawn for them and not yet made.
+    """
+    now = now or timezone.now()
+    today = now.astimezone(org_zone()).date()
+    todos = Todos()
+    todos.attendance = list(
+        _ended_places(person, now).filter(
+            ends_at__lte=now, attendance=Participant.Attendance.INVITED
+        )
+    )
+    due = timedelta(days=settings.REFLECTION_DUE_DAYS)
+    for place in _ended_places(person, now).filter(
+        ends_at__lte=now,
+        ends_at__gt=now - timedelta(days=settings.REFLECTION_EDIT_DAYS),
+        session__activity_type__pillar__in=[Pillar.DIRECT, Pillar.OBSERVATION],
+        reflection__isnull=True,
+        attendance__in=[Participant.Attendance.INVITED, Participant.Attendance.ATTENDED],
+    ):
+        due_at = place.ends_at + due
+        todos.reflections.append(ReflectionDue(place, due_at, overdue=due_at < now))
+    todos.commitments = list(
+        Commitment.objects.filter(person=person, done_at__isnull=True).select_related(
+            "reflection__participant__session__activity_type"
+        )
+    )
+    for commitment in todos.commitments:
+        commitment.overdue = commitment.due_date < today
+    todos.journeys = list(
+        JourneyExercise.objects.filter(
+            participant__person=person, participant__is_active=True, completed_at__isnull=True
+        )
+        .exclude(participant__session__status=Session.Status.CANCELLED)
+        .select_related("template", "participant__session__activity_type")
+        .annotate(
+            recorded=Count("results", distinct=True),
+            total=Count(
+                "template__steps", filter=Q(template__steps__is_active=True), distinct=True
+            ),
+        )
+        .order_by("started_at")
+    )
+    todos.calls = list(
+        CustomerCall.objects.filter(
+            participant__person=person,
+            participant__is_active=True,
+            participant__starts_at__lte=now,
+            status=CustomerCall.Status.TO_CALL,
+        )
+        .select_related("customer", "participant__session__activity_type")
+        .order_by("drawn_at", "pk")
+    )
+    return todos
+
+
+def reflections_visible_to(*, user) -> QuerySet[Reflection]:
+    """Reflections `user` may read: their own; all for the CX lead; those shared with
+    leadership for people who read shared reflections."""
+    reflections = Reflection.objects.select_related(
+        "participant__person", "participant__session__activity_type"
+    ).order_by("-participant__starts_at", "pk")
+    if user.has_perm(MANAGE):
+        return reflections
+    visible = Q(participant__person=user)
+    if user.has_perm("immersion.view_shared_reflections"):
+        visible |= Q(visibility=Reflection.Visibility.LEADERSHIP)
+    return reflections.filter(visible)
+
+
+def participant_for(*, user, pk: int) -> Participant | None:
+    """A place in a session that `user` may record for: their own, or anyone's for the CX lead.
+    None otherwise, so the page answers 404."""
+    places = Participant.objects.select_related("session__activity_type", "person", "reflection")
+    if not user.has_perm(MANAGE):
+        places = places.filter(person=user)
+    return places.filter(pk=pk).first()
+
+
+def journey_exercise_for(*, user, pk: int) -> JourneyExercise | None:
+    """A journey exercise its walker may open, or the CX lead and leadership; None otherwise."""
+    exercises = JourneyExercise.objects.select_related(
+        "template", "participant__person", "participant__session__activity_type"
+    )
+    if not (user.has_perm(MANAGE) or user.has_perm("immersion.view_programme")):
+        exercises = exercises.filter(participant__person=user)
+    return exercises.filter(pk=pk).first()
+
+
+def journey_steps_with_results(exercise: JourneyExercise) -> list[JourneyStep]:
+    """The exercise's steps in order, each with `.result` (or None); inactive steps only where
+    they have a result here."""
+    results = {r.step_id: r for r in exercise.results.all()}
+    steps = []
+    for step in exercise.template.steps.all():
+        step.result = results.get(step.pk)
+        if step.is_active or step.result is not None:
+            steps.append(step)
+    return steps
+
+
+def journey_worst_first(steps: list[JourneyStep]) -> list[JourneyStepResult]:
+    """Recorded results, the worst first: failed before worked, then hardest first."""
+    results = [step.result for step in steps if step.result is not None]
+    return sorted(results, key=lambda r: (r.worked, -r.effort, r.step.position))
+
+
+@dataclass
+class JourneyColumn:
+    label: str
+    sublabel: str
+    cells: dict[int, object]  # step id -> JourneyStepResult, or an average for a quarter
+
+
+@dataclass
+class StepAverage:
+    effort: float
+    worked_percent: int
+    count: int
+
+    @property
+    def is_friction(self) -> bool:
+        return self.effort >= HARD_EFFORT or self.worked_percent < 50
+
+
+@dataclass
+class JourneyComparison:
+    steps: list[JourneyStep]
+    quarters: list[JourneyColumn]
+    exercises: list[JourneyColumn]
+    quarter_choices: list[str]
+
+    @property
+    def rows(self) -> list[tuple[JourneyStep, list, list]]:
+        """Each step with its cells under the quarter columns, then the exercise columns."""
+        return [
+            (
+                step,
+                [column.cells.get(step.pk) for column in self.quarters],
+                [column.cells.get(step.pk) for column in self.exercises],
+            )
+            for step in self.steps
+        ]
+
+
+def journey_comparison(
+    *, template: JourneyTemplate, quarter: str = "", limit: int = 12
+) -> JourneyComparison:
+    """The same journey across executives and quarters, side by side: one column per quarter
+    (averages over everyone who walked it), then one per exercise (the latest `limit`, or those
+    of one quarter). Three queries, whatever the number of exercises."""
+    zone = org_zone()
+    results = list(
+        JourneyStepResult.objects.filter(exercise__template=template).select_related(
+            "exercise__participant__person"
+        )
+    )
+    steps = [
+        step
+        for step in template.steps.all()
+        if step.is_active or any(r.step_id == step.pk for r in results)
+    ]
+    by_exercise: dict[int, dict[int, JourneyStepResult]] = defaultdict(dict)
+    by_quarter: dict[str, dict[int, list[JourneyStepResult]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    exercises: dict[int, tuple] = {}
+    for result in results:
+        exercise = result.exercise
+        day = exercise.participant.starts_at.astimezone(zone).date()
+        bucket = planner.bucket_of("quarter", day)
+        by_exercise[exercise.pk][result.step_id] = result
+        by_quarter[bucket.label][result.step_id].append(result)
+        exercises[exercise.pk] = (exercise.participant.starts_at, exercise, bucket.label)
+    walkers = {
+        label: len({r.exercise_id for rs in per_step.values() for r in rs})
+        for label, per_step in by_quarter.items()
+    }
+    quarter_choices = sorted(by_quarter, key=lambda label: (label[-4:], label[:2]))
+    quarters = [
+        JourneyColumn(
+            label=label,
+            sublabel=f"{walkers[label]} walked",
+            cells={
+                step_id: StepAverage(
+                    effort=round(mean(r.effort for r in rs), 1),
+                    worked_percent=round(100 * sum(r.worked for r in rs) / len(rs)),
+                    count=len(rs),
+                )
+                for step_id, rs in by_quarter[label].items()
+            },
+        )
+        for label in quarter_choices
+        if not quarter or label == quarter
+    ]
+    chosen = sorted(
+        (item for item in exercises.values() if not quarter or item[2] == quarter),
+        key=lambda item: item[0],
+        reverse=True,
+    )[:limit]
+    columns = [
+        JourneyColumn(
+            label=exercise.participant.person.display_name,
+            sublabel=f"{started.astimezone(zone):%d %b %Y}",
+            cells=by_exercise[exercise.pk],
+        )
+        for started, exercise, _ in chosen
+    ]
+    return JourneyComparison(steps, quarters, columns, quarter_choices)
+
+
+def journey_templates_with_counts() -> QuerySet[JourneyTemplate]:
+    return JourneyTemplate.objects.annotate(
+        step_count=Count("steps", filter=Q(steps__is_active=True), distinct=True),
+        exercise_count=Count("exercises", distinct=True),
+    )
+
+
+def customer_call_for(*, user, pk: int) -> CustomerCall | None:
+    """A call with the customer's details: only for the executive it is assigned to and the CX
+    lead. None for anyone else, so the page answers 404."""
+    calls = CustomerCall.objects.select_related(
+        "customer", "question_set", "participant__person", "participant__session__activity_type"
+    )
+    if not user.has_perm(MANAGE):
+        calls = calls.filter(participant__person=user)
+    return calls.filter(pk=pk).first()

@@ -1,0 +1,196 @@
+"""Customer calls: the call list upload, question sets, drawing customers for an executive, and
+recording each call.
+
+Who may be drawn: a customer who consented, is not marked do-not-contact, has no call waiting
+with another executive, and was not called (reached or not) by anyone in the last
+CUSTOMER_CALL_REST_DAYS days. Those rested longest are drawn first.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.csv_files import csv_decode
+
+from ..call_list import CallListPreview, call_list_apply
+from ..models import (
+    ActivityType,
+    CallListImport,
+    Customer,
+    CustomerCall,
+    Participant,
+    Question,
+    QuestionSet,
+    Session,
+)
+
+ALREADY_APPLIED_MESSAGE = "This file was already imported on {when:%d %b %Y %H:%M}."
+EMPTY_QUESTION_SET_MESSAGE = "A question set needs at least one question: write one per line."
+QUESTION_TOO_LONG_MESSAGE = "Keep each question under 300 characters: “{start}…” is longer."
+NOT_A_CALL_SESSION_MESSAGE = "{activity} sessions have no customer calls."
+NOT_IN_SESSION_MESSAGE = "Only the executive in this session, or a CX lead, can draw customers."
+SESSION_CANCELLED_MESSAGE = "This session was cancelled."
+COUNT_RANGE_MESSAGE = "Draw between 1 and 20 customers at a time."
+NOBODY_TO_CALL_MESSAGE = (
+    "Nobody on the call list may be called now: the rest have not consented, asked not to be "
+    "contacted, are waiting with another executive, or were called in the last {days} days."
+)
+INACTIVE_QUESTION_SET_MESSAGE = "This question set is no longer in use; choose another."
+DRAW_RACE_MESSAGE = "Someone drew customers at the same moment; draw again."
+NOT_YOUR_CALL_MESSAGE = "Only the executive this call is assigned to can record it."
+CALL_WITHDRAWN_MESSAGE = "This customer no longer wishes to be contacted: do not call them."
+MAX_DRAW = 20
+
+
+def call_list_upload(*, uploaded_by, file_name: str, data: bytes) -> CallListImport:
+    """Keep an uploaded call list for preview. Refuses files that are not UTF-8 text."""
+    return CallListImport.objects.create(
+        uploaded_by=uploaded_by, file_name=file_name[:255], content=csv_decode(data)
+    )
+
+
+@transaction.atomic
+def call_list_run(*, call_list_import: CallListImport) -> CallListPreview:
+    """Apply a previewed call list once: all rows or none."""
+    call_list_import = CallListImport.objects.select_for_update().get(pk=call_list_import.pk)
+    if call_list_import.applied_at is not None:
+        raise ValidationError(ALREADY_APPLIED_MESSAGE.format(when=call_list_import.applied_at))
+    result = call_list_apply(data=call_list_import.content)
+    call_list_import.applied_at = timezone.now()
+    call_list_import.created_count = result.count_create
+    call_list_import.updated_count = result.count_update
+    call_list_import.unchanged_count = result.count_unchanged
+    call_list_import.save()
+    return result
+
+
+@transaction.atomic
+def question_set_save(
+    *,
+    question_set: QuestionSet | None = None,
+    name: str,
+    questions: list[str],
+    is_active: bool = True,
+) -> QuestionSet:
+    """Create or change a question set; it needs at least one question. Calls already made keep
+    the questions as they were asked."""
+    lines = []
+    for question in questions:
+        text = " ".join(question.split())
+        if text and text not in lines:
+            lines.append(text)
+    errors = {}
+    if not lines:
+        errors["questions"] = EMPTY_QUESTION_SET_MESSAGE
+    for text in lines:
+        if len(text) > 300:
+            errors.setdefault("questions", QUESTION_TOO_LONG_MESSAGE.format(start=text[:40]))
+    question_set = question_set or QuestionSet()
+    question_set.name = name.strip()
+    question_set.is_active = is_active
+    try:
+        question_set.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    question_set.save()
+    question_set.questions.all().delete()
+    Question.objects.bulk_create(
+        Question(question_set=question_set, position=position, text=text)
+        for position, text in enumerate(lines)
+    )
+    return question_set
+
+
+def customers_callable(*, now=None) -> QuerySet[Customer]:
+    """Customers who may be drawn now, those rested longest first (never called first)."""
+    now = now or timezone.now()
+    rested_since = now - timedelta(days=settings.CUSTOMER_CALL_REST_DAYS)
+    last_called = (
+        CustomerCall.objects.filter(customer=OuterRef("pk"), called_at__isnull=False)
+        .values("customer")
+        .annotate(last=Max("called_at"))
+        .values("last")
+    )
+    return (
+        Customer.objects.filter(consent=True, do_not_contact=False)
+        .exclude(calls__status=CustomerCall.Status.TO_CALL)
+        .exclude(calls__called_at__gte=rested_since)
+        .annotate(last_called=Subquery(last_called))
+        .order_by("last_called", "pk")
+    )
+
+
+def customer_calls_draw(
+    *, participant: Participant, question_set: QuestionSet, count: int, by
+) -> list[CustomerCall]:
+    """Draw up to `count` customers for the executive in a customer-call session.
+
+    Never a customer who may not be called (see the module); two executives drawing at once
+    never get the same customer (a unique constraint on calls waiting backs this up).
+    """
+    session = participant.session
+    if session.activity_type.exercise != ActivityType.Exercise.CUSTOMER_CALLS:
+        raise ValidationError(NOT_A_CALL_SESSION_MESSAGE.format(activity=session.activity_type))
+    if not participant.is_active or not (
+        participant.person_id == by.pk or by.has_perm("immersion.manage_programme")
+    ):
+        raise ValidationError(NOT_IN_SESSION_MESSAGE)
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError(SESSION_CANCELLED_MESSAGE)
+    if not 1 <= count <= MAX_DRAW:
+        raise ValidationError({"count": COUNT_RANGE_MESSAGE})
+    if not question_set.is_active:
+        raise ValidationError({"question_set": INACTIVE_QUESTION_SET_MESSAGE})
+    try:
+        with transaction.atomic():
+            ids = list(
+                customers_callable()
+                .select_for_update(skip_locked=True, of=("self",))
+                .values_list("pk", flat=True)[:count]
+            )
+            if not ids:
+                raise ValidationError(
+                    NOBODY_TO_CALL_MESSAGE.format(days=settings.CUSTOMER_CALL_REST_DAYS)
+                )
+            return CustomerCall.objects.bulk_create(
+                CustomerCall(participant=participant, customer_id=pk, question_set=question_set)
+                for pk in ids
+            )
+    except IntegrityError as exc:
+        raise ValidationError(DRAW_RACE_MESSAGE) from exc
+
+
+@transaction.atomic
+def customer_call_record(
+    *, call: CustomerCall, reached: bool, answers: list[str], notes: str = "", by
+) -> CustomerCall:
+    """Record how a call went: reached or not, the answer to each question (kept with the
+    question as asked), notes. Only the executive it is assigned to."""
+    call = (
+        CustomerCall.objects.select_for_update()
+        .select_related("participant", "question_set")
+        .get(pk=call.pk)
+    )
+    if call.participant.person_id != by.pk:
+        raise ValidationError(NOT_YOUR_CALL_MESSAGE)
+    if call.status == CustomerCall.Status.WITHDRAWN:
+        raise ValidationError(CALL_WITHDRAWN_MESSAGE)
+    questions = list(call.question_set.questions.values_list("text", flat=True))
+    if call.answers and call.status != CustomerCall.Status.TO_CALL:
+        questions = [item["question"] for item in call.answers]
+    answers = list(answers) + [""] * (len(questions) - len(answers))
+    call.answers = [
+        {"question": question, "answer": answer.strip()}
+        for question, answer in zip(questions, answers, strict=False)
+    ]
+    call.status = CustomerCall.Status.REACHED if reached else CustomerCall.Status.NOT_REACHED
+    call.notes = notes.strip()
+    call.called_at = call.called_at or timezone.now()
+    call.save()
+    return call

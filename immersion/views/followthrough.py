@@ -1,0 +1,201 @@
+"""After a session: confirming attendance, writing the reflection, keeping commitments."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.http import error_text, errors_onto, next_url, posted
+from accounts.permissions import permission_required
+
+from ..forms import AttendanceForm, CommitmentFormSet, ReflectionForm
+from ..models import Commitment, Participant, Reflection
+from ..selectors import executives, participant_for, reflections_visible_to
+from ..services.followthrough import (
+    CommitmentInput,
+    attendance_record,
+    commitment_set_done,
+    minutes_limit,
+    reflection_closes,
+    reflection_due,
+    reflection_is_locked,
+    reflection_locks,
+    reflection_save,
+)
+from . import ATTEND, MANAGE, VIEW
+
+SHARED = "immersion.view_shared_reflections"
+
+
+@permission_required(ATTEND, MANAGE)
+def attendance_view(request, pk: int):
+    """The executive, for their own place, or the CX lead, for anyone's: attended or missed,
+    minutes, interactions observed."""
+    place = participant_for(user=request.user, pk=pk)
+    if place is None:
+        raise Http404
+    session = place.session
+    initial = {}
+    if place.confirmed_at:
+        initial = {
+            "attended": "yes" if place.attendance == Participant.Attendance.ATTENDED else "no",
+            "minutes": place.actual_minutes,
+            "interactions": place.interactions_observed,
+        }
+    form = AttendanceForm(posted(request), initial=initial, limit=minutes_limit(session))
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance_record(
+                participant=place,
+                attended=form.cleaned_data["attended"],
+                minutes=form.cleaned_data["minutes"],
+                interactions=form.cleaned_data["interactions"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, f"Attendance recorded for {place.person}.")
+            own = place.person_id == request.user.pk
+            if (
+                own
+                and form.cleaned_data["attended"]
+                and session.activity_type.is_exposure
+                and not hasattr(place, "reflection")
+            ):
+                return redirect("immersion:reflection", pk=place.pk)
+            return redirect(session.get_absolute_url())
+    return render(
+        request,
+        "immersion/attendance_form.html",
+        {"form": form, "place": place, "session": session},
+    )
+
+
+def _commitment_initial(reflection: Reflection | None) -> list[dict]:
+    if reflection is None:
+        return []
+    return [
+        {"text": c.text, "due_date": c.due_date}
+        for c in reflection.commitments.all()
+        if c.done_at is None
+    ]
+
+
+@permission_required(ATTEND)
+def reflection_view(request, pk: int):
+    """Its author only: write or change their reflection on a session, until it locks."""
+    place = participant_for(user=request.user, pk=pk)
+    if place is None or place.person_id != request.user.pk:
+        raise Http404
+    reflection = getattr(place, "reflection", None)
+    locked = reflection is not None and reflection_is_locked(reflection)
+    initial = {}
+    if reflection is not None:
+        initial = {
+            "surprised": reflection.surprised,
+            "would_change": reflection.would_change,
+            "customer_quote": reflection.customer_quote,
+            "visibility": reflection.visibility,
+            "frictions": [f.text for f in reflection.frictions.all()],
+        }
+    form = ReflectionForm(posted(request), initial=initial)
+    commitments = CommitmentFormSet(
+        posted(request), initial=_commitment_initial(reflection), prefix="commitments"
+    )
+    commitments_errors = []
+    if request.method == "POST" and form.is_valid() and commitments.is_valid():
+        try:
+            reflection = reflection_save(
+                participant=place,
+                by=request.user,
+                commitments=[
+                    CommitmentInput(item["text"], item["due_date"])
+                    for item in commitments.cleaned_data
+                    if item.get("text")
+                ],
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+            if hasattr(exc, "error_dict"):
+                commitments_errors = exc.message_dict.get("commitments", [])
+        else:
+            messages.success(request, "Reflection saved. Thank you.")
+            return redirect(place.session.get_absolute_url())
+    session = place.session
+    return render(
+        request,
+        "immersion/reflection_form.html",
+        {
+            "form": form,
+            "commitments": commitments,
+            "commitments_errors": commitments_errors,
+            "done_commitments": [c for c in reflection.commitments.all() if c.done_at]
+            if reflection
+            else [],
+            "place": place,
+            "session": session,
+            "reflection": reflection,
+            "locked": locked,
+            "locks_at": reflection_locks(reflection) if reflection else None,
+            "closes_at": reflection_closes(session),
+            "due_at": reflection_due(session),
+            "edit_days": settings.REFLECTION_EDIT_DAYS,
+        },
+    )
+
+
+@require_POST
+@permission_required(ATTEND)
+def commitment_done(request, pk: int):
+    """Its author: mark a commitment done, or not done after all."""
+    commitment = get_object_or_404(Commitment, pk=pk, person=request.user)
+    done = request.POST.get("done", "yes") != "no"
+    try:
+        commitment_set_done(commitment=commitment, by=request.user, done=done)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"“{commitment.text}” {'done' if done else 'is open again'}.")
+    return redirect(next_url(request, reverse("home")))
+
+
+@permission_required(ATTEND, MANAGE, SHARED)
+def reflection_list(request):
+    """Executives read their own; the CX lead all; leadership those shared with it."""
+    reflections = reflections_visible_to(user=request.user).prefetch_related(
+        "frictions", "commitments"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        reflections = reflections.filter(
+            Q(surprised__icontains=query)
+            | Q(would_change__icontains=query)
+            | Q(customer_quote__icontains=query)
+            | Q(frictions__text__icontains=query)
+        ).distinct()
+    can_filter_people = request.user.has_perm(MANAGE) or request.user.has_perm(SHARED)
+    person = None
+    if can_filter_people and request.GET.get("person", "").isdigit():
+        person = int(request.GET["person"])
+        reflections = reflections.filter(participant__person_id=person)
+    page = Paginator(reflections, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "immersion/reflection_list.html",
+        {
+            "page": page,
+            "query": query,
+            "person": person,
+            "people": executives() if can_filter_people else None,
+            "is_reader": request.user.has_perm(MANAGE)
+            or request.user.has_perm(SHARED)
+            or request.user.has_perm(VIEW),
+        },
+    )
