@@ -102,6 +102,7 @@ class JourneyTemplateForm(forms.Form):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     steps = LinesField(
         label="Steps",
+        required=False,  # the service says what is missing, in its words
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="One step per line, in order. Renaming a step starts it afresh.",
     )

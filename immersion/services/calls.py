@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.csv_files import csv_decode
@@ -122,7 +122,7 @@ def customers_callable(*, now=None) -> QuerySet[Customer]:
         .exclude(calls__status=CustomerCall.Status.TO_CALL)
         .exclude(calls__called_at__gte=rested_since)
         .annotate(last_called=Subquery(last_called))
-        .order_by("last_called", "pk")
+        .order_by(F("last_called").asc(nulls_first=True), "pk")
     )
 
 

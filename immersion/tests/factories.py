@@ -42,3 +42,15 @@ class TimeOffFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
     end_date = factory.LazyAttribute(lambda t: t.start_date + timedelta(days=2))
     created_by = factory.SelfAttribute("person")
+
+
+def past_place(person, slug: str = "call-listening", *, hours_ago: float = 26, minutes: int = 60):
+    """`person`'s place in a session of `slug` that ended a while ago (no checks: for arranging)."""
+    starts_at = (timezone.now() - timedelta(hours=hours_ago)).replace(second=0, microsecond=0)
+    session = SessionFactory(
+        people=[person],
+        activity_type=activity(slug),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+    )
+    return session.participants.get()
