@@ -132,5 +132,17 @@ def test_seed_demo_leaves_a_programme_in_motion(settings):
     assert SwapRequest.objects.filter(status="pending").count() == 1
     assert Escalation.objects.filter(status="open").count() == 1
     sessions = Session.objects.count()
+
+    from accounts.models import User
+    from immersion.models import CustomerCall, JourneyStepResult, Reflection
+    from immersion.selectors import todos_for
+
+    assert Reflection.objects.filter(frictions__isnull=False).exists()
+    assert JourneyStepResult.objects.filter(worked=False).exists()
+    assert not CustomerCall.objects.filter(customer__do_not_contact=True).exists()
+    demo = User.objects.get(email="sofia.lindqvist@example.com")
+    todos = todos_for(person=demo)
+    assert todos.journeys, "her journey is half walked"
+    assert todos.calls, "customers are waiting for her call"
     call_command("seed_demo")
     assert Session.objects.count() == sessions

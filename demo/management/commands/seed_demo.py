@@ -10,14 +10,57 @@ from django.utils import timezone
 from accounts.models import Department, FrontlineTeam, User
 from accounts.roles import Role
 from accounts.services import user_create, user_update
-from immersion.models import ActivityType, Holiday, Participant, Session
+from immersion.call_list import call_list_apply
+from immersion.models import ActivityType, Holiday, JourneyTemplate, Participant, Session
 from immersion.planner import bucket_after
 from immersion.selectors import org_today
+from immersion.services.calls import customer_call_record, customer_calls_draw, question_set_save
 from immersion.services.escalations import escalation_log, escalation_resolve
+from immersion.services.followthrough import CommitmentInput, attendance_record, reflection_save
+from immersion.services.journeys import journey_exercise_start, journey_step_record
 from immersion.services.rotations import RotationChoice, rotation_preview, rotation_publish
 from immersion.services.sessions import session_create
 from immersion.services.swaps import swap_request_create
 from immersion.services.time_off import time_off_create
+
+# (what surprised them, what they would change, frictions seen, a customer quote)
+REFLECTIONS = [
+    (
+        "Half the calls were customers asking where their refund was.",
+        "Let agents refund up to 50 euros without a manager.",
+        ["Refund limit forces a callback", "No refund status in the portal"],
+        "I have called three times about the same refund.",
+    ),
+    (
+        "Agents keep a spreadsheet of workarounds for the billing system.",
+        "Fix the proration bug before the next price change.",
+        ["Price change letter confuses customers", "Billing shows two invoices"],
+        "Why did I get two bills this month?",
+    ),
+    (
+        "Customers could not cancel online and called in angry.",
+        "Put a cancel button in the portal.",
+        ["Cancelling needs a phone call"],
+        "",
+    ),
+]
+JOURNEY_STEPS = [
+    (3, True, "The contact page is two clicks from home."),
+    (6, True, "Waited 14 minutes; the menu sent me round twice."),
+    (7, False, "Had to explain the problem three times to three people."),
+]
+QUESTIONS = [
+    "What nearly made you leave us this year?",
+    "What do we do that you would miss?",
+]
+CALL_LIST = """customer name,account,phone,email,consent,do not contact
+Maria Lopez,ACME-1042,+34 600 123 456,,yes,no
+Sam Berg,NORD-77,,sam.berg@nord.example,yes,yes
+Priya Nair,GLOBEX-118,+44 20 7946 0118,,yes,no
+Jonas Weber,INITECH-9,,jonas@initech.example,yes,no
+Aiko Tanaka,UMBRELLA-3,+81 3 0000 0003,,no,no
+Lucía Romero,ACME-2210,+34 600 987 654,lucia@acme.example,yes,no
+"""
 
 DEMO_PASSWORD = "proximity-demo"  # noqa: S105 - published on purpose; DEBUG-only command
 DOMAIN = "example.com"
@@ -278,8 +321,10 @@ class Command(BaseCommand):
                 created_by=cx_lead,
                 allow_past=True,
             )
-            Participant.objects.filter(session=session).update(attendance="attended")
+            if n:  # the demo executive still has to confirm hers: a to-do on her home
+                self._followed_through(session.participants.get(), n)
 
+        self._exercises(executives[0], cx_lead, today)
         time_off_create(
             person=executives[3],
             start_date=today + timedelta(days=14),
@@ -341,6 +386,77 @@ class Command(BaseCommand):
             by=solved.routed_to,
             note="Called the customer, cancelled by hand; raised the loop with the bot team.",
         )
+
+    def _followed_through(self, place: Participant, n: int) -> None:
+        """Attendance confirmed, and most of the time a reflection with what was seen."""
+        attendance_record(
+            participant=place, attended=True, minutes=50 + n, interactions=3 + n, by=place.person
+        )
+        if n % 3 == 2:
+            return
+        surprised, would_change, frictions, quote = REFLECTIONS[n % len(REFLECTIONS)]
+        reflection_save(
+            participant=place,
+            by=place.person,
+            surprised=surprised,
+            would_change=would_change,
+            frictions=frictions,
+            customer_quote=quote,
+            visibility="leadership" if n % 2 else "private",
+            commitments=[
+                CommitmentInput(
+                    f"Take “{frictions[0]}” to the next friction review",
+                    org_today() + timedelta(days=n),
+                )
+            ],
+        )
+
+    def _exercises(self, person: User, cx_lead: User, today) -> None:
+        """The demo executive's journey half walked and customers drawn for her calls, on the
+        call list the CX lead loaded."""
+        call_list_apply(data=CALL_LIST)
+        questions = question_set_save(name="Why customers stay or leave", questions=QUESTIONS)
+        day = today - timedelta(days=1)
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+        for slug, hour in (("customer-journey", 13), ("customer-calls", 16)):
+            start = timezone.make_aware(
+                timezone.datetime.combine(day, timezone.datetime.min.time()).replace(hour=hour)
+            )
+            session = session_create(
+                activity_type=ActivityType.objects.get(slug=slug),
+                starts_at=start,
+                ends_at=start + timedelta(hours=2 if slug == "customer-journey" else 1),
+                participants=[person],
+                created_by=cx_lead,
+                allow_past=True,
+            )
+            place = session.participants.get()
+            if slug == "customer-journey":
+                template = JourneyTemplate.objects.get(kind="support")
+                exercise = journey_exercise_start(participant=place, template=template, by=person)
+                for step, (effort, worked, note) in zip(
+                    template.steps.all(), JOURNEY_STEPS, strict=False
+                ):
+                    journey_step_record(
+                        exercise=exercise,
+                        step=step,
+                        effort=effort,
+                        worked=worked,
+                        note=note,
+                        by=person,
+                    )
+            else:
+                calls = customer_calls_draw(
+                    participant=place, question_set=questions, count=3, by=person
+                )
+                customer_call_record(
+                    call=calls[0],
+                    reached=True,
+                    answers=["The second price rise this year.", "Support answers fast."],
+                    notes="Would stay if the refund came without a callback.",
+                    by=person,
+                )
 
     def _person(self, *, login, name, title, time_zone, roles, **organisation) -> User:
         email = f"{login}@{DOMAIN}"
