@@ -42,6 +42,44 @@ class CsvTable:
     notices: list[str] = field(default_factory=list)
 
 
+@dataclass
+class CsvPreview:
+    """What importing a file would do, row by row. Rows have `errors` and an `action`
+    ("create", "update" or "unchanged"); the preview is `ok` only when nothing is wrong."""
+
+    columns: list[str] = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, table: CsvTable):
+        return cls(columns=table.columns, errors=table.errors, notices=table.notices)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.errors and not any(r.errors for r in self.rows)
+
+    @property
+    def error_rows(self) -> list:
+        return [row for row in self.rows if row.errors]
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action and not row.errors)
+
+    @property
+    def count_create(self) -> int:
+        return self.count("create")
+
+    @property
+    def count_update(self) -> int:
+        return self.count("update")
+
+    @property
+    def count_unchanged(self) -> int:
+        return self.count("unchanged")
+
+
 def csv_decode(data: bytes | str) -> str:
     """The file's text; refuses what is too large or not UTF-8 (a BOM from Excel is fine)."""
     if isinstance(data, str):

@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from .csv_files import csv_read
+from .csv_files import CsvPreview, csv_read
 from .models import Department, FrontlineTeam, User, normalize_email, validate_time_zone
 from .roles import Role
 
@@ -84,34 +84,8 @@ class ImportRow:
 
 
 @dataclass
-class ImportPreview:
-    columns: list[str] = field(default_factory=list)
+class ImportPreview(CsvPreview):
     rows: list[ImportRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not self.errors and not any(r.errors for r in self.rows)
-
-    @property
-    def error_rows(self) -> list[ImportRow]:
-        return [row for row in self.rows if row.errors]
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action and not row.errors)
-
-    @property
-    def count_create(self) -> int:
-        return self.count("create")
-
-    @property
-    def count_update(self) -> int:
-        return self.count("update")
-
-    @property
-    def count_unchanged(self) -> int:
-        return self.count("unchanged")
 
 
 def _split_roles(cell: str) -> list[str]:
@@ -138,7 +112,7 @@ def people_import_preview(*, data: bytes | str) -> ImportPreview:
         labels=COLUMN_LABELS,
         max_rows=MAX_ROWS,
     )
-    preview = ImportPreview(columns=table.columns, errors=table.errors, notices=table.notices)
+    preview = ImportPreview.of(table)
     if table.errors:
         return preview
 

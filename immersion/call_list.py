@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from accounts.csv_files import csv_read
+from accounts.csv_files import CsvPreview, csv_read
 
 from .models import Customer, CustomerCall
 
@@ -89,34 +89,8 @@ class CallListRow:
 
 
 @dataclass
-class CallListPreview:
-    columns: list[str] = field(default_factory=list)
+class CallListPreview(CsvPreview):
     rows: list[CallListRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not self.errors and not any(r.errors for r in self.rows)
-
-    @property
-    def error_rows(self) -> list[CallListRow]:
-        return [row for row in self.rows if row.errors]
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action and not row.errors)
-
-    @property
-    def count_create(self) -> int:
-        return self.count("create")
-
-    @property
-    def count_update(self) -> int:
-        return self.count("update")
-
-    @property
-    def count_unchanged(self) -> int:
-        return self.count("unchanged")
 
     @property
     def count_callable(self) -> int:
@@ -174,7 +148,7 @@ def call_list_preview(*, data: bytes | str) -> CallListPreview:
         labels=COLUMN_LABELS,
         max_rows=MAX_ROWS,
     )
-    preview = CallListPreview(columns=table.columns, errors=table.errors, notices=table.notices)
+    preview = CallListPreview.of(table)
     if table.errors:
         return preview
     seen: dict[tuple[str, str], int] = {}

@@ -27,13 +27,18 @@ class LinesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list | tuple) else value
 
 
-class AttendanceForm(forms.Form):
-    attended = forms.TypedChoiceField(
-        label="Did you attend?",
-        choices=[("yes", "Attended"), ("no", "Missed")],
+def yes_no_field(label: str, yes: str, no: str) -> forms.TypedChoiceField:
+    """A required choice between two labelled answers, cleaned to True or False."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", yes), ("no", no)],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
+
+
+class AttendanceForm(forms.Form):
+    attended = yes_no_field("Did you attend?", "Attended", "Missed")
     minutes = forms.IntegerField(
         label="Minutes spent",
         required=False,
@@ -126,12 +131,7 @@ class JourneyStepForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="1 very easy … 7 very hard",
     )
-    worked = forms.TypedChoiceField(
-        label="Did it work?",
-        choices=[("yes", "It worked"), ("no", "It failed")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-    )
+    worked = yes_no_field("Did it work?", "It worked", "It failed")
     note = forms.CharField(
         label="What happened", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -182,12 +182,7 @@ class DrawCustomersForm(forms.Form):
 class CustomerCallForm(forms.Form):
     """One answer field per question, then reached or not and notes."""
 
-    reached = forms.TypedChoiceField(
-        label="Did you reach them?",
-        choices=[("yes", "Reached"), ("no", "Not reached")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-    )
+    reached = yes_no_field("Did you reach them?", "Reached", "Not reached")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, questions: list[str], **kwargs):

@@ -27,10 +27,10 @@ from ..models import (
     QuestionSet,
     Session,
 )
+from .lines import distinct_lines, line_too_long
 
 ALREADY_APPLIED_MESSAGE = "This file was already imported on {when:%d %b %Y %H:%M}."
 EMPTY_QUESTION_SET_MESSAGE = "A question set needs at least one question: write one per line."
-QUESTION_TOO_LONG_MESSAGE = "Keep each question under 300 characters: “{start}…” is longer."
 NOT_A_CALL_SESSION_MESSAGE = "{activity} sessions have no customer calls."
 NOT_IN_SESSION_MESSAGE = "Only the executive in this session, or a CX lead, can draw customers."
 SESSION_CANCELLED_MESSAGE = "This session was cancelled."
@@ -78,17 +78,12 @@ def question_set_save(
 ) -> QuestionSet:
     """Create or change a question set; it needs at least one question. Calls already made keep
     the questions as they were asked."""
-    lines = []
-    for question in questions:
-        text = " ".join(question.split())
-        if text and text not in lines:
-            lines.append(text)
+    lines = distinct_lines(questions)
     errors = {}
     if not lines:
         errors["questions"] = EMPTY_QUESTION_SET_MESSAGE
-    for text in lines:
-        if len(text) > 300:
-            errors.setdefault("questions", QUESTION_TOO_LONG_MESSAGE.format(start=text[:40]))
+    elif too_long := line_too_long(lines, 300):
+        errors["questions"] = too_long
     question_set = question_set or QuestionSet()
     question_set.name = name.strip()
     question_set.is_active = is_active

@@ -21,6 +21,7 @@ from ..models import (
     Session,
     SessionChange,
 )
+from .lines import distinct_lines, line_too_long
 
 SESSION_CANCELLED_MESSAGE = "This session was cancelled; there is nothing to record."
 NOT_STARTED_MESSAGE = "You can record this once the session has started."
@@ -42,7 +43,6 @@ NOT_AUTHOR_MESSAGE = "Only the person who took part can write this reflection."
 REQUIRED_MESSAGE = "Write at least a sentence."
 COMMITMENT_PAST_MESSAGE = "A new commitment cannot be due in the past ({date:%d %b %Y})."
 LINE_LIMIT = 300
-LINE_TOO_LONG_MESSAGE = f"Keep each line under {LINE_LIMIT} characters: “{{start}}…” is longer."
 COMMITMENT_NOT_YOURS_MESSAGE = "Only the person who made a commitment can mark it done."
 
 
@@ -142,16 +142,6 @@ class CommitmentInput:
     due_date: date
 
 
-def _lines(items) -> list[str]:
-    """Non-empty, stripped, each once, in the order given."""
-    seen = []
-    for item in items:
-        text = " ".join(item.split())
-        if text and text not in seen:
-            seen.append(text)
-    return seen
-
-
 @transaction.atomic
 def reflection_save(
     *,
@@ -197,9 +187,9 @@ def reflection_save(
     for field, value in (("surprised", surprised), ("would_change", would_change)):
         if not value.strip():
             errors[field] = REQUIRED_MESSAGE
-    for text in _lines(frictions):
-        if len(text) > LINE_LIMIT:
-            errors.setdefault("frictions", LINE_TOO_LONG_MESSAGE.format(start=text[:40]))
+    lines = distinct_lines(frictions)
+    if too_long := line_too_long(lines, LINE_LIMIT):
+        errors["frictions"] = too_long
     today = timezone.localdate()
     existing = {} if reflection is None else {c.text: c for c in reflection.commitments.all()}
     wanted = {}
@@ -207,8 +197,8 @@ def reflection_save(
         text = " ".join(item.text.split())
         if not text:
             continue
-        if len(text) > LINE_LIMIT:
-            errors.setdefault("commitments", LINE_TOO_LONG_MESSAGE.format(start=text[:40]))
+        if too_long := line_too_long([text], LINE_LIMIT):
+            errors.setdefault("commitments", too_long)
         known = existing.get(text)
         if item.due_date < today and (known is None or known.due_date != item.due_date):
             errors.setdefault("commitments", COMMITMENT_PAST_MESSAGE.format(date=item.due_date))
@@ -224,7 +214,6 @@ def reflection_save(
     reflection.full_clean(exclude=["participant"])
     reflection.save()
 
-    lines = _lines(frictions)
     kept = {f.text: f for f in reflection.frictions.all()}
     reflection.frictions.exclude(text__in=lines).delete()
     for position, text in enumerate(lines):

@@ -13,9 +13,9 @@ from ..models import (
     Participant,
     Session,
 )
+from .lines import distinct_lines, line_too_long
 
 NO_STEPS_MESSAGE = "A journey needs at least one step: write one per line."
-STEP_TOO_LONG_MESSAGE = "Keep each step under 200 characters: “{start}…” is longer."
 NOT_A_JOURNEY_SESSION_MESSAGE = "{activity} sessions have no journey exercise."
 NOT_YOURS_MESSAGE = "Only the executive walking this journey can record its steps."
 INACTIVE_TEMPLATE_MESSAGE = "This journey is no longer offered; choose another."
@@ -24,15 +24,6 @@ NOT_IN_SESSION_MESSAGE = "You are not taking part in this session."
 ALREADY_WALKING_MESSAGE = "You are already walking this journey in this session."
 STEP_NOT_IN_JOURNEY_MESSAGE = "That step is not part of this journey."
 EFFORT_RANGE_MESSAGE = "Choose an effort score from 1 (very easy) to 7 (very hard)."
-
-
-def _step_lines(steps: list[str]) -> list[str]:
-    lines = []
-    for step in steps:
-        title = " ".join(step.split())
-        if title and title not in lines:
-            lines.append(title)
-    return lines
 
 
 @transaction.atomic
@@ -50,13 +41,12 @@ def journey_template_save(
     A step keeps its identity while its title stays the same, so past results stay attached;
     a step taken out is deleted, or kept inactive when executives have recorded results for it.
     """
-    lines = _step_lines(steps)
+    lines = distinct_lines(steps)
     errors = {}
     if not lines:
         errors["steps"] = NO_STEPS_MESSAGE
-    for title in lines:
-        if len(title) > 200:
-            errors.setdefault("steps", STEP_TOO_LONG_MESSAGE.format(start=title[:40]))
+    elif too_long := line_too_long(lines, 200):
+        errors["steps"] = too_long
     template = template or JourneyTemplate()
     template.name = name.strip()
     template.kind = kind
