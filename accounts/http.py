@@ -1,6 +1,7 @@
 """Small helpers every app's views share."""
 
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -34,3 +35,22 @@ def next_url(request, default: str) -> str:
     ):
         return wanted
     return default
+
+
+def csv_upload_page(request, *, form_class, upload, recent, template: str):
+    """The page of a CSV import: the upload form, then on to the stored file's preview.
+
+    `upload(uploaded_by=, file_name=, data=)` stores the file (refusing what is not text);
+    `recent` is the queryset of earlier uploads to list."""
+    form = form_class(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            stored = upload(uploaded_by=request.user, file_name=file.name, data=file.read())
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect(stored.get_absolute_url())
+    return render(
+        request, template, {"form": form, "recent": recent.select_related("uploaded_by")[:10]}
+    )

@@ -21,7 +21,7 @@ from .forms import (
     PersonCreateForm,
     PersonForm,
 )
-from .http import error_text, posted
+from .http import csv_upload_page, error_text, posted
 from .models import Department, FrontlineTeam, PeopleImport, User
 from .people_import import people_import_preview
 from .permissions import RecordEditView, permission_required
@@ -198,19 +198,13 @@ def person_invite_view(request, pk: int):
 
 @permission_required(MANAGE_PEOPLE)
 def people_import_view(request):
-    form = PeopleImportForm(posted(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            people_import = people_import_upload(
-                uploaded_by=request.user, file_name=upload.name, data=upload.read()
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            return redirect(people_import.get_absolute_url())
-    recent = PeopleImport.objects.select_related("uploaded_by")[:10]
-    return render(request, "accounts/people_import.html", {"form": form, "recent": recent})
+    return csv_upload_page(
+        request,
+        form_class=PeopleImportForm,
+        upload=people_import_upload,
+        recent=PeopleImport.objects.all(),
+        template="accounts/people_import.html",
+    )
 
 
 @permission_required(MANAGE_PEOPLE)

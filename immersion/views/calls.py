@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, errors_onto, posted
+from accounts.http import csv_upload_page, error_text, errors_onto, posted
 from accounts.permissions import permission_required
 
 from ..call_list import call_list_preview
@@ -63,19 +63,13 @@ def call_list_view(request):
 
 @permission_required(MANAGE)
 def call_list_import(request):
-    form = CallListUploadForm(posted(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            call_list = call_list_upload(
-                uploaded_by=request.user, file_name=upload.name, data=upload.read()
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            return redirect(call_list.get_absolute_url())
-    recent = CallListImport.objects.select_related("uploaded_by")[:10]
-    return render(request, "immersion/call_list_import.html", {"form": form, "recent": recent})
+    return csv_upload_page(
+        request,
+        form_class=CallListUploadForm,
+        upload=call_list_upload,
+        recent=CallListImport.objects.all(),
+        template="immersion/call_list_import.html",
+    )
 
 
 @permission_required(MANAGE)
