@@ -24,6 +24,7 @@ NAVIGATION = [
         ("immersion.attend_sessions", "immersion.manage_programme", "immersion.view_programme"),
     ),
     ("Call list", "immersion:call_list", ("immersion.manage_programme",)),
+    ("Frictions", "frictions:board", ("frictions.view_frictions",)),
     (
         "Escalations",
         "immersion:escalations",

@@ -10,5 +10,6 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("immersion/", include("immersion.urls")),
+    path("frictions/", include("frictions.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from accounts.models import PeopleImport
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory, UserFactory
 from conftest import ROLE_NAMES
+from frictions.services import friction_report_file
 from immersion.models import (
     CadenceTarget,
     CallListImport,
@@ -69,6 +70,7 @@ def only(*roles, allowed=200, others=403) -> dict[str, Any]:
 PERSON = {"kwargs": lambda o: {"pk": o["person"].pk}}
 SESSION = {"kwargs": lambda o: {"pk": o["session"].pk}}
 SWAP = {"kwargs": lambda o: {"pk": o["swap"].pk}}
+REPORT = {"kwargs": lambda o: {"pk": o["report"].pk}}
 PLACE = {"kwargs": lambda o: {"pk": o["place"].pk}}
 TEMPLATE = {"kwargs": lambda o: {"pk": o["exercise"].template_id}}
 
@@ -195,6 +197,18 @@ MATRIX: dict[str, Entry] = {
     "immersion:customer_call": Entry(
         only("executive", "cx_lead"), kwargs=lambda o: {"pk": o["call"].pk}
     ),
+    # Friction reports
+    "frictions:board": Entry(only("frontline", "executive", "cx_lead", "leadership")),
+    "frictions:new": Entry(only("frontline", "executive", "cx_lead")),
+    "frictions:similar": Entry(only("frontline", "executive", "cx_lead")),
+    "frictions:receipt": Entry(outcomes(anonymous=200)),
+    "frictions:report": Entry(only("frontline", "executive", "cx_lead", "leadership"), **REPORT),
+    "frictions:support": Entry(
+        only("frontline", "executive", "cx_lead", allowed=302), method="post", **REPORT
+    ),
+    "frictions:information": Entry(
+        only("frontline", "executive", "cx_lead", allowed=302), method="post", **REPORT
+    ),
     # Officer of the Day
     "immersion:escalations": Entry(only("frontline", "executive", "cx_lead")),
     "immersion:escalation_create": Entry(only("frontline", "cx_lead")),
@@ -254,7 +268,18 @@ def objects(db, make_user, executive, frontline, cx_lead):
     question_set = QuestionSet.objects.create(name="Renewal questions")
     question_set.questions.create(text="What nearly made you leave?")
     customer = Customer.objects.create(name="Maria Lopez", phone="+34 600 123 456", consent=True)
+    report, _ = friction_report_file(
+        reporter=frontline,
+        anonymous=False,
+        title="Refunds above 50 euros need a manager",
+        description="Customers wait two days for a callback.",
+        area="policy",
+        channel="phone",
+        customers_per_week=40,
+        severity="high",
+    )
     return {
+        "report": report,
         "place": place,
         "commitment": Commitment.objects.create(
             reflection=reflection,

@@ -1,0 +1,231 @@
+"""Reverse accountability (seed 000): friction reports the frontline files about upstream
+decisions, the support they gather, and their public timeline.
+
+Anonymous reports store nothing that identifies who filed them: no user, no address, no user
+agent, and their times are kept to the hour. Only the hash of the reporter's receipt code is
+kept, so only the person holding the code can follow the report as its reporter.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import FrontlineTeam
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Area(models.TextChoices):
+    """The upstream decision areas that cause friction (seed 000)."""
+
+    PRICING = "pricing", "Pricing"
+    ROADMAP = "product_roadmap", "Product roadmap"
+    PLATFORM = "platform", "Platform and infrastructure"
+    INCENTIVES = "incentives", "Incentive design"
+    POLICY = "policy", "Policy"
+    OTHER = "other", "Other"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low: an annoyance"
+    MEDIUM = "medium", "Medium: customers struggle"
+    HIGH = "high", "High: customers leave or complain"
+    CRITICAL = "critical", "Critical: customers are harmed"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    RESOLVED = "resolved", "Resolved"
+    DECLINED = "declined", "Declined"
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+OPEN_STATUSES = (Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+
+
+class Resolution(models.TextChoices):
+    POLICY_ELIMINATED = "policy_eliminated", "Policy eliminated"
+    POLICY_MODIFIED = "policy_modified", "Policy modified"
+    PRODUCT_CHANGE = "product_change", "Product change"
+    PLATFORM_CHANGE = "platform_change", "Platform change"
+    PROCESS_CHANGE = "process_change", "Process or training change"
+    NO_CHANGE = "no_change", "No change needed"
+
+
+def hour_now():
+    """Now, to the hour: anonymous reports keep no time precise enough to match a log."""
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
+class FrictionReport(models.Model):
+    """What happens to customers, and which upstream decision causes it."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField("what happens to customers")
+    area = models.CharField("upstream decision area", max_length=20, choices=Area.choices)
+    channel = models.CharField(max_length=10, choices=FrontlineTeam.Channel.choices)
+    customers_per_week = models.PositiveIntegerField("customers affected a week (an estimate)")
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    policy_reference = models.CharField(
+        "the policy or decision it comes from", max_length=200, blank=True
+    )
+    team = models.ForeignKey(
+        FrontlineTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reporter = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="friction_reports"
+    )
+    is_anonymous = models.BooleanField(default=False)
+    receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Where it came from, when not straight from the frontline
+    source_reflection_friction = models.ForeignKey(
+        "immersion.ReflectionFriction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="friction_reports",
+    )
+    source_journey_step = models.ForeignKey(
+        "immersion.JourneyStepResult",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="friction_reports",
+    )
+    source_escalation = models.ForeignKey(
+        "immersion.Escalation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="friction_reports",
+    )
+    # Triage and the committed response
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    owner = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="frictions_owned"
+    )
+    acknowledge_by = models.DateField()
+    decide_by = models.DateField()
+    resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
+    decline_reason = models.TextField(blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+    escalation_level = models.PositiveSmallIntegerField(
+        default=0, help_text="How many managers up the chain an overdue report has gone."
+    )
+    created_at = models.DateTimeField(default=hour_now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "decide_by"])]
+        permissions = [
+            ("file_friction", "Can file friction reports and support them"),
+            ("view_frictions", "Can read the friction board"),
+            ("triage_frictions", "Can triage friction reports and write internal notes"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_anonymous=False) | Q(reporter__isnull=True),
+                name="frictions_report_anonymous_has_no_reporter",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="frictions_report_declined_has_reason",
+                violation_error_message="Say why the report is declined.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | ~Q(resolution=""),
+                name="frictions_report_resolved_says_how",
+                violation_error_message="Say how it was resolved.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="duplicate") | Q(duplicate_of__isnull=False),
+                name="frictions_report_duplicate_has_original",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("frictions:report", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def due_date(self):
+        """The next committed date: acknowledging while new, deciding after."""
+        return self.acknowledge_by if self.status == Status.NEW else self.decide_by
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_open and self.due_date() < today
+
+
+class FrictionSupport(models.Model):
+    """A "me too": someone else sees the same friction. Anonymous support keeps no supporter."""
+
+    report = models.ForeignKey(FrictionReport, on_delete=models.CASCADE, related_name="supports")
+    supporter = models.ForeignKey(
+        USER, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=hour_now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "supporter"],
+                condition=Q(supporter__isnull=False),
+                name="frictions_support_once_per_person",
+                violation_error_message="You already support this report.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Support for {self.report}"
+
+
+class FrictionEvent(models.Model):
+    """One line of a report's timeline and history: who did what, when, what changed.
+
+    Public events (responses, status changes) are read by the reporter and every frontline
+    agent; internal notes are not. An anonymous reporter's events have no actor."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", "Filed"
+        SUPPORTED = "supported", "Supported"
+        INFORMATION = "information", "Information added"
+        RESPONSE = "response", "Response"
+        STATUS = "status", "Status changed"
+        TRIAGED = "triaged", "Owner and dates set"
+        NOTE = "note", "Internal note"
+        ESCALATED = "escalated", "Escalated"
+        MERGED = "merged", "Duplicate merged in"
+
+    report = models.ForeignKey(FrictionReport, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    public = models.BooleanField(default=True)
+    actor = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=120, blank=True)
+    text = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.report}"
+
+    @property
+    def who(self) -> str:
+        return self.actor_label or (str(self.actor) if self.actor_id else "Proximity")

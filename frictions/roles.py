@@ -1,0 +1,20 @@
+from accounts.roles import Role
+
+ROLE_PERMISSIONS = {
+    Role.CX_LEAD: [
+        "frictions.file_friction",
+        "frictions.view_frictions",
+        "frictions.triage_frictions",
+    ],
+    Role.EXECUTIVE: [
+        "frictions.file_friction",
+        "frictions.view_frictions",
+    ],
+    Role.FRONTLINE: [
+        "frictions.file_friction",
+        "frictions.view_frictions",
+    ],
+    Role.LEADERSHIP: [
+        "frictions.view_frictions",
+    ],
+}

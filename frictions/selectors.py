@@ -1,0 +1,110 @@
+"""Reads about friction reports shared by pages, tasks and the metrics app."""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, Count, F, Q, QuerySet, When
+
+from immersion.selectors import org_today
+
+from .models import OPEN_STATUSES, FrictionReport, Status
+
+SORTS = {
+    "supported": "Most supported",
+    "newest": "Newest",
+    "overdue": "Oldest overdue",
+}
+
+
+@dataclass
+class BoardFilters:
+    area: str = ""
+    status: str = ""
+    team: int | None = None
+    overdue: bool = False
+    sort: str = "supported"
+
+
+def _with_due(reports: QuerySet) -> QuerySet:
+    """Each report's next committed date: acknowledging while new, deciding after."""
+    return reports.annotate(
+        due=Case(When(status=Status.NEW, then=F("acknowledge_by")), default=F("decide_by"))
+    )
+
+
+def friction_board(*, filters: BoardFilters) -> QuerySet[FrictionReport]:
+    """The board: every report with its support count and next due date, filtered and sorted.
+    Overdue means open and past its due date. One query."""
+    today = org_today()
+    reports = _with_due(
+        FrictionReport.objects.select_related("owner", "team").annotate(
+            support_count=Count("supports", distinct=True)
+        )
+    )
+    if filters.area:
+        reports = reports.filter(area=filters.area)
+    if filters.status == "open":
+        reports = reports.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        reports = reports.filter(status=filters.status)
+    if filters.team:
+        reports = reports.filter(team_id=filters.team)
+    if filters.overdue:
+        reports = reports.filter(status__in=OPEN_STATUSES, due__lt=today)
+    if filters.sort == "newest":
+        return reports.order_by("-created_at", "-pk")
+    if filters.sort == "overdue":
+        return reports.order_by(
+            Case(When(status__in=OPEN_STATUSES, due__lt=today, then=0), default=1),
+            "due",
+            "pk",
+        )
+    return reports.order_by("-support_count", "-created_at", "-pk")
+
+
+def friction_similar(*, text: str, limit: int = 5) -> list[FrictionReport]:
+    """Open reports like `text` (a title being typed), best first: PostgreSQL full-text search
+    over title and description; elsewhere, reports containing the longest words typed."""
+    words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 3]
+    if not words:
+        return []
+    reports = FrictionReport.objects.filter(status__in=OPEN_STATUSES).annotate(
+        support_count=Count("supports", distinct=True)
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A") + SearchVector("description", weight="B")
+        query = SearchQuery(" OR ".join(words), search_type="websearch")
+        return list(
+            reports.annotate(rank=SearchRank(vector, query))
+            .filter(rank__gt=0.01)
+            .order_by("-rank", "-pk")[:limit]
+        )
+    longest = sorted(words, key=len, reverse=True)[:3]
+    match = Q()
+    for word in longest:
+        match |= Q(title__icontains=word) | Q(description__icontains=word)
+    return list(reports.filter(match).order_by("-support_count", "-pk")[:limit])
+
+
+def friction_report_for(*, pk: int) -> FrictionReport | None:
+    """One report with what its page shows. Every role with the board may read every report:
+    the reporter of an anonymous one is never stored, so there is nothing to hide."""
+    return (
+        _with_due(FrictionReport.objects.select_related("owner", "team", "duplicate_of"))
+        .annotate(support_count=Count("supports", distinct=True))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def friction_timeline(*, report: FrictionReport, internal: bool):
+    """The report's events in order; internal notes only for those who triage."""
+    events = report.events.select_related("actor")
+    return events if internal else events.filter(public=True)
+
+
+def frictions_open_count() -> int:
+    return FrictionReport.objects.filter(status__in=OPEN_STATUSES).count()

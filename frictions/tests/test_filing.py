@@ -1,0 +1,251 @@
+"""Filing friction reports, named and anonymous, and following one with a receipt code."""
+
+import json
+import logging
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.roles import Role
+from accounts.tests.factories import FrontlineTeamFactory
+from frictions.forms import AREA_MESSAGE, DESCRIPTION_REQUIRED_MESSAGE
+from frictions.models import FrictionEvent, FrictionReport, FrictionSupport
+from frictions.selectors import BoardFilters, friction_board, friction_similar
+from frictions.services import (
+    ALREADY_SUPPORTED_MESSAGE,
+    friction_report_by_receipt,
+    friction_report_file,
+    friction_report_support,
+    receipt_hash,
+)
+
+pytestmark = pytest.mark.django_db
+
+USER_AGENT = "Mozilla/5.0 (AgentPhone; ProximityTest) WhoAmI/1.0"
+ADDRESS = "203.0.113.77"
+
+
+def form_data(**overrides):
+    data = {
+        "title": "Refunds above 50 euros need a manager's approval",
+        "description": "Customers wait two days for a callback to get their money back.",
+        "area": "policy",
+        "channel": "phone",
+        "customers_per_week": "40",
+        "severity": "high",
+        "policy_reference": "Refund policy 4.2",
+    }
+    data.update(overrides)
+    return data
+
+
+def file(reporter, **overrides):
+    values = {
+        "reporter": reporter,
+        "anonymous": False,
+        "title": "Chatbot loops when customers ask to cancel",
+        "description": "They give up and call us, angry.",
+        "area": "platform",
+        "channel": "chat",
+        "customers_per_week": 25,
+        "severity": "medium",
+    }
+    values.update(overrides)
+    return friction_report_file(**values)
+
+
+def test_a_named_report_has_its_reporter_team_and_committed_dates(frontline, settings):
+    team = FrontlineTeamFactory(name="Phone support")
+    frontline.frontline_team = team
+    frontline.save()
+    report, code = file(frontline)
+    assert code is None
+    assert (report.reporter, report.team, report.status) == (frontline, team, "new")
+    assert report.acknowledge_by.weekday() < 5
+    assert (report.decide_by - report.created_at.date()).days in (30, 31)
+    assert report.events.get().kind == FrictionEvent.Kind.FILED
+
+
+def test_filing_page_refuses_bad_input_and_keeps_what_was_typed(client, frontline):
+    client.force_login(frontline)
+    response = client.post(reverse("frictions:new"), form_data(description="", area="astrology"))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["description"] == [DESCRIPTION_REQUIRED_MESSAGE]
+    assert errors["area"] == [AREA_MESSAGE]
+    assert "Refunds above 50 euros" in response.content.decode()
+    assert not FrictionReport.objects.exists()
+
+
+def test_anonymous_filing_leaves_no_trace_of_the_reporter_anywhere(client, frontline, caplog):
+    """The identity is absent from the database (every table), the logs and the response."""
+    client.force_login(frontline)
+    before = _database()
+    caplog.set_level(logging.DEBUG)
+    response = client.post(
+        reverse("frictions:new"),
+        form_data(anonymous="on"),
+        HTTP_USER_AGENT=USER_AGENT,
+        REMOTE_ADDR=ADDRESS,
+    )
+    assert response.status_code == 200
+    code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", response.content.decode())
+    assert code, "the receipt code is shown"
+    report = FrictionReport.objects.get()
+    assert (report.reporter, report.is_anonymous, report.team) == (None, True, None)
+    assert (report.created_at.minute, report.created_at.second) == (0, 0)
+    assert report.receipt_hash == receipt_hash(code.group())
+    assert code.group() not in _database()
+
+    new_rows = _database_diff(before, _database())
+    identity = [str(frontline.pk), frontline.email, frontline.display_name, ADDRESS, USER_AGENT]
+    for row in new_rows:
+        model, fields = row["model"], row["fields"]
+        for name, value in fields.items():
+            assert not (name in USER_FIELDS and value == frontline.pk), (model, name)
+        text = json.dumps(fields)
+        for clue in identity[1:]:
+            assert clue not in text, (model, clue)
+    assert {row["model"] for row in new_rows} == {
+        "frictions.frictionreport",
+        "frictions.frictionevent",
+    }
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    for clue in identity[1:]:
+        assert clue not in logged
+
+
+USER_FIELDS = {"reporter", "actor", "supporter", "owner", "user", "person", "created_by"}
+
+
+def _database() -> str:
+    out = StringIO()
+    call_command(
+        "dumpdata", "--natural-foreign", stdout=out, exclude=["contenttypes", "auth.permission"]
+    )
+    return out.getvalue()
+
+
+def _database_diff(before: str, after: str) -> list[dict]:
+    old = {json.dumps(row, sort_keys=True) for row in json.loads(before)}
+    return [row for row in json.loads(after) if json.dumps(row, sort_keys=True) not in old]
+
+
+def test_anonymous_report_shows_nobody_to_the_cx_lead_or_an_administrator(
+    client, frontline, cx_lead, superuser
+):
+    report, _ = file(frontline, anonymous=True)
+    for person, url in (
+        (cx_lead, report.get_absolute_url()),
+        (superuser, report.get_absolute_url()),
+        (superuser, reverse("admin:frictions_frictionreport_change", args=[report.pk])),
+        (superuser, reverse("admin:frictions_frictionreport_changelist")),
+    ):
+        client.force_login(person)
+        page = client.get(url).content.decode()
+        assert frontline.display_name not in page, url
+        assert frontline.email not in page, url
+
+
+def test_a_receipt_code_opens_the_report_and_adds_information_anonymously(client, frontline):
+    report, code = file(frontline, anonymous=True)
+    response = client.post(reverse("frictions:receipt"), {"code": code.lower().replace("-", " ")})
+    assert response.status_code == 200
+    assert report.title in response.content.decode()
+    response = client.post(
+        reverse("frictions:receipt"), {"code": code, "text": "It happened again today."}
+    )
+    assert "Added to the timeline, anonymously." in response.content.decode()
+    event = report.events.get(kind=FrictionEvent.Kind.INFORMATION)
+    assert (event.actor, event.actor_label, event.public) == (None, "Anonymous reporter", True)
+    assert (event.created_at.minute, event.created_at.second) == (0, 0)
+
+
+def test_a_made_up_receipt_code_is_a_plain_not_found(client):
+    response = client.post(reverse("frictions:receipt"), {"code": "ABCD-EFGH-JKMN-PQRS"})
+    assert response.status_code == 404
+    assert "Not found. Check the code and try again." in response.content.decode()
+    assert friction_report_by_receipt("nothing") is None
+
+
+def test_me_too_is_counted_once_and_the_board_sorts_by_support(frontline, executive, make_user):
+    file(frontline, title="Quiet one")
+    loud, _ = file(frontline, title="Loud one")
+    others = [make_user(roles=[Role.FRONTLINE]) for _ in range(2)]
+    for person in others:
+        friction_report_support(report=loud, supporter=person)
+    friction_report_support(report=loud, supporter=executive, anonymous=True)
+    with pytest.raises(Exception, match=ALREADY_SUPPORTED_MESSAGE):
+        friction_report_support(report=loud, supporter=others[0])
+    board = list(friction_board(filters=BoardFilters(sort="supported")))
+    assert [r.title for r in board] == ["Loud one", "Quiet one"]
+    assert board[0].support_count == 3
+    assert FrictionSupport.objects.filter(supporter__isnull=True).count() == 1
+
+
+def test_similar_open_reports_are_offered_while_typing(client, frontline):
+    file(frontline, title="Refund limit forces a callback", description="Refunds need a manager")
+    file(frontline, title="Hold music is too loud", description="Customers complain")
+    found = friction_similar(text="refunds take too long")
+    assert [r.title for r in found] == ["Refund limit forces a callback"]
+    client.force_login(frontline)
+    fragment = client.get(reverse("frictions:similar"), {"title": "refund callback"})
+    assert "Me too" in fragment.content.decode()
+    assert friction_similar(text="a") == []
+
+
+def test_board_takes_the_same_queries_for_few_and_many_reports(
+    client, frontline, leadership, django_assert_max_num_queries
+):
+    client.force_login(leadership)
+    counts = []
+    for size in (3, 40):
+        FrictionReport.objects.all().delete()
+        for n in range(size):
+            report, _ = file(frontline, title=f"Friction {n}", anonymous=n % 2 == 0)
+            friction_report_support(report=report, supporter=leadership)
+        with django_assert_max_num_queries(10) as queries:
+            assert client.get(reverse("frictions:board"), {"sort": "overdue"}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_reflection_friction_becomes_a_report_in_one_click(client, executive):
+    from immersion.services.followthrough import reflection_save
+    from immersion.tests.factories import past_place
+
+    place = past_place(executive)
+    reflection = reflection_save(
+        participant=place,
+        by=executive,
+        surprised="Long waits",
+        would_change="The rule",
+        frictions=["Refund limit forces a callback"],
+    )
+    friction = reflection.frictions.get()
+    client.force_login(executive)
+    page = client.get(reverse("frictions:new"), {"reflection_friction": friction.pk})
+    assert 'value="Refund limit forces a callback"' in page.content.decode()
+    response = client.post(
+        reverse("frictions:new") + f"?reflection_friction={friction.pk}",
+        form_data(title="Refund limit forces a callback"),
+    )
+    report = FrictionReport.objects.get()
+    assert response.url == report.get_absolute_url()
+    assert report.source_reflection_friction == friction
+
+
+def test_the_web_server_logs_no_client_address_agent_or_referrer():
+    import runpy
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    config = runpy.run_path(str(Path(django_settings.BASE_DIR) / "gunicorn.conf.py"))
+    log_format = config["access_log_format"]
+    for field in ("%(h)s", "%(a)s", "%(f)s", "%({x-forwarded-for}i)s", "%(u)s"):
+        assert field not in log_format
+    assert "%(r)s" in log_format, "the request line is still logged"

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "frictions"
+
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("new/", views.report_new, name="new"),
+    path("similar/", views.similar, name="similar"),
+    path("receipt/", views.receipt, name="receipt"),
+    path("<int:pk>/", views.report_detail, name="report"),
+    path("<int:pk>/support/", views.report_support, name="support"),
+    path("<int:pk>/information/", views.report_information, name="information"),
+]

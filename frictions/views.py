@@ -1,0 +1,266 @@
+"""The friction board, filing a report (named or anonymous), a report's page, and the
+receipt page where an anonymous reporter follows their report.
+
+Anonymous filing writes nothing about the request: no message in the session (the receipt is
+rendered in the response itself), no redirect carrying the code.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.http import error_text, errors_onto, posted
+from accounts.permissions import permission_required
+from immersion.models import JourneyStepResult, ReflectionFriction
+from immersion.selectors import escalations_visible_to
+
+from .forms import BoardFilterForm, FrictionReportForm, InformationForm, ReceiptForm
+from .models import FrictionReport
+from .selectors import (
+    BoardFilters,
+    friction_board,
+    friction_report_for,
+    friction_similar,
+    friction_timeline,
+)
+from .services import (
+    friction_report_add_information,
+    friction_report_by_receipt,
+    friction_report_file,
+    friction_report_support,
+)
+
+FILE = "frictions.file_friction"
+VIEW = "frictions.view_frictions"
+TRIAGE = "frictions.triage_frictions"
+RECEIPT_NOT_FOUND_MESSAGE = "Not found. Check the code and try again."
+
+
+@permission_required(VIEW)
+def board(request):
+    """Everyone in the programme: every report, filtered and sorted."""
+    form = BoardFilterForm(request.GET or None)
+    filters = BoardFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = BoardFilters(
+            area=data["area"],
+            status=data["status"],
+            team=data["team"].pk if data["team"] else None,
+            overdue=data["overdue"],
+            sort=data["sort"] or "supported",
+        )
+    page = Paginator(friction_board(filters=filters), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "frictions/board.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _source(request) -> dict:
+    """What a report filed from a reflection, a journey step or an escalation starts with.
+    Each source only for the person it belongs to (or who may see the escalation)."""
+    user = request.user
+    if pk := request.GET.get("reflection_friction", ""):
+        friction = (
+            ReflectionFriction.objects.select_related(
+                "reflection__participant__session__activity_type"
+            )
+            .filter(pk=pk if pk.isdigit() else 0, reflection__participant__person=user)
+            .first()
+        )
+        if friction is not None:
+            session = friction.reflection.participant.session
+            return {
+                "source_reflection_friction": friction,
+                "initial": {
+                    "title": friction.text[:200],
+                    "description": f"Seen during {session.activity_type} on "
+                    f"{session.starts_at:%d %b %Y}: {friction.text}",
+                },
+                "label": f"your reflection on {session.activity_type}",
+            }
+    if pk := request.GET.get("journey_step", ""):
+        result = (
+            JourneyStepResult.objects.select_related("step", "exercise__template")
+            .filter(pk=pk if pk.isdigit() else 0, exercise__participant__person=user)
+            .first()
+        )
+        if result is not None:
+            how = "failed" if not result.worked else f"took effort {result.effort} of 7"
+            return {
+                "source_journey_step": result,
+                "initial": {
+                    "title": f"{result.exercise.template}: “{result.step}” {how}",
+                    "description": result.note
+                    or f"Walking “{result.exercise.template}” as a "
+                    f"customer, the step “{result.step}” {how}.",
+                },
+                "label": f"your journey “{result.exercise.template}”",
+            }
+    if pk := request.GET.get("escalation", ""):
+        escalation = escalations_visible_to(user=user).filter(pk=pk if pk.isdigit() else 0).first()
+        if escalation is not None:
+            return {
+                "source_escalation": escalation,
+                "initial": {
+                    "title": escalation.what_happened.split("\n")[0][:200],
+                    "description": escalation.what_happened,
+                    "channel": escalation.channel,
+                },
+                "label": f"escalation {escalation.customer_reference}",
+            }
+    return {}
+
+
+@never_cache
+@permission_required(FILE)
+def report_new(request):
+    """Frontline agents (and executives from what they saw): file a report in one page."""
+    source = _source(request)
+    initial = source.get("initial", {})
+    form = FrictionReportForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        anonymous = data.pop("anonymous")
+        try:
+            report, code = friction_report_file(
+                reporter=request.user,
+                anonymous=anonymous,
+                **data,
+                **{k: v for k, v in source.items() if k.startswith("source_")},
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            if anonymous:
+                # Shown once, here; nothing about it goes into the session or a redirect.
+                return render(
+                    request, "frictions/receipt_issued.html", {"report": report, "code": code}
+                )
+            messages.success(request, "Filed. You will see every response on its page.")
+            return redirect(report.get_absolute_url())
+    return render(
+        request, "frictions/report_form.html", {"form": form, "source": source.get("label")}
+    )
+
+
+@require_GET
+@permission_required(FILE)
+def similar(request):
+    """htmx: open reports like the title being typed, each with a "me too"."""
+    return render(
+        request,
+        "frictions/_similar.html",
+        {"similar": friction_similar(text=request.GET.get("title", ""))},
+    )
+
+
+@permission_required(VIEW)
+def report_detail(request, pk: int):
+    """Everyone in the programme reads a report and its public timeline; those who triage
+    also read the internal notes."""
+    report = friction_report_for(pk=pk)
+    if report is None:
+        raise Http404
+    internal = request.user.has_perm(TRIAGE)
+    return render(
+        request,
+        "frictions/report_detail.html",
+        {
+            "report": report,
+            "timeline": friction_timeline(report=report, internal=internal),
+            "internal": internal,
+            "supported": report.supports.filter(supporter=request.user).exists(),
+            "can_support": request.user.has_perm(FILE),
+            "information_form": InformationForm(),
+        },
+    )
+
+
+@require_POST
+@permission_required(FILE)
+def report_support(request, pk: int):
+    report = get_object_or_404(FrictionReport, pk=pk)
+    try:
+        friction_report_support(
+            report=report,
+            supporter=request.user,
+            anonymous=request.POST.get("anonymous") == "yes",
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "Thank you: your support is counted.")
+    return redirect(report.get_absolute_url())
+
+
+@require_POST
+@permission_required(FILE, TRIAGE)
+def report_information(request, pk: int):
+    """Someone signed in adds information, by name, to the public timeline."""
+    report = get_object_or_404(FrictionReport, pk=pk)
+    form = InformationForm(request.POST)
+    if form.is_valid():
+        try:
+            friction_report_add_information(
+                report=report, text=form.cleaned_data["text"], by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, "Added to the timeline.")
+    return redirect(report.get_absolute_url())
+
+
+@login_not_required
+@never_cache
+def receipt(request):
+    """Anyone with a receipt code: the report's status and public responses; adds information,
+    still anonymously. A wrong code is a plain "not found", as fast as a right one."""
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
+    information_form = InformationForm(request.POST if "text" in request.POST else None)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "frictions/receipt.html", {"form": form})
+    report = friction_report_by_receipt(form.cleaned_data["code"])
+    if report is None:
+        return render(
+            request,
+            "frictions/receipt.html",
+            {"form": form, "not_found": RECEIPT_NOT_FOUND_MESSAGE},
+            status=404,
+        )
+    added = False
+    if "text" in request.POST and information_form.is_valid():
+        try:
+            friction_report_add_information(
+                report=report, text=information_form.cleaned_data["text"], by=None
+            )
+        except ValidationError as exc:
+            errors_onto(information_form, exc)
+        else:
+            added = True
+            information_form = InformationForm()
+    report = friction_report_for(pk=report.pk)
+    return render(
+        request,
+        "frictions/receipt_status.html",
+        {
+            "form": form,
+            "report": report,
+            "timeline": friction_timeline(report=report, internal=False),
+            "information_form": information_form,
+            "added": added,
+        },
+    )

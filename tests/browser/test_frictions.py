@@ -1,0 +1,94 @@
+"""Filing friction reports on a phone, named and anonymously, and following one by receipt."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from frictions.models import FrictionReport
+from frictions.services import friction_report_file
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def phone(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    return page
+
+
+def test_agent_sees_a_similar_report_and_supports_it_instead(
+    phone, live_server, sign_in, audit, frontline, executive
+):
+    friction_report_file(
+        reporter=executive,
+        anonymous=False,
+        title="Refund limit forces a callback",
+        description="Refunds above 50 euros need a manager.",
+        area="policy",
+        channel="phone",
+        customers_per_week=30,
+        severity="high",
+    )
+    page = phone
+    sign_in(frontline)
+    page.goto(live_server.url + "/frictions/new/")
+    audit()
+    page.get_by_label("In a line: what gets in customers' way").press_sequentially(
+        "customers wait for refund callback", delay=10
+    )
+    suggestions = page.get_by_role("status").filter(has_text="Already reported?")
+    expect(suggestions).to_contain_text("Refund limit forces a callback")
+    audit()
+    suggestions.get_by_role("button", name=re.compile("Me too")).click()
+    expect(page.get_by_role("status").first).to_contain_text("your support is counted")
+    expect(page.get_by_text("2 affected")).to_be_visible()
+    audit()
+    assert FrictionReport.objects.count() == 1
+
+
+def test_agent_files_anonymously_and_follows_the_report_by_receipt(
+    phone, live_server, sign_in, audit, frontline
+):
+    page = phone
+    sign_in(frontline)
+    page.goto(live_server.url + "/frictions/new/")
+    page.get_by_label("In a line: what gets in customers' way").fill(
+        "Cancel fee surprises loyal customers"
+    )
+    page.get_by_label("What happens to customers").fill(
+        "They learn of the fee on the phone and leave."
+    )
+    page.get_by_label("Upstream decision area").select_option(label="Pricing")
+    page.get_by_label("Channel").select_option(label="Phone")
+    page.get_by_label("Customers affected a week (an estimate)").fill("60")
+    page.get_by_label("Severity").select_option(label="High: customers leave or complain")
+    page.get_by_label("File anonymously").check()
+    page.get_by_role("button", name="File the report").click()
+    expect(page.get_by_role("heading", name="Filed anonymously")).to_be_visible()
+    audit()
+    code = re.search(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}", page.content()).group()
+    report = FrictionReport.objects.get()
+    assert report.reporter is None
+
+    page.get_by_role("button", name="Show navigation").click()
+    page.get_by_role("button", name=frontline.display_name).click()
+    page.get_by_role("button", name="Sign out").click()
+    audit()
+    page.goto(live_server.url + "/frictions/receipt/")
+    audit()
+    page.get_by_label("Receipt code").fill("WRNG-CODE-2345-6789")
+    page.get_by_role("button", name="Open the report").click()
+    expect(page.get_by_role("alert")).to_contain_text("Not found")
+    audit()
+    # The page answers 404, which the browser reports on its console; that one is expected.
+    assert [e for e in audit.console_errors if "404" in e] == [audit.console_errors.pop()]
+    page.get_by_label("Receipt code").fill(code)
+    page.get_by_role("button", name="Open the report").click()
+    expect(page.get_by_role("heading", name="Cancel fee surprises loyal customers")).to_be_visible()
+    audit()
+    page.get_by_label("Add information (anonymously)").fill("Three more customers today.")
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("Added to the timeline, anonymously.")).to_be_visible()
+    expect(page.get_by_text("Three more customers today.")).to_be_visible()
+    audit()
