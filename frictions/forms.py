@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import FrontlineTeam
 
-from .models import Area, FrictionReport, Severity
+from .models import Area, FrictionReport, Resolution, Severity, Status
 
 DESCRIPTION_REQUIRED_MESSAGE = "Describe what happens to customers."
 TITLE_REQUIRED_MESSAGE = "Give the report a short title."
@@ -72,7 +72,6 @@ class BoardFilterForm(forms.Form):
     sort = forms.ChoiceField(required=False)
 
     def __init__(self, *args, **kwargs):
-        from .models import Status
         from .selectors import SORTS
 
         super().__init__(*args, **kwargs)
@@ -91,4 +90,60 @@ class ReceiptForm(forms.Form):
 class InformationForm(forms.Form):
     text = forms.CharField(
         label="Add information", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class _ReportChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"#{obj.pk} {obj.title}"
+
+
+class TriageForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=None, empty_label="Choose an executive…")
+    acknowledge_by = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    decide_by = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    response = forms.CharField(
+        label="Message on the timeline (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from immersion.selectors import executives
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = executives().order_by("display_name")
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label="New status")
+    response = forms.CharField(
+        label="Response (public: the reporter and every frontline agent read it)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    resolution = forms.ChoiceField(
+        label="How it was resolved", required=False, choices=[("", "—"), *Resolution.choices]
+    )
+    decline_reason = forms.CharField(
+        label="Why it is declined", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    duplicate_of = _ReportChoice(
+        label="Duplicate of", queryset=FrictionReport.objects.none(), required=False
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        from .services import TRANSITIONS
+
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(report.status, set())
+        self.fields["status"].choices = [(s.value, s.label) for s in Status if s in allowed]
+        self.fields["duplicate_of"].queryset = FrictionReport.objects.exclude(
+            pk=report.pk
+        ).order_by("-pk")
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Internal note", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="report"),
     path("<int:pk>/support/", views.report_support, name="support"),
     path("<int:pk>/information/", views.report_information, name="information"),
+    path("<int:pk>/triage/", views.report_triage, name="triage"),
+    path("<int:pk>/status/", views.report_transition, name="transition"),
+    path("<int:pk>/note/", views.report_note, name="note"),
 ]

@@ -8,7 +8,7 @@ rendered in the response itself), no redirect carrying the code.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,15 @@ from accounts.permissions import permission_required
 from immersion.models import JourneyStepResult, ReflectionFriction
 from immersion.selectors import escalations_visible_to
 
-from .forms import BoardFilterForm, FrictionReportForm, InformationForm, ReceiptForm
+from .forms import (
+    BoardFilterForm,
+    FrictionReportForm,
+    InformationForm,
+    NoteForm,
+    ReceiptForm,
+    TransitionForm,
+    TriageForm,
+)
 from .models import FrictionReport
 from .selectors import (
     BoardFilters,
@@ -30,10 +38,14 @@ from .selectors import (
     friction_timeline,
 )
 from .services import (
+    friction_can_change,
     friction_report_add_information,
     friction_report_by_receipt,
     friction_report_file,
+    friction_report_note,
     friction_report_support,
+    friction_report_transition,
+    friction_report_triage,
 )
 
 FILE = "frictions.file_friction"
@@ -167,26 +179,100 @@ def similar(request):
     )
 
 
+def _detail(request, report, *, status=200, **forms):
+    """A report's page, with the triage forms bound to what was typed when a change failed."""
+    report = friction_report_for(pk=report.pk)
+    user = request.user
+    may_change = friction_can_change(report=report, user=user)
+    internal = may_change
+    context = {
+        "report": report,
+        "timeline": friction_timeline(report=report, internal=internal),
+        "internal": internal,
+        "supported": report.supports.filter(supporter=user).exists(),
+        "can_support": user.has_perm(FILE),
+        "may_change": may_change,
+    }
+    if may_change:
+        context["note_form"] = forms.get("note_form") or NoteForm()
+        if report.is_open:
+            context["transition_form"] = forms.get("transition_form") or TransitionForm(
+                report=report
+            )
+    if user.has_perm(TRIAGE):
+        context["triage_form"] = forms.get("triage_form") or TriageForm(
+            initial={
+                "owner": report.owner,
+                "acknowledge_by": report.acknowledge_by,
+                "decide_by": report.decide_by,
+            }
+        )
+    return render(request, "frictions/report_detail.html", context, status=status)
+
+
 @permission_required(VIEW)
 def report_detail(request, pk: int):
-    """Everyone in the programme reads a report and its public timeline; those who triage
-    also read the internal notes."""
+    """Everyone in the programme reads a report and its public timeline; the CX lead and the
+    owner also read internal notes and change it."""
     report = friction_report_for(pk=pk)
     if report is None:
         raise Http404
-    internal = request.user.has_perm(TRIAGE)
-    return render(
-        request,
-        "frictions/report_detail.html",
-        {
-            "report": report,
-            "timeline": friction_timeline(report=report, internal=internal),
-            "internal": internal,
-            "supported": report.supports.filter(supporter=request.user).exists(),
-            "can_support": request.user.has_perm(FILE),
-            "information_form": InformationForm(),
-        },
-    )
+    return _detail(request, report)
+
+
+@require_POST
+@permission_required(TRIAGE)
+def report_triage(request, pk: int):
+    """The CX lead: owner and committed dates."""
+    report = get_object_or_404(FrictionReport, pk=pk)
+    form = TriageForm(request.POST)
+    if form.is_valid():
+        try:
+            friction_report_triage(report=report, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, "Owner and dates saved; the timeline says so.")
+            return redirect(report.get_absolute_url())
+    return _detail(request, report, status=400, triage_form=form)
+
+
+@require_POST
+@permission_required(VIEW)
+def report_transition(request, pk: int):
+    """The CX lead or the owner: a new status, with its public response."""
+    report = get_object_or_404(FrictionReport, pk=pk)
+    if not friction_can_change(report=report, user=request.user):
+        raise PermissionDenied
+    form = TransitionForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            friction_report_transition(report=report, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, "Saved; the response is on the timeline.")
+            return redirect(report.get_absolute_url())
+    return _detail(request, report, status=400, transition_form=form)
+
+
+@require_POST
+@permission_required(VIEW)
+def report_note(request, pk: int):
+    """The CX lead or the owner: an internal note."""
+    report = get_object_or_404(FrictionReport, pk=pk)
+    if not friction_can_change(report=report, user=request.user):
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            friction_report_note(report=report, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, "Note added (internal).")
+            return redirect(report.get_absolute_url())
+    return _detail(request, report, status=400, note_form=form)
 
 
 @require_POST

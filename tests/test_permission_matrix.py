@@ -209,6 +209,9 @@ MATRIX: dict[str, Entry] = {
     "frictions:information": Entry(
         only("frontline", "executive", "cx_lead", allowed=302), method="post", **REPORT
     ),
+    "frictions:triage": Entry(cx_lead_only(400), method="post", **REPORT),
+    "frictions:transition": Entry(only("cx_lead", allowed=400), method="post", **REPORT),
+    "frictions:note": Entry(only("cx_lead", allowed=400), method="post", **REPORT),
     # Officer of the Day
     "immersion:escalations": Entry(only("frontline", "executive", "cx_lead")),
     "immersion:escalation_create": Entry(only("frontline", "cx_lead")),
