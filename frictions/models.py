@@ -229,3 +229,26 @@ class FrictionEvent(models.Model):
     @property
     def who(self) -> str:
         return self.actor_label or (str(self.actor) if self.actor_id else "Proximity")
+
+
+class OverdueAlert(models.Model):
+    """The sent-log of overdue escalations: one row per report, due date and level up the
+    chain, claimed before the e-mail goes, so a message never repeats."""
+
+    report = models.ForeignKey(FrictionReport, on_delete=models.CASCADE, related_name="alerts")
+    due_date = models.DateField()
+    level = models.PositiveSmallIntegerField(
+        help_text="0: the CX lead (no owner); 1: the owner's manager; 2: theirs…"
+    )
+    recipient = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "due_date", "level"], name="frictions_overdue_alert_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} overdue, level {self.level}"

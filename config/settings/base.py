@@ -220,7 +220,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Short periodic scans, never long ETA tasks (DESIGN.md).
+    "escalate-overdue-frictions": {
+        "task": "frictions.tasks.escalate_overdue_frictions",
+        "schedule": 60 * 60,
+    },
+}
 CELERY_TASK_ALWAYS_EAGER = False
 
 # Logging: to stdout; no request addresses or browsers are ever logged (anonymous reporters).

@@ -1,0 +1,86 @@
+"""Overdue responses: marked to everyone, and sent up the owner's reporting chain."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from frictions.models import FrictionEvent, FrictionReport, OverdueAlert
+from frictions.services import frictions_escalate_overdue
+from frictions.tasks import escalate_overdue_frictions
+from frictions.tests.test_filing import file
+from frictions.tests.test_triage import triage
+
+
+@pytest.fixture
+def chain(make_user):
+    ceo = make_user(roles=[Role.LEADERSHIP], display_name="Chief Executive")
+    coo = make_user(roles=[Role.EXECUTIVE], display_name="Chief Operator", manager=ceo)
+    owner = make_user(roles=[Role.EXECUTIVE], display_name="Report Owner", manager=coo)
+    return owner, coo, ceo
+
+
+@pytest.mark.django_db
+def test_an_overdue_report_climbs_the_chain_a_level_a_week_and_never_repeats(
+    frontline, cx_lead, chain, enqueued_emails
+):
+    owner, coo, ceo = chain
+    report, _ = file(frontline)
+    today = timezone.localdate()
+    triage(
+        report,
+        cx_lead,
+        owner,
+        acknowledge_by=today - timedelta(days=1),
+        decide_by=today + timedelta(days=9),
+    )
+    report.refresh_from_db()
+    assert report.is_overdue()
+
+    assert frictions_escalate_overdue(today=today) == 1
+    assert frictions_escalate_overdue(today=today) == 0, "claimed once"
+    assert [a.recipient for a in OverdueAlert.objects.order_by("level")] == [coo]
+    assert frictions_escalate_overdue(today=today + timedelta(days=7)) == 1
+    assert frictions_escalate_overdue(today=today + timedelta(days=30)) == 0, "top of the chain"
+    assert [a.recipient for a in OverdueAlert.objects.order_by("level")] == [coo, ceo]
+    escalated = report.events.filter(kind=FrictionEvent.Kind.ESCALATED)
+    assert escalated.count() == 2
+    assert all(e.public for e in escalated)
+    report.refresh_from_db()
+    assert report.escalation_level == 2
+
+
+@pytest.mark.django_db
+def test_an_overdue_report_nobody_owns_goes_to_the_cx_lead(frontline, cx_lead):
+    report, _ = file(frontline)
+    FrictionReport.objects.filter(pk=report.pk).update(
+        acknowledge_by=timezone.localdate() - timedelta(days=2)
+    )
+    assert frictions_escalate_overdue() == 1
+    assert OverdueAlert.objects.get().recipient == cx_lead
+
+
+@pytest.mark.django_db
+def test_a_report_on_time_or_closed_is_left_alone(frontline, cx_lead, chain):
+    owner, *_ = chain
+    report, _ = file(frontline)
+    triage(report, cx_lead, owner)
+    assert frictions_escalate_overdue() == 0
+    assert not OverdueAlert.objects.exists()
+
+
+def test_the_worker_sends_the_overdue_alert_by_mail(celery_worker, smtp_server, make_user):
+    ceo = make_user(roles=[Role.LEADERSHIP], email="ceo@example.com")
+    owner = make_user(roles=[Role.EXECUTIVE], manager=ceo)
+    agent = make_user(roles=[Role.FRONTLINE])
+    report, _ = file(agent)
+    FrictionReport.objects.filter(pk=report.pk).update(
+        owner=owner, acknowledge_by=timezone.localdate() - timedelta(days=1)
+    )
+    escalate_overdue_frictions.delay()
+    (message,) = smtp_server.wait_for(1)
+    time.sleep(0.3)
+    assert message["to"] == ["ceo@example.com"]
+    assert message["message"]["Subject"] == f"Overdue friction report: {report.title}"
