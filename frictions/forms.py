@@ -147,3 +147,25 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label="Internal note", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class ReviewItemForm(forms.Form):
+    decision = forms.CharField(
+        label="What was decided", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="—")
+    committed_date = forms.DateField(
+        label="Date committed", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from immersion.selectors import executives
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = executives().order_by("display_name")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("owner")) != bool(data.get("committed_date")):
+            raise forms.ValidationError("Give both the owner and the date committed, or neither.")
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reviews
 
 app_name = "frictions"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("<int:pk>/triage/", views.report_triage, name="triage"),
     path("<int:pk>/status/", views.report_transition, name="transition"),
     path("<int:pk>/note/", views.report_note, name="note"),
+    path("reviews/", views_reviews.review_list, name="reviews"),
+    path("reviews/prepare/<int:session_pk>/", views_reviews.review_prepare, name="review_prepare"),
+    path("reviews/<int:pk>/", views_reviews.review_detail, name="review"),
+    path("reviews/items/<int:pk>/", views_reviews.review_item, name="review_item"),
 ]

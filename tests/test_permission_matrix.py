@@ -18,6 +18,7 @@ from accounts.models import PeopleImport
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory, UserFactory
 from conftest import ROLE_NAMES
+from frictions.reviews import friction_review_prepare
 from frictions.services import friction_report_file
 from immersion.models import (
     CadenceTarget,
@@ -212,6 +213,17 @@ MATRIX: dict[str, Entry] = {
     "frictions:triage": Entry(cx_lead_only(400), method="post", **REPORT),
     "frictions:transition": Entry(only("cx_lead", allowed=400), method="post", **REPORT),
     "frictions:note": Entry(only("cx_lead", allowed=400), method="post", **REPORT),
+    "frictions:reviews": Entry(only("frontline", "executive", "cx_lead", "leadership")),
+    "frictions:review_prepare": Entry(
+        cx_lead_only(302), method="post", kwargs=lambda o: {"session_pk": o["review_session"].pk}
+    ),
+    "frictions:review": Entry(
+        only("frontline", "executive", "cx_lead", "leadership"),
+        kwargs=lambda o: {"pk": o["review"].pk},
+    ),
+    "frictions:review_item": Entry(
+        cx_lead_only(400), method="post", kwargs=lambda o: {"pk": o["review"].items.first().pk}
+    ),
     # Officer of the Day
     "immersion:escalations": Entry(only("frontline", "executive", "cx_lead")),
     "immersion:escalation_create": Entry(only("frontline", "cx_lead")),
@@ -281,7 +293,14 @@ def objects(db, make_user, executive, frontline, cx_lead):
         customers_per_week=40,
         severity="high",
     )
+    review_session = SessionFactory(
+        people=[executive],
+        activity_type=activity("friction-review"),
+        starts_at=yesterday + timedelta(days=3),
+    )
     return {
+        "review_session": review_session,
+        "review": friction_review_prepare(session=review_session, by=cx_lead),
         "report": report,
         "place": place,
         "commitment": Commitment.objects.create(
