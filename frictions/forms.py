@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import FrontlineTeam
 
-from .models import Area, FrictionReport, Resolution, Severity, Status
+from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
 
 DESCRIPTION_REQUIRED_MESSAGE = "Describe what happens to customers."
 TITLE_REQUIRED_MESSAGE = "Give the report a short title."
@@ -131,6 +131,12 @@ class TransitionForm(forms.Form):
     duplicate_of = _ReportChoice(
         label="Duplicate of", queryset=FrictionReport.objects.none(), required=False
     )
+    decision = forms.ModelChoiceField(
+        label="The decision that changed the policy",
+        queryset=None,
+        required=False,
+        help_text="For a policy eliminated or modified.",
+    )
 
     def __init__(self, *args, report, **kwargs):
         from .services import TRANSITIONS
@@ -140,6 +146,9 @@ class TransitionForm(forms.Form):
         self.fields["status"].choices = [(s.value, s.label) for s in Status if s in allowed]
         self.fields["duplicate_of"].queryset = FrictionReport.objects.exclude(
             pk=report.pk
+        ).order_by("-pk")
+        self.fields["decision"].queryset = Decision.objects.exclude(
+            status=Decision.Status.REJECTED
         ).order_by("-pk")
 
 
@@ -169,3 +178,98 @@ class ReviewItemForm(forms.Form):
         if bool(data.get("owner")) != bool(data.get("committed_date")):
             raise forms.ValidationError("Give both the owner and the date committed, or neither.")
         return data
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = [
+            "title",
+            "area",
+            "context",
+            "options_considered",
+            "decision",
+            "owner",
+            "deciders",
+            "decided_on",
+            "review_by",
+            "impact_who",
+            "impact_effect",
+            "impact_evidence",
+            "friction_reports",
+        ]
+        widgets = {
+            "context": forms.Textarea(attrs={"rows": 3}),
+            "options_considered": forms.Textarea(attrs={"rows": 3}),
+            "decision": forms.Textarea(attrs={"rows": 3}),
+            "impact_who": forms.Textarea(attrs={"rows": 2}),
+            "impact_effect": forms.Textarea(attrs={"rows": 2}),
+            "impact_evidence": forms.Textarea(attrs={"rows": 2}),
+            "decided_on": forms.DateInput(attrs={"type": "date"}),
+            "review_by": forms.DateInput(attrs={"type": "date"}),
+            "deciders": forms.SelectMultiple(attrs={"size": 6}),
+            "friction_reports": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        labels = {"friction_reports": "Friction reports it answers"}
+        help_texts = {
+            "impact_who": "Required before approval, with the two below.",
+            "review_by": "When to check whether it had the effect expected.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        from immersion.selectors import executives
+
+        super().__init__(*args, **kwargs)
+        people = executives().order_by("display_name")
+        self.fields["owner"].queryset = people
+        self.fields["deciders"].queryset = people
+        self.fields["friction_reports"].queryset = FrictionReport.objects.order_by("-pk")
+        self.fields["friction_reports"].label_from_instance = lambda r: f"#{r.pk} {r.title}"
+
+
+class DecisionStatusForm(forms.Form):
+    status = forms.ChoiceField(label="New status")
+    note = forms.CharField(label="Why (kept in the history)", required=False)
+    superseded_by = forms.ModelChoiceField(
+        label="Superseded by", queryset=Decision.objects.none(), required=False
+    )
+
+    def __init__(self, *args, decision, **kwargs):
+        from .decisions import TRANSITIONS
+
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(decision.status, set())
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in Decision.Status if s in allowed
+        ]
+        self.fields["superseded_by"].queryset = Decision.objects.exclude(pk=decision.pk)
+
+
+class OutcomeForm(forms.Form):
+    text = forms.CharField(
+        label="What happened", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[
+            ("friction_report", "Friction report"),
+            ("session", "Session"),
+            ("reflection", "Reflection"),
+            ("journey", "Journey walked"),
+            ("escalation", "Escalation"),
+        ]
+    )
+    number = forms.CharField(
+        label="Its number or address",
+        help_text="The number in its address, e.g. 42 for …/sessions/42/, or the whole address.",
+    )
+
+    def clean_number(self):
+        import re
+
+        found = re.findall(r"\d+", self.cleaned_data["number"])
+        if not found:
+            raise forms.ValidationError("Give the number in its address, or paste the address.")
+        return int(found[-1])

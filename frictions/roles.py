@@ -5,10 +5,14 @@ ROLE_PERMISSIONS = {
         "frictions.file_friction",
         "frictions.view_frictions",
         "frictions.triage_frictions",
+        "frictions.view_decisions",
+        "frictions.log_decisions",
     ],
     Role.EXECUTIVE: [
         "frictions.file_friction",
         "frictions.view_frictions",
+        "frictions.view_decisions",
+        "frictions.log_decisions",
     ],
     Role.FRONTLINE: [
         "frictions.file_friction",
@@ -16,5 +20,6 @@ ROLE_PERMISSIONS = {
     ],
     Role.LEADERSHIP: [
         "frictions.view_frictions",
+        "frictions.view_decisions",
     ],
 }

@@ -168,6 +168,10 @@ ORIGINAL_REQUIRED_MESSAGE = "Choose the report this one duplicates."
 ORIGINAL_ITSELF_MESSAGE = "A report cannot duplicate itself."
 TRANSITION_MESSAGE = "A report that is {current} cannot become {wanted}."
 NOTE_REQUIRED_MESSAGE = "Write the note."
+DECISION_REQUIRED_MESSAGE = (
+    "A policy eliminated or modified comes from a decision: choose it in the decision log."
+)
+POLICY_RESOLUTIONS = ("policy_eliminated", "policy_modified")
 
 TRANSITIONS = {
     Status.NEW: {
@@ -253,6 +257,7 @@ def friction_report_transition(
     resolution: str = "",
     decline_reason: str = "",
     duplicate_of: FrictionReport | None = None,
+    decision=None,
 ) -> FrictionReport:
     """Move a report along new → acknowledged → in progress → resolved (saying how), declined
     (saying why) or duplicate (its support moves to the original). Every change writes a public
@@ -273,6 +278,8 @@ def friction_report_transition(
         errors["decline_reason"] = REASON_REQUIRED_MESSAGE
     if status == Status.RESOLVED and not resolution:
         errors["resolution"] = RESOLUTION_REQUIRED_MESSAGE
+    if status == Status.RESOLVED and resolution in POLICY_RESOLUTIONS and decision is None:
+        errors["decision"] = DECISION_REQUIRED_MESSAGE
     if status == Status.DUPLICATE:
         if duplicate_of is None:
             errors["duplicate_of"] = ORIGINAL_REQUIRED_MESSAGE
@@ -285,6 +292,9 @@ def friction_report_transition(
     report.status = status
     report.resolution = resolution if status == Status.RESOLVED else ""
     report.decline_reason = decline_reason.strip() if status == Status.DECLINED else ""
+    if status == Status.RESOLVED and decision is not None:
+        report.decision = decision
+        decision.friction_reports.add(report)
     if status == Status.DUPLICATE:
         duplicate_of = FrictionReport.objects.get(pk=duplicate_of.pk)
         while duplicate_of.duplicate_of_id:  # always to the original, never a chain

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reviews
+from . import views, views_decisions, views_reviews
 
 app_name = "frictions"
 
@@ -19,4 +19,15 @@ urlpatterns = [
     path("reviews/prepare/<int:session_pk>/", views_reviews.review_prepare, name="review_prepare"),
     path("reviews/<int:pk>/", views_reviews.review_detail, name="review"),
     path("reviews/items/<int:pk>/", views_reviews.review_item, name="review_item"),
+    path("decisions/", views_decisions.decision_list, name="decisions"),
+    path("decisions/new/", views_decisions.decision_edit, name="decision_create"),
+    path("decisions/<int:pk>/", views_decisions.decision_detail, name="decision"),
+    path("decisions/<int:pk>/edit/", views_decisions.decision_edit, name="decision_edit"),
+    path("decisions/<int:pk>/status/", views_decisions.decision_status, name="decision_status"),
+    path("decisions/<int:pk>/outcome/", views_decisions.decision_outcome, name="decision_outcome"),
+    path(
+        "decisions/<int:pk>/evidence/",
+        views_decisions.decision_evidence,
+        name="decision_evidence",
+    ),
 ]

@@ -18,6 +18,7 @@ from accounts.models import PeopleImport
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory, UserFactory
 from conftest import ROLE_NAMES
+from frictions.decisions import decision_save
 from frictions.reviews import friction_review_prepare
 from frictions.services import friction_report_file
 from immersion.models import (
@@ -71,6 +72,7 @@ def only(*roles, allowed=200, others=403) -> dict[str, Any]:
 PERSON = {"kwargs": lambda o: {"pk": o["person"].pk}}
 SESSION = {"kwargs": lambda o: {"pk": o["session"].pk}}
 SWAP = {"kwargs": lambda o: {"pk": o["swap"].pk}}
+DECISION = {"kwargs": lambda o: {"pk": o["decision"].pk}}
 REPORT = {"kwargs": lambda o: {"pk": o["report"].pk}}
 PLACE = {"kwargs": lambda o: {"pk": o["place"].pk}}
 TEMPLATE = {"kwargs": lambda o: {"pk": o["exercise"].template_id}}
@@ -224,6 +226,19 @@ MATRIX: dict[str, Entry] = {
     "frictions:review_item": Entry(
         cx_lead_only(400), method="post", kwargs=lambda o: {"pk": o["review"].items.first().pk}
     ),
+    "frictions:decisions": Entry(only("executive", "cx_lead", "leadership")),
+    "frictions:decision_create": Entry(only("executive", "cx_lead")),
+    "frictions:decision": Entry(only("executive", "cx_lead", "leadership"), **DECISION),
+    "frictions:decision_edit": Entry(only("executive", "cx_lead"), **DECISION),
+    "frictions:decision_status": Entry(
+        only("executive", "cx_lead", allowed=400), method="post", **DECISION
+    ),
+    "frictions:decision_outcome": Entry(
+        only("executive", "cx_lead", allowed=400), method="post", **DECISION
+    ),
+    "frictions:decision_evidence": Entry(
+        only("executive", "cx_lead", allowed=400), method="post", **DECISION
+    ),
     # Officer of the Day
     "immersion:escalations": Entry(only("frontline", "executive", "cx_lead")),
     "immersion:escalation_create": Entry(only("frontline", "cx_lead")),
@@ -298,7 +313,18 @@ def objects(db, make_user, executive, frontline, cx_lead):
         activity_type=activity("friction-review"),
         starts_at=yesterday + timedelta(days=3),
     )
+    decision = decision_save(
+        by=executive,
+        title="Raise the refund limit",
+        area="policy",
+        context="Agents cannot refund above 50 euros.",
+        decision="Agents refund up to 200 euros.",
+        owner=executive,
+        review_by=timezone.localdate(),
+        friction_reports=[report],
+    )
     return {
+        "decision": decision,
         "review_session": review_session,
         "review": friction_review_prepare(session=review_session, by=cx_lead),
         "report": report,

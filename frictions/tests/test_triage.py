@@ -108,11 +108,11 @@ def test_the_owner_moves_the_report_along_and_everyone_reads_the_response(
         report=report,
         by=executive,
         status="resolved",
-        resolution="policy_modified",
+        resolution="process_change",
         response="Agents may now refund up to 200 euros.",
     )
     report.refresh_from_db()
-    assert (report.status, report.resolution) == ("resolved", "policy_modified")
+    assert (report.status, report.resolution) == ("resolved", "process_change")
     assert report.closed_at is not None
     other = make_user(roles=[Role.EXECUTIVE])
     with pytest.raises(ValidationError):

@@ -1,0 +1,209 @@
+"""The decision log: writes with their rules, and the reads that count decisions changed after
+customer exposure (computed from the evidence links, never ticked by hand)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from immersion.models import Session
+
+from .models import Decision, DecisionEvent
+
+NEEDS_ASSESSMENT_MESSAGE = (
+    "Write the customer-impact assessment (who is affected, the expected effect, the evidence) "
+    "before approving."
+)
+TRANSITION_MESSAGE = "A decision that is {current} cannot become {wanted}."
+SUPERSEDED_BY_MESSAGE = "Choose the decision that supersedes this one."
+OUTCOME_REQUIRED_MESSAGE = "Write what happened."
+NOT_ALLOWED_MESSAGE = "Only executives and the CX lead record decisions."
+EVIDENCE_NOT_FOUND_MESSAGE = "No {kind} with that number that you may see."
+
+TRANSITIONS = {
+    Decision.Status.PROPOSED: {Decision.Status.APPROVED, Decision.Status.REJECTED},
+    Decision.Status.REJECTED: {Decision.Status.PROPOSED},
+    Decision.Status.APPROVED: {Decision.Status.SUPERSEDED, Decision.Status.REVERSED},
+}
+TRACKED = [
+    "title",
+    "area",
+    "context",
+    "options_considered",
+    "decision",
+    "owner",
+    "decided_on",
+    "review_by",
+    "impact_who",
+    "impact_effect",
+    "impact_evidence",
+]
+
+
+def _shown(value) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _check(by) -> None:
+    if not by.has_perm("frictions.log_decisions"):
+        raise ValidationError(NOT_ALLOWED_MESSAGE)
+
+
+@transaction.atomic
+def decision_save(
+    *,
+    existing: Decision | None = None,
+    by,
+    deciders=(),
+    friction_reports=(),
+    **fields,
+) -> Decision:
+    """Record a decision, or change one; every change is kept (who, when, what). Changing what
+    an approved decision says counts as changing the decision."""
+    _check(by)
+    creating = existing is None
+    decision = (
+        Decision(created_by=by)
+        if creating
+        else Decision.objects.select_for_update().get(pk=existing.pk)  # never a stale copy
+    )
+    changes = {}
+    for name in TRACKED:
+        if name not in fields:
+            continue
+        new = fields[name]
+        if not creating and (old := getattr(decision, name)) != new:
+            changes[Decision._meta.get_field(name).verbose_name] = [_shown(old), _shown(new)]
+        setattr(decision, name, new)
+    if not creating and decision.status == Decision.Status.APPROVED and "the decision" in changes:
+        decision.changed_at = timezone.now()
+    decision.full_clean()
+    decision.save()
+    old_deciders = set() if creating else set(decision.deciders.all())
+    decision.deciders.set(deciders)
+    if not creating and old_deciders != set(deciders):
+        changes["deciders"] = [
+            ", ".join(sorted(map(str, old_deciders))),
+            ", ".join(sorted(map(str, deciders))),
+        ]
+    decision.friction_reports.add(*friction_reports)
+    if creating or changes:
+        DecisionEvent.objects.create(
+            decision=decision,
+            actor=by,
+            text="Recorded." if creating else "",
+            changes=changes,
+        )
+    return decision
+
+
+@transaction.atomic
+def decision_set_status(
+    *, decision: Decision, by, status: str, note: str = "", superseded_by: Decision | None = None
+) -> Decision:
+    """proposed → approved (only with its customer-impact assessment) or rejected; approved →
+    superseded (by another decision) or reversed, which count as changing it."""
+    _check(by)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if status not in TRANSITIONS.get(decision.status, set()):
+        raise ValidationError(
+            TRANSITION_MESSAGE.format(
+                current=decision.get_status_display().lower(),
+                wanted=Decision.Status(status).label.lower()
+                if status in Decision.Status.values
+                else status,
+            )
+        )
+    if status == Decision.Status.APPROVED and not decision.has_assessment:
+        raise ValidationError(NEEDS_ASSESSMENT_MESSAGE)
+    if status == Decision.Status.SUPERSEDED and (
+        superseded_by is None or superseded_by.pk == decision.pk
+    ):
+        raise ValidationError({"superseded_by": SUPERSEDED_BY_MESSAGE})
+    previous = decision.get_status_display()
+    decision.status = status
+    if status == Decision.Status.APPROVED and decision.decided_on is None:
+        decision.decided_on = timezone.localdate()
+    if status in (Decision.Status.SUPERSEDED, Decision.Status.REVERSED):
+        decision.changed_at = timezone.now()
+        decision.superseded_by = superseded_by
+    decision.full_clean()
+    decision.save()
+    DecisionEvent.objects.create(
+        decision=decision,
+        actor=by,
+        text=note.strip(),
+        changes={"status": [previous, decision.get_status_display()]},
+    )
+    return decision
+
+
+def decision_record_outcome(*, decision: Decision, by, text: str) -> Decision:
+    """The outcome check when the review-by date comes: what actually happened."""
+    _check(by)
+    if not text.strip():
+        raise ValidationError({"text": OUTCOME_REQUIRED_MESSAGE})
+    decision.outcome_check = text.strip()
+    decision.outcome_checked_at = timezone.now()
+    decision.save(update_fields=["outcome_check", "outcome_checked_at"])
+    DecisionEvent.objects.create(
+        decision=decision, actor=by, text="Outcome checked.", changes={"outcome": ["", text[:80]]}
+    )
+    return decision
+
+
+EVIDENCE_KINDS = {
+    "friction_report": ("friction_reports", "friction report"),
+    "session": ("sessions", "session"),
+    "reflection": ("reflections", "reflection"),
+    "journey": ("journeys", "journey"),
+    "escalation": ("escalations", "escalation"),
+}
+
+
+def decision_link_evidence(*, decision: Decision, by, kind: str, target) -> None:
+    """Link one piece of evidence; the history says so."""
+    _check(by)
+    field, label = EVIDENCE_KINDS[kind]
+    getattr(decision, field).add(target)
+    DecisionEvent.objects.create(
+        decision=decision, actor=by, text=f"Evidence linked: {label} “{target}”."
+    )
+
+
+def decisions_with_exposure(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    """Each decision annotated `changed_after_exposure`: changed or reversed, with a session,
+    reflection, journey or friction report among its evidence dated before the change."""
+    changed = OuterRef("changed_at")
+    me = OuterRef("pk")
+    exposures = [
+        Decision.sessions.through.objects.filter(
+            decision_id=me, session__starts_at__lt=changed
+        ).exclude(session__status=Session.Status.CANCELLED),
+        Decision.reflections.through.objects.filter(
+            decision_id=me, reflection__created_at__lt=changed
+        ),
+        Decision.journeys.through.objects.filter(
+            decision_id=me, journeyexercise__started_at__lt=changed
+        ),
+        Decision.friction_reports.through.objects.filter(
+            decision_id=me, frictionreport__created_at__lt=changed
+        ),
+    ]
+    annotated = decisions.annotate(
+        **{f"exposure_{n}": Exists(query) for n, query in enumerate(exposures)}
+    )
+    any_exposure = Q()
+    for n in range(len(exposures)):
+        any_exposure |= Q(**{f"exposure_{n}": True})
+    return annotated.annotate(
+        changed_after_exposure=ExpressionWrapper(
+            Q(changed_at__isnull=False) & any_exposure, output_field=BooleanField()
+        )
+    )
+
+
+def decisions_changed_after_exposure() -> QuerySet[Decision]:
+    """The outcome the programme exists for, counted by a query (metrics read this)."""
+    return decisions_with_exposure(Decision.objects.all()).filter(changed_after_exposure=True)
