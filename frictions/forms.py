@@ -273,3 +273,9 @@ class EvidenceForm(forms.Form):
         if not found:
             raise forms.ValidationError("Give the number in its address, or paste the address.")
         return int(found[-1])
+
+
+class IntegrationForm(forms.Form):
+    name = forms.CharField(
+        label="The tool's name", max_length=100, help_text="For example: Zendesk, Genesys."
+    )

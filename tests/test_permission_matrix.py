@@ -18,6 +18,7 @@ from accounts.models import PeopleImport
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory, UserFactory
 from conftest import ROLE_NAMES
+from frictions.api import api_integration_issue
 from frictions.decisions import decision_save
 from frictions.reviews import friction_review_prepare
 from frictions.services import friction_report_file
@@ -239,6 +240,14 @@ MATRIX: dict[str, Entry] = {
     "frictions:decision_evidence": Entry(
         only("executive", "cx_lead", allowed=400), method="post", **DECISION
     ),
+    "frictions:integrations": Entry(cx_lead_only()),
+    "frictions:integration_revoke": Entry(
+        cx_lead_only(302), method="post", kwargs=lambda o: {"pk": o["integration"].pk}
+    ),
+    # The API: tokens, not sessions (a signed-in person without a token is refused too)
+    "api:frictions": Entry(outcomes(anonymous=401, signed_in=401), method="post"),
+    "api:friction": Entry(outcomes(anonymous=401, signed_in=401), **REPORT),
+    "api:schema": Entry(outcomes(anonymous=200)),
     # Officer of the Day
     "immersion:escalations": Entry(only("frontline", "executive", "cx_lead")),
     "immersion:escalation_create": Entry(only("frontline", "cx_lead")),
@@ -324,6 +333,7 @@ def objects(db, make_user, executive, frontline, cx_lead):
         friction_reports=[report],
     )
     return {
+        "integration": api_integration_issue(name="Zendesk", by=cx_lead)[0],
         "decision": decision,
         "review_session": review_session,
         "review": friction_review_prepare(session=review_session, by=cx_lead),

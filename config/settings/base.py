@@ -63,6 +63,8 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -263,3 +265,24 @@ CUSTOMER_CALL_REST_DAYS = env.int("PROXIMITY_CUSTOMER_CALL_REST_DAYS", default=9
 # Friction reports (issue 5): the response every report is committed to by default.
 FRICTION_ACKNOWLEDGE_BUSINESS_DAYS = env.int("PROXIMITY_FRICTION_ACKNOWLEDGE_DAYS", default=5)
 FRICTION_DECIDE_DAYS = env.int("PROXIMITY_FRICTION_DECIDE_DAYS", default=30)
+
+# The REST API for contact-centre tools: JSON only, authenticated by per-integration tokens.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["frictions.api_auth.IntegrationTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["frictions.api_auth.IsIntegration"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Proximity API",
+    "DESCRIPTION": (
+        "For contact-centre tools: file a friction report (named or anonymous) and read its "
+        "status. Send `Authorization: Bearer <token>`; the CX lead issues a token per integration."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}

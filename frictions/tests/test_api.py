@@ -1,0 +1,169 @@
+"""The REST API for contact-centre tools: tokens, filing (named and anonymous), status, schema."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from frictions.api import (
+    ANONYMOUS_WITH_REPORTER_MESSAGE,
+    UNKNOWN_REPORTER_MESSAGE,
+    api_integration_issue,
+    api_integration_revoke,
+)
+from frictions.models import ApiIntegration, FrictionEvent, FrictionReport
+from frictions.services import friction_report_by_receipt, friction_report_transition
+from frictions.tests.test_filing import USER_FIELDS, _database, _database_diff
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = {
+    "title": "Cancel fee surprises loyal customers",
+    "description": "They hear of the fee on the phone and leave.",
+    "area": "pricing",
+    "channel": "phone",
+    "customers_per_week": 60,
+    "severity": "high",
+}
+
+
+@pytest.fixture
+def token(cx_lead):
+    return api_integration_issue(name="Zendesk", by=cx_lead)[1]
+
+
+def post(client, token, payload, **headers):
+    return client.post(
+        reverse("api:frictions"),
+        data=json.dumps(payload) if not isinstance(payload, str) else payload,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **headers,
+    )
+
+
+def test_a_tool_files_a_named_report_and_reads_its_status(client, token, frontline, cx_lead):
+    response = post(client, token, {**PAYLOAD, "reporter_email": frontline.email.upper()})
+    assert response.status_code == 201
+    body = response.json()
+    assert "receipt_code" not in body
+    report = FrictionReport.objects.get()
+    assert (report.reporter, body["id"], body["status"]) == (frontline, report.pk, "new")
+    friction_report_transition(
+        report=report, by=cx_lead, status="acknowledged", response="Pricing team has it."
+    )
+    status = client.get(
+        reverse("api:friction", args=[report.pk]), HTTP_AUTHORIZATION=f"Token {token}"
+    ).json()
+    assert status["status_label"] == "Acknowledged"
+    assert status["responses"][-1]["text"] == "Pricing team has it."
+    assert ApiIntegration.objects.get().last_used_on is not None
+
+
+def test_anonymous_filing_through_the_api_stores_nothing_about_who_or_where(client, token):
+    before = _database()
+    response = post(
+        client,
+        token,
+        {**PAYLOAD, "anonymous": True, "agent_id": "A-1234"},
+        HTTP_USER_AGENT="ZendeskConnector/2.1",
+        REMOTE_ADDR="198.51.100.9",
+        HTTP_X_FORWARDED_FOR="203.0.113.50",
+    )
+    assert response.status_code == 201
+    code = response.json()["receipt_code"]
+    report = FrictionReport.objects.get()
+    assert friction_report_by_receipt(code) == report
+    assert report.reporter is None
+    new_rows = _database_diff(before, _database())
+    text = json.dumps(new_rows)
+    for clue in ("A-1234", "ZendeskConnector", "198.51.100.9", "203.0.113.50", code):
+        assert clue not in text
+    for row in new_rows:
+        if row["model"].startswith("frictions.friction"):
+            assert not any(row["fields"].get(name) for name in USER_FIELDS)
+    assert {row["model"] for row in new_rows} <= {
+        "frictions.frictionreport",
+        "frictions.frictionevent",
+        "frictions.apiintegration",  # its last-used day
+    }
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "message"),
+    [
+        ({**PAYLOAD, "area": "astrology"}, "area", '"astrology" is not a valid choice.'),
+        ({**PAYLOAD, "customers_per_week": -3}, "customers_per_week", None),
+        ({k: v for k, v in PAYLOAD.items() if k != "description"}, "description", None),
+        (
+            {**PAYLOAD, "anonymous": True, "reporter_email": "a@b.example"},
+            "reporter_email",
+            ANONYMOUS_WITH_REPORTER_MESSAGE,
+        ),
+        (
+            {**PAYLOAD, "reporter_email": "nobody@example.com"},
+            "reporter_email",
+            UNKNOWN_REPORTER_MESSAGE,
+        ),
+    ],
+)
+def test_a_malformed_payload_is_a_400_with_field_errors_and_writes_nothing(
+    client, token, payload, field, message
+):
+    response = post(client, token, payload)
+    assert response.status_code == 400
+    errors = response.json()
+    assert field in errors
+    if message:
+        assert errors[field] == [message]
+    assert not FrictionReport.objects.exists()
+
+
+def test_broken_json_is_a_400_not_a_500(client, token):
+    response = post(client, token, '{"title": "unterminated')
+    assert response.status_code == 400
+    assert "detail" in response.json()
+
+
+def test_no_token_a_wrong_one_or_a_revoked_one_is_refused(client, cx_lead, token):
+    assert post(client, "", PAYLOAD).status_code == 401
+    assert post(client, "not-a-token", PAYLOAD).status_code == 401
+    api_integration_revoke(integration=ApiIntegration.objects.get())
+    response = post(client, token, PAYLOAD)
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Unknown or revoked token."
+    client.force_login(cx_lead)
+    assert client.post(reverse("api:frictions"), PAYLOAD).status_code == 401, "no session auth"
+
+
+def test_an_unknown_report_is_a_404(client, token):
+    response = client.get(reverse("api:friction", args=[999]), HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 404
+
+
+def test_the_openapi_schema_is_served_and_describes_both_operations(client):
+    response = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert set(schema["paths"]) == {"/api/frictions/", "/api/frictions/{id}/"}
+    assert "post" in schema["paths"]["/api/frictions/"]
+    assert schema["components"]["securitySchemes"]["integrationToken"]["scheme"] == "bearer"
+
+
+def test_the_cx_lead_issues_a_token_shown_once_and_revokes_it(client, cx_lead):
+    client.force_login(cx_lead)
+    response = client.post(reverse("frictions:integrations"), {"name": "Genesys"})
+    page = response.content.decode()
+    integration = ApiIntegration.objects.get()
+    key = page.split('user-select-all text-break">')[1].split("<")[0]
+    assert integration.key_hash != key
+    assert len(key) > 30
+    assert key not in client.get(reverse("frictions:integrations")).content.decode()
+    client.post(reverse("frictions:integration_revoke", args=[integration.pk]))
+    assert post(client, key, PAYLOAD).status_code == 401
+
+
+def test_api_filings_appear_on_the_timeline_like_any_other(client, token, frontline):
+    post(client, token, {**PAYLOAD, "reporter_email": frontline.email})
+    event = FrictionEvent.objects.get()
+    assert (event.kind, event.actor) == (FrictionEvent.Kind.FILED, frontline)
