@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role
+from frictions.selectors import frictions_for_home
 from immersion import selectors as immersion
 from immersion.services.escalations import officer_on_shift
 
@@ -32,6 +33,8 @@ def home(request):
         context["on_shift"] = officer_on_shift()
     if user.has_perm("immersion.view_programme"):
         context["programme"] = immersion.programme_progress()
+    if user.has_perm("frictions.view_frictions"):
+        context["frictions"] = frictions_for_home(user=user)
     return render(request, "home.html", context)
 
 

@@ -3,7 +3,7 @@ field is not stored for them, and is never shown or editable here for any report
 
 from django.contrib import admin
 
-from .models import FrictionEvent, FrictionReport
+from .models import Decision, FrictionEvent, FrictionReport
 
 
 class FrictionEventInline(admin.TabularInline):
@@ -32,5 +32,29 @@ class FrictionReportAdmin(admin.ModelAdmin):
     ]
     inlines = [FrictionEventInline]
 
+    # Read-only: reports are filed and changed through the product, whose every change is
+    # kept on the timeline; an edit here would leave no history.
     def has_add_permission(self, request):
-        return False  # reports are filed through the product, with its rules
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "area", "owner", "decided_on"]
+    list_filter = ["status", "area"]
+    search_fields = ["title", "decision"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -87,7 +87,10 @@ def decision_save(
             ", ".join(sorted(map(str, old_deciders))),
             ", ".join(sorted(map(str, deciders))),
         ]
+    added = set(friction_reports) - (set() if creating else set(decision.friction_reports.all()))
     decision.friction_reports.add(*friction_reports)
+    if added and not creating:
+        changes["friction reports linked"] = ["", ", ".join(sorted(f"#{r.pk}" for r in added))]
     if creating or changes:
         DecisionEvent.objects.create(
             decision=decision,

@@ -93,7 +93,17 @@ def friction_report_for(*, pk: int) -> FrictionReport | None:
     """One report with what its page shows. Every role with the board may read every report:
     the reporter of an anonymous one is never stored, so there is nothing to hide."""
     return (
-        _with_due(FrictionReport.objects.select_related("owner", "team", "duplicate_of"))
+        _with_due(
+            FrictionReport.objects.select_related(
+                "owner",
+                "team",
+                "duplicate_of",
+                "decision",
+                "source_reflection_friction__reflection__participant",
+                "source_journey_step__exercise",
+                "source_escalation",
+            )
+        )
         .annotate(support_count=Count("supports", distinct=True))
         .filter(pk=pk)
         .first()
@@ -108,3 +118,36 @@ def friction_timeline(*, report: FrictionReport, internal: bool):
 
 def frictions_open_count() -> int:
     return FrictionReport.objects.filter(status__in=OPEN_STATUSES).count()
+
+
+def frictions_for_home(*, user) -> dict:
+    """What home shows about reports and decisions, by what the person does here:
+    the reports they filed by name, those they own, what waits for triage, outcome checks due."""
+    today = org_today()
+    found = {}
+    reports = _with_due(FrictionReport.objects.select_related("owner"))
+    if user.has_perm("frictions.file_friction"):
+        found["filed"] = list(reports.filter(reporter=user).order_by("-created_at", "-pk")[:5])
+    if user.has_perm("immersion.attend_sessions"):
+        found["owned"] = list(
+            reports.filter(owner=user, status__in=OPEN_STATUSES).order_by("due", "pk")
+        )
+    if user.has_perm("frictions.triage_frictions"):
+        counts = FrictionReport.objects.filter(status__in=OPEN_STATUSES).aggregate(
+            untriaged=Count("pk", filter=Q(owner__isnull=True)),
+        )
+        found["untriaged"] = counts["untriaged"]
+        found["overdue"] = (
+            _with_due(FrictionReport.objects.filter(status__in=OPEN_STATUSES))
+            .filter(due__lt=today)
+            .count()
+        )
+    if user.has_perm("frictions.log_decisions"):
+        from .models import Decision
+
+        found["outcomes_due"] = list(
+            Decision.objects.filter(
+                owner=user, review_by__lte=today, outcome_checked_at__isnull=True
+            ).exclude(status__in=[Decision.Status.REJECTED, Decision.Status.PROPOSED])
+        )
+    return found

@@ -73,8 +73,8 @@ def friction_report_file(
     """File a report with its committed response dates (acknowledge within
     FRICTION_ACKNOWLEDGE_BUSINESS_DAYS working days, decide within FRICTION_DECIDE_DAYS).
 
-    Anonymous: no reporter is stored, and a receipt code is returned once (only its hash is
-    kept). Named: the reporter, and their team unless another is given.
+    Anonymous: no reporter and no source are stored, and a receipt code is returned once
+    (only its hash is kept). Named: the reporter, and their team unless another is given.
     """
     today = org_today()
     report = FrictionReport(
@@ -98,6 +98,11 @@ def friction_report_file(
     if anonymous:
         code = _new_receipt_code()
         report.receipt_hash = receipt_hash(code)
+        # A reflection, a journey or an escalation has a person behind it: linking one would
+        # name the reporter. Anonymous reports keep no source.
+        report.source_reflection_friction = None
+        report.source_journey_step = None
+        report.source_escalation = None
     report.full_clean()
     report.save()
     FrictionEvent.objects.create(

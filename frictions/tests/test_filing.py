@@ -249,3 +249,33 @@ def test_the_web_server_logs_no_client_address_agent_or_referrer():
     for field in ("%(h)s", "%(a)s", "%(f)s", "%({x-forwarded-for}i)s", "%(u)s"):
         assert field not in log_format
     assert "%(r)s" in log_format, "the request line is still logged"
+
+
+def test_an_anonymous_report_keeps_no_source_that_would_name_its_reporter(executive):
+    from immersion.services.followthrough import reflection_save
+    from immersion.tests.factories import past_place
+
+    reflection = reflection_save(
+        participant=past_place(executive),
+        by=executive,
+        surprised="x",
+        would_change="y",
+        frictions=["Refund limit"],
+    )
+    report, _ = file(
+        executive, anonymous=True, source_reflection_friction=reflection.frictions.get()
+    )
+    report.refresh_from_db()
+    assert report.source_reflection_friction is None
+    named, _ = file(executive, source_reflection_friction=reflection.frictions.get())
+    assert named.source_reflection_friction is not None
+
+
+def test_the_admin_shows_reports_read_only(client, frontline, superuser):
+    report, _ = file(frontline)
+    client.force_login(superuser)
+    url = reverse("admin:frictions_frictionreport_change", args=[report.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"title": "Changed by the admin"})
+    report.refresh_from_db()
+    assert report.title != "Changed by the admin"

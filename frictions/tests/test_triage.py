@@ -195,3 +195,23 @@ def test_a_report_cannot_become_a_duplicate_of_its_own_duplicate(frontline, cx_l
             report=first, by=cx_lead, status="duplicate", duplicate_of=second, response="Dup."
         )
     assert "duplicate_of" in caught.value.message_dict
+
+
+@pytest.mark.parametrize("role", ["frontline", "executive", "cx_lead"])
+def test_home_takes_the_same_queries_for_few_and_many_reports(
+    client, frontline, cx_lead, executive, user_for_role, django_assert_max_num_queries, role
+):
+    person = user_for_role(role)
+    client.force_login(person)
+    counts = []
+    for size in (3, 30):
+        FrictionReport.objects.all().delete()
+        for n in range(size):
+            report, _ = file(frontline, title=f"Report {n}")
+            if n % 2:
+                triage(report, cx_lead, executive)
+        with django_assert_max_num_queries(40) as queries:
+            page = client.get(reverse("home"))
+        assert "Frictions" in page.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

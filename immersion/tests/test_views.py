@@ -357,7 +357,7 @@ def _populate(size, executive, cx_lead):
         ("immersion:escalations", "cx_lead", 12),
         ("immersion:setup", "cx_lead", 10),
         ("home", "cx_lead", 16),
-        ("home", "executive", 18),
+        ("home", "executive", 30),
     ],
 )
 def test_pages_take_the_same_queries_for_3_and_40_records(
