@@ -144,5 +144,14 @@ def test_seed_demo_leaves_a_programme_in_motion(settings):
     todos = todos_for(person=demo)
     assert todos.journeys, "her journey is half walked"
     assert todos.calls, "customers are waiting for her call"
+
+    from frictions.decisions import decisions_changed_after_exposure
+    from frictions.models import FrictionReport, ReviewItem
+
+    assert FrictionReport.objects.filter(is_anonymous=True, reporter__isnull=True).exists()
+    assert FrictionReport.objects.filter(decision__isnull=False, status="resolved").exists()
+    assert any(r.is_overdue() for r in FrictionReport.objects.all())
+    assert decisions_changed_after_exposure().exists()
+    assert ReviewItem.objects.exists()
     call_command("seed_demo")
     assert Session.objects.count() == sessions

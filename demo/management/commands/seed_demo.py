@@ -10,6 +10,15 @@ from django.utils import timezone
 from accounts.models import Department, FrontlineTeam, User
 from accounts.roles import Role
 from accounts.services import user_create, user_update
+from frictions.decisions import decision_link_evidence, decision_save, decision_set_status
+from frictions.models import FrictionReport
+from frictions.reviews import friction_review_prepare
+from frictions.services import (
+    friction_report_file,
+    friction_report_support,
+    friction_report_transition,
+    friction_report_triage,
+)
 from immersion.call_list import call_list_apply
 from immersion.models import ActivityType, Holiday, JourneyTemplate, Participant, Session
 from immersion.planner import bucket_after
@@ -61,6 +70,64 @@ Jonas Weber,INITECH-9,,jonas@initech.example,yes,no
 Aiko Tanaka,UMBRELLA-3,+81 3 0000 0003,,no,no
 Lucía Romero,ACME-2210,+34 600 987 654,lucia@acme.example,yes,no
 """
+
+# title, area, channel, customers a week, severity, policy, what happens to customers
+FRICTIONS = [
+    (
+        "Refund limit forces a callback",
+        "policy",
+        "phone",
+        40,
+        "high",
+        "Refund policy 4.2",
+        "Agents cannot refund above 50 euros; customers wait two days for a manager's callback.",
+    ),
+    (
+        "Price change letter confuses customers",
+        "pricing",
+        "email",
+        120,
+        "medium",
+        "",
+        "The letter shows the new price without the discount; customers think they pay double.",
+    ),
+    (
+        "Cancelling needs a phone call",
+        "policy",
+        "chat",
+        300,
+        "high",
+        "Retention policy",
+        "Customers who want to leave must call; chat agents cannot cancel and hand them over.",
+    ),
+    (
+        "Phone menu sends customers in a loop",
+        "platform",
+        "phone",
+        200,
+        "medium",
+        "",
+        "Option 3 returns to the main menu; customers press 0 and wait in the general queue.",
+    ),
+    (
+        "Sales bonus rewards annual plans customers do not want",
+        "incentives",
+        "phone",
+        25,
+        "medium",
+        "Sales incentive plan 2026",
+        "Customers are pushed to annual plans, then call to undo them after the first bill.",
+    ),
+    (
+        "Roadmap drops the export customers were promised",
+        "product_roadmap",
+        "email",
+        15,
+        "low",
+        "",
+        "Enterprise customers ask when CSV export comes; agents have no answer.",
+    ),
+]
 
 DEMO_PASSWORD = "proximity-demo"  # noqa: S105 - published on purpose; DEBUG-only command
 DOMAIN = "example.com"
@@ -386,6 +453,7 @@ class Command(BaseCommand):
             by=solved.routed_to,
             note="Called the customer, cancelled by hand; raised the loop with the bot team.",
         )
+        self._frictions(executives, cx_lead, today)
 
     def _followed_through(self, place: Participant, n: int) -> None:
         """Attendance confirmed, and most of the time a reflection with what was seen."""
@@ -457,6 +525,104 @@ class Command(BaseCommand):
                     notes="Would stay if the refund came without a callback.",
                     by=person,
                 )
+
+    def _frictions(self, executives: list[User], cx_lead: User, today) -> None:
+        """The board in motion: reports named and anonymous, support, triage, one resolved by a
+        decision changed after customer exposure, one overdue, and this week's review agenda."""
+        agents = list(User.objects.filter(groups__name=Role.FRONTLINE).order_by("pk")[:12])
+        reports = []
+        for n, (title, area, channel, per_week, severity, policy, description) in enumerate(
+            FRICTIONS
+        ):
+            report, _ = friction_report_file(
+                reporter=agents[n % len(agents)],
+                anonymous=n % 3 == 1,
+                title=title,
+                description=description,
+                area=area,
+                channel=channel,
+                customers_per_week=per_week,
+                severity=severity,
+                policy_reference=policy,
+            )
+            for supporter in agents[n + 1 : n + 1 + (len(FRICTIONS) - n)]:
+                friction_report_support(report=report, supporter=supporter)
+            reports.append(report)
+        refund, billing, cancel, menu = reports[:4]
+        friction_report_triage(
+            report=refund,
+            by=cx_lead,
+            owner=executives[0],
+            acknowledge_by=today,
+            decide_by=today + timedelta(days=20),
+            response="Sofia owns this; finance joins the next review.",
+        )
+        friction_report_transition(
+            report=refund,
+            by=executives[0],
+            status="in_progress",
+            response="Finance is costing a higher refund limit.",
+        )
+        friction_report_triage(
+            report=billing,
+            by=cx_lead,
+            owner=executives[1],
+            acknowledge_by=today,
+            decide_by=today + timedelta(days=25),
+        )
+        # Overdue: filed weeks ago, never acknowledged.
+        FrictionReport.objects.filter(pk=menu.pk).update(
+            acknowledge_by=today - timedelta(days=9), decide_by=today + timedelta(days=5)
+        )
+        friction_report_triage(
+            report=FrictionReport.objects.get(pk=menu.pk),
+            by=cx_lead,
+            owner=executives[2],
+            acknowledge_by=today - timedelta(days=9),
+            decide_by=today + timedelta(days=5),
+        )
+        listening = Session.objects.filter(
+            activity_type__slug="call-listening", starts_at__lt=timezone.now()
+        ).first()
+        decision = decision_save(
+            by=executives[0],
+            title="Customers cancel online, without a call",
+            area="policy",
+            context="Cancelling needs a phone call; agents spend hours on retention scripts.",
+            options_considered="Keep the call; a cancel button; a button with a retention offer.",
+            decision="A cancel button in the portal, with one optional offer.",
+            owner=executives[0],
+            deciders=executives[:3],
+            review_by=today - timedelta(days=1),
+            impact_who="Every customer who wants to leave: about 300 a week.",
+            impact_effect="No forced call; fewer angry contacts; some lost retention.",
+            impact_evidence="Friction reports from phone and chat, and call listening.",
+            friction_reports=[cancel],
+        )
+        if listening is not None:
+            decision_link_evidence(
+                decision=decision, by=executives[0], kind="session", target=listening
+            )
+        decision_set_status(decision=decision, by=executives[0], status="approved")
+        decision_set_status(
+            decision=decision,
+            by=executives[0],
+            status="reversed",
+            note="After listening to calls: the offer itself annoyed customers; dropped.",
+        )
+        friction_report_transition(
+            report=cancel,
+            by=cx_lead,
+            status="resolved",
+            resolution="policy_modified",
+            decision=decision,
+            response="Cancelling is a button in the portal now, with no forced call.",
+        )
+        review = Session.objects.filter(
+            activity_type__slug="friction-review", starts_at__gte=timezone.now()
+        ).first()
+        if review is not None:
+            friction_review_prepare(session=review, by=cx_lead)
 
     def _person(self, *, login, name, title, time_zone, roles, **organisation) -> User:
         email = f"{login}@{DOMAIN}"
