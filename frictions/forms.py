@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import FrontlineTeam
+from immersion.forms.programme import DateInput
 
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
 
@@ -99,9 +100,10 @@ class _ReportChoice(forms.ModelChoiceField):
 
 
 class TriageForm(forms.Form):
+    prefix = "triage"
     owner = forms.ModelChoiceField(queryset=None, empty_label="Choose an executive…")
-    acknowledge_by = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    decide_by = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    acknowledge_by = forms.DateField(widget=DateInput)
+    decide_by = forms.DateField(widget=DateInput)
     response = forms.CharField(
         label="Message on the timeline (optional)",
         required=False,
@@ -116,6 +118,7 @@ class TriageForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    prefix = "respond"
     status = forms.ChoiceField(label="New status")
     response = forms.CharField(
         label="Response (public: the reporter and every frontline agent read it)",
@@ -153,6 +156,7 @@ class TransitionForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    prefix = "note"
     text = forms.CharField(
         label="Internal note", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -163,9 +167,7 @@ class ReviewItemForm(forms.Form):
         label="What was decided", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="—")
-    committed_date = forms.DateField(
-        label="Date committed", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    committed_date = forms.DateField(label="Date committed", required=False, widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         from immersion.selectors import executives
@@ -205,8 +207,8 @@ class DecisionForm(forms.ModelForm):
             "impact_who": forms.Textarea(attrs={"rows": 2}),
             "impact_effect": forms.Textarea(attrs={"rows": 2}),
             "impact_evidence": forms.Textarea(attrs={"rows": 2}),
-            "decided_on": forms.DateInput(attrs={"type": "date"}),
-            "review_by": forms.DateInput(attrs={"type": "date"}),
+            "decided_on": DateInput,
+            "review_by": DateInput,
             "deciders": forms.SelectMultiple(attrs={"size": 6}),
             "friction_reports": forms.SelectMultiple(attrs={"size": 6}),
         }
@@ -228,6 +230,7 @@ class DecisionForm(forms.ModelForm):
 
 
 class DecisionStatusForm(forms.Form):
+    prefix = "status"
     status = forms.ChoiceField(label="New status")
     note = forms.CharField(label="Why (kept in the history)", required=False)
     superseded_by = forms.ModelChoiceField(
@@ -246,12 +249,14 @@ class DecisionStatusForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
+    prefix = "outcome"
     text = forms.CharField(
         label="What happened", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
 class EvidenceForm(forms.Form):
+    prefix = "evidence"
     kind = forms.ChoiceField(
         choices=[
             ("friction_report", "Friction report"),

@@ -236,7 +236,7 @@ def report_triage(request, pk: int):
         else:
             messages.success(request, "Owner and dates saved; the timeline says so.")
             return redirect(report.get_absolute_url())
-    return _detail(request, report, status=400, triage_form=form)
+    return _detail(request, report, triage_form=form)
 
 
 @require_POST
@@ -255,7 +255,7 @@ def report_transition(request, pk: int):
         else:
             messages.success(request, "Saved; the response is on the timeline.")
             return redirect(report.get_absolute_url())
-    return _detail(request, report, status=400, transition_form=form)
+    return _detail(request, report, transition_form=form)
 
 
 @require_POST
@@ -274,7 +274,7 @@ def report_note(request, pk: int):
         else:
             messages.success(request, "Note added (internal).")
             return redirect(report.get_absolute_url())
-    return _detail(request, report, status=400, note_form=form)
+    return _detail(request, report, note_form=form)
 
 
 @require_POST

@@ -138,7 +138,7 @@ def decision_status(request, pk: int):
         else:
             messages.success(request, "Status changed; the history says so.")
             return redirect(decision.get_absolute_url())
-    return _decision_page(request, decision, status=400, status_form=form)
+    return _decision_page(request, decision, status_form=form)
 
 
 @require_POST
@@ -156,7 +156,7 @@ def decision_outcome(request, pk: int):
         else:
             messages.success(request, "Outcome recorded.")
             return redirect(decision.get_absolute_url())
-    return _decision_page(request, decision, status=400, outcome_form=form)
+    return _decision_page(request, decision, outcome_form=form)
 
 
 def _evidence(user, kind: str, number: int):
@@ -194,4 +194,4 @@ def decision_evidence(request, pk: int):
             else:
                 messages.success(request, "Evidence linked.")
             return redirect(decision.get_absolute_url())
-    return _decision_page(request, decision, status=400, evidence_form=form)
+    return _decision_page(request, decision, evidence_form=form)

@@ -107,4 +107,4 @@ def review_item(request, pk: int):
         else:
             messages.success(request, f"Minutes recorded for “{item.report}”.")
             return redirect(f"{item.review.get_absolute_url()}#item-{item.pk}")
-    return _review_page(request, item.review, bound=(item.pk, form), status=400)
+    return _review_page(request, item.review, bound=(item.pk, form))

@@ -213,9 +213,9 @@ MATRIX: dict[str, Entry] = {
     "frictions:information": Entry(
         only("frontline", "executive", "cx_lead", allowed=302), method="post", **REPORT
     ),
-    "frictions:triage": Entry(cx_lead_only(400), method="post", **REPORT),
-    "frictions:transition": Entry(only("cx_lead", allowed=400), method="post", **REPORT),
-    "frictions:note": Entry(only("cx_lead", allowed=400), method="post", **REPORT),
+    "frictions:triage": Entry(cx_lead_only(), method="post", **REPORT),
+    "frictions:transition": Entry(only("cx_lead", allowed=200), method="post", **REPORT),
+    "frictions:note": Entry(only("cx_lead", allowed=200), method="post", **REPORT),
     "frictions:reviews": Entry(only("frontline", "executive", "cx_lead", "leadership")),
     "frictions:review_prepare": Entry(
         cx_lead_only(302), method="post", kwargs=lambda o: {"session_pk": o["review_session"].pk}
@@ -225,20 +225,20 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda o: {"pk": o["review"].pk},
     ),
     "frictions:review_item": Entry(
-        cx_lead_only(400), method="post", kwargs=lambda o: {"pk": o["review"].items.first().pk}
+        cx_lead_only(), method="post", kwargs=lambda o: {"pk": o["review"].items.first().pk}
     ),
     "frictions:decisions": Entry(only("executive", "cx_lead", "leadership")),
     "frictions:decision_create": Entry(only("executive", "cx_lead")),
     "frictions:decision": Entry(only("executive", "cx_lead", "leadership"), **DECISION),
     "frictions:decision_edit": Entry(only("executive", "cx_lead"), **DECISION),
     "frictions:decision_status": Entry(
-        only("executive", "cx_lead", allowed=400), method="post", **DECISION
+        only("executive", "cx_lead", allowed=200), method="post", **DECISION
     ),
     "frictions:decision_outcome": Entry(
-        only("executive", "cx_lead", allowed=400), method="post", **DECISION
+        only("executive", "cx_lead", allowed=200), method="post", **DECISION
     ),
     "frictions:decision_evidence": Entry(
-        only("executive", "cx_lead", allowed=400), method="post", **DECISION
+        only("executive", "cx_lead", allowed=200), method="post", **DECISION
     ),
     "frictions:integrations": Entry(cx_lead_only()),
     "frictions:integration_revoke": Entry(

@@ -129,9 +129,9 @@ def test_approving_on_the_page_without_assessment_says_why(client, executive):
     client.force_login(executive)
     response = client.post(
         reverse("frictions:decision_status", args=[decision.pk]),
-        {"status": "approved", "note": "Go"},
+        {"status-status": "approved", "status-note": "Go"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert NEEDS_ASSESSMENT_MESSAGE in response.content.decode()
     assert Decision.objects.get().status == "proposed"
 
@@ -145,15 +145,15 @@ def test_evidence_the_person_may_not_see_is_not_linked(client, executive, make_u
     client.force_login(executive)
     response = client.post(
         reverse("frictions:decision_evidence", args=[decision.pk]),
-        {"kind": "session", "number": f"/immersion/sessions/{hidden.pk}/"},
+        {"evidence-kind": "session", "evidence-number": f"/immersion/sessions/{hidden.pk}/"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "No session with that number that you may see." in response.content.decode()
     assert not decision.sessions.exists()
     own = past_place(executive, hours_ago=80).session
     client.post(
         reverse("frictions:decision_evidence", args=[decision.pk]),
-        {"kind": "session", "number": str(own.pk)},
+        {"evidence-kind": "session", "evidence-number": str(own.pk)},
     )
     assert list(decision.sessions.all()) == [own]
 

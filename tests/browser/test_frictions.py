@@ -92,3 +92,84 @@ def test_agent_files_anonymously_and_follows_the_report_by_receipt(
     expect(page.get_by_text("Added to the timeline, anonymously.")).to_be_visible()
     expect(page.get_by_text("Three more customers today.")).to_be_visible()
     audit()
+
+
+def test_cx_lead_triages_and_the_owner_resolves_through_a_decision(
+    page, live_server, sign_in, audit, frontline, cx_lead, executive
+):
+    report, _ = friction_report_file(
+        reporter=frontline,
+        anonymous=False,
+        title="Cancelling needs a phone call",
+        description="Chat agents cannot cancel.",
+        area="policy",
+        channel="chat",
+        customers_per_week=300,
+        severity="high",
+    )
+    sign_in(cx_lead)
+    page.goto(live_server.url + report.get_absolute_url())
+    audit()
+    triage = page.get_by_role("region", name="Owner and committed dates")
+    triage.get_by_label("Owner").select_option(label=executive.display_name)
+    triage.get_by_label("Message on the timeline (optional)").fill("Sofia owns this.")
+    triage.get_by_role("button", name="Save owner and dates").click()
+    expect(page.get_by_role("status").first).to_contain_text("Owner and dates saved")
+    audit()
+    respond = page.get_by_role("region", name="Respond")
+    respond.get_by_label("New status").select_option(label="Declined")
+    respond.get_by_label("Response (public").fill("Not this quarter.")
+    respond.get_by_role("button", name="Save and publish the response").click()
+    expect(page.get_by_text("Say why the report is declined.")).to_be_visible()
+    expect(page.get_by_label("Response (public")).to_have_value("Not this quarter.")
+    audit()
+    page.get_by_role("button", name=cx_lead.display_name).click()
+    page.get_by_role("button", name="Sign out").click()
+    audit()
+
+    sign_in(executive)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Decisions").click()
+    audit()
+    page.get_by_role("link", name="Record a decision").click()
+    audit()
+    page.get_by_label("Title").fill("Customers cancel online")
+    page.get_by_label("Area").select_option(label="Policy")
+    page.get_by_label("Context").fill("Cancelling needs a call.")
+    page.get_by_label("The decision").fill("A cancel button in the portal.")
+    page.get_by_label("Friction reports it answers").select_option(
+        label=f"#{report.pk} {report.title}"
+    )
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_role("heading", name="Customers cancel online")).to_be_visible()
+    audit()
+    page.get_by_label("New status").select_option(label="Approved")
+    page.get_by_role("button", name="Save status").click()
+    expect(page.get_by_text("Write the customer-impact assessment")).to_be_visible()
+    audit()
+    page.get_by_role("link", name="Edit").click()
+    audit()
+    page.get_by_label("Who is affected").fill("Everyone who wants to leave.")
+    page.get_by_label("Expected effect on customers").fill("No forced call.")
+    page.get_by_label("Evidence").fill("300 chat contacts a week.")
+    page.get_by_role("button", name="Save the decision").click()
+    page.get_by_label("New status").select_option(label="Approved")
+    page.get_by_role("button", name="Save status").click()
+    expect(page.get_by_role("status").first).to_contain_text("Status changed")
+    audit()
+
+    page.goto(live_server.url + report.get_absolute_url())
+    respond = page.get_by_role("region", name="Respond")
+    respond.get_by_label("New status").select_option(label="Resolved")
+    respond.get_by_label("Response (public").fill("There is a cancel button now.")
+    respond.get_by_label("How it was resolved").select_option(label="Policy modified")
+    respond.get_by_label("The decision that changed the policy").select_option(
+        label="Customers cancel online"
+    )
+    respond.get_by_role("button", name="Save and publish the response").click()
+    expect(page.get_by_role("status").first).to_contain_text("the response is on the timeline")
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text(
+        "There is a cancel button now."
+    )
+    audit()
+    report.refresh_from_db()
+    assert (report.status, report.decision.title) == ("resolved", "Customers cancel online")
