@@ -286,3 +286,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
 }
+
+# Error reports leave out who was filing a friction report (frictions/reporting.py).
+DEFAULT_EXCEPTION_REPORTER = "frictions.reporting.AnonymitySafeExceptionReporter"

@@ -279,3 +279,31 @@ def test_the_admin_shows_reports_read_only(client, frontline, superuser):
     client.post(url, {"title": "Changed by the admin"})
     report.refresh_from_db()
     assert report.title != "Changed by the admin"
+
+
+def test_error_reports_leave_out_who_was_filing(rf, frontline):
+    import sys
+
+    from django.views.debug import get_exception_reporter_class
+
+    def report_for(path):
+        request = rf.post(
+            path,
+            {"title": "secret title", "anonymous": "on"},
+            HTTP_USER_AGENT=USER_AGENT,
+            REMOTE_ADDR=ADDRESS,
+        )
+        request.user = frontline
+        reporter = frontline  # a local, as in the service that failed
+        try:
+            raise RuntimeError(f"failed for {reporter.email}"[:0] + "database went away")
+        except RuntimeError:
+            reporter_class = get_exception_reporter_class(request)
+            return reporter_class(request, *sys.exc_info(), is_email=True).get_traceback_text()
+
+    text = report_for(reverse("frictions:new"))
+    assert "database went away" in text
+    for clue in (frontline.email, frontline.display_name, ADDRESS, USER_AGENT, "secret title"):
+        assert clue not in text
+    elsewhere = report_for("/immersion/schedule/")
+    assert ADDRESS in elsewhere, "other pages keep their full error reports"
