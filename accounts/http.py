@@ -1,5 +1,6 @@
 """Small helpers every app's views share."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -54,3 +55,18 @@ def csv_upload_page(request, *, form_class, upload, recent, template: str):
     return render(
         request, template, {"form": form, "recent": recent.select_related("uploaded_by")[:10]}
     )
+
+
+def form_action(request, form, action, *, success: str, done_url: str):
+    """A posted form handed to a service: on success a message and a redirect to `done_url`;
+    otherwise None, with the service's refusal on the form, for the view to show it again with
+    what was typed."""
+    if form.is_valid():
+        try:
+            action(**form.cleaned_data)
+        except ValidationError as exc:
+            errors_onto(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(done_url)
+    return None

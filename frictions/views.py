@@ -5,6 +5,8 @@ Anonymous filing writes nothing about the request: no message in the session (th
 rendered in the response itself), no redirect carrying the code.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -15,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.http import error_text, errors_onto, posted
+from accounts.http import error_text, errors_onto, form_action, posted
 from accounts.permissions import permission_required
 from immersion.models import JourneyStepResult, ReflectionFriction
 from immersion.selectors import escalations_visible_to
@@ -228,15 +230,14 @@ def report_triage(request, pk: int):
     """The CX lead: owner and committed dates."""
     report = get_object_or_404(FrictionReport, pk=pk)
     form = TriageForm(request.POST)
-    if form.is_valid():
-        try:
-            friction_report_triage(report=report, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, "Owner and dates saved; the timeline says so.")
-            return redirect(report.get_absolute_url())
-    return _detail(request, report, triage_form=form)
+    done = form_action(
+        request,
+        form,
+        partial(friction_report_triage, report=report, by=request.user),
+        success="Owner and dates saved; the timeline says so.",
+        done_url=report.get_absolute_url(),
+    )
+    return done or _detail(request, report, triage_form=form)
 
 
 @require_POST
@@ -247,15 +248,14 @@ def report_transition(request, pk: int):
     if not friction_can_change(report=report, user=request.user):
         raise PermissionDenied
     form = TransitionForm(request.POST, report=report)
-    if form.is_valid():
-        try:
-            friction_report_transition(report=report, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, "Saved; the response is on the timeline.")
-            return redirect(report.get_absolute_url())
-    return _detail(request, report, transition_form=form)
+    done = form_action(
+        request,
+        form,
+        partial(friction_report_transition, report=report, by=request.user),
+        success="Saved; the response is on the timeline.",
+        done_url=report.get_absolute_url(),
+    )
+    return done or _detail(request, report, transition_form=form)
 
 
 @require_POST
@@ -266,15 +266,14 @@ def report_note(request, pk: int):
     if not friction_can_change(report=report, user=request.user):
         raise PermissionDenied
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            friction_report_note(report=report, by=request.user, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, "Note added (internal).")
-            return redirect(report.get_absolute_url())
-    return _detail(request, report, note_form=form)
+    done = form_action(
+        request,
+        form,
+        partial(friction_report_note, report=report, by=request.user),
+        success="Note added (internal).",
+        done_url=report.get_absolute_url(),
+    )
+    return done or _detail(request, report, note_form=form)
 
 
 @require_POST

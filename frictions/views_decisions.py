@@ -1,6 +1,8 @@
 """The decision log: leadership and executives read it; executives and the CX lead record
 decisions, their customer-impact assessment, their evidence and what came of them."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -9,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, errors_onto, posted
+from accounts.http import error_text, errors_onto, form_action, posted
 from accounts.permissions import permission_required
 from immersion.selectors import (
     escalations_visible_to,
@@ -130,15 +132,14 @@ def decision_detail(request, pk: int):
 def decision_status(request, pk: int):
     decision = get_object_or_404(Decision, pk=pk)
     form = DecisionStatusForm(request.POST, decision=decision)
-    if form.is_valid():
-        try:
-            decision_set_status(decision=decision, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, "Status changed; the history says so.")
-            return redirect(decision.get_absolute_url())
-    return _decision_page(request, decision, status_form=form)
+    done = form_action(
+        request,
+        form,
+        partial(decision_set_status, decision=decision, by=request.user),
+        success="Status changed; the history says so.",
+        done_url=decision.get_absolute_url(),
+    )
+    return done or _decision_page(request, decision, status_form=form)
 
 
 @require_POST
@@ -146,17 +147,14 @@ def decision_status(request, pk: int):
 def decision_outcome(request, pk: int):
     decision = get_object_or_404(Decision, pk=pk)
     form = OutcomeForm(request.POST)
-    if form.is_valid():
-        try:
-            decision_record_outcome(
-                decision=decision, by=request.user, text=form.cleaned_data["text"]
-            )
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, "Outcome recorded.")
-            return redirect(decision.get_absolute_url())
-    return _decision_page(request, decision, outcome_form=form)
+    done = form_action(
+        request,
+        form,
+        partial(decision_record_outcome, decision=decision, by=request.user),
+        success="Outcome recorded.",
+        done_url=decision.get_absolute_url(),
+    )
+    return done or _decision_page(request, decision, outcome_form=form)
 
 
 def _evidence(user, kind: str, number: int):

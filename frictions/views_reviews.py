@@ -2,6 +2,7 @@
 everyone who reads the board reads them."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, errors_onto
+from accounts.http import error_text, form_action
 from accounts.permissions import permission_required
 from immersion.models import Session
 
@@ -99,12 +100,11 @@ def review_item(request, pk: int):
     """The CX lead records the minutes of one item."""
     item = get_object_or_404(ReviewItem.objects.select_related("review__session", "report"), pk=pk)
     form = ReviewItemForm(request.POST, prefix=f"item-{item.pk}")
-    if form.is_valid():
-        try:
-            review_item_record(item=item, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, f"Minutes recorded for “{item.report}”.")
-            return redirect(f"{item.review.get_absolute_url()}#item-{item.pk}")
-    return _review_page(request, item.review, bound=(item.pk, form))
+    done = form_action(
+        request,
+        form,
+        partial(review_item_record, item=item, by=request.user),
+        success=f"Minutes recorded for “{item.report}”.",
+        done_url=f"{item.review.get_absolute_url()}#item-{item.pk}",
+    )
+    return done or _review_page(request, item.review, bound=(item.pk, form))
