@@ -5,7 +5,8 @@ Anonymous filing writes nothing about the request: no message in the session (th
 rendered in the response itself), no redirect carrying the code.
 """
 
-from functools import partial
+import time
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -311,8 +312,27 @@ def report_information(request, pk: int):
     return redirect(report.get_absolute_url())
 
 
+def _no_sooner_than_the_floor(view):
+    """Answer a POST no sooner than FRICTION_RECEIPT_MIN_SECONDS after it arrived, so a real
+    code and a made-up one take the same time (rendering a report costs more than "not
+    found"), and guessing codes is slow."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        started = time.monotonic()
+        response = view(request, *args, **kwargs)
+        if request.method == "POST":
+            time.sleep(
+                max(0.0, settings.FRICTION_RECEIPT_MIN_SECONDS - (time.monotonic() - started))
+            )
+        return response
+
+    return wrapper
+
+
 @login_not_required
 @never_cache
+@_no_sooner_than_the_floor
 def receipt(request):
     """Anyone with a receipt code: the report's status and public responses; adds information,
     still anonymously. A wrong code is a plain "not found", as fast as a right one."""

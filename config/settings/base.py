@@ -265,6 +265,8 @@ CUSTOMER_CALL_REST_DAYS = env.int("PROXIMITY_CUSTOMER_CALL_REST_DAYS", default=9
 # Friction reports (issue 5): the response every report is committed to by default.
 FRICTION_ACKNOWLEDGE_BUSINESS_DAYS = env.int("PROXIMITY_FRICTION_ACKNOWLEDGE_DAYS", default=5)
 FRICTION_DECIDE_DAYS = env.int("PROXIMITY_FRICTION_DECIDE_DAYS", default=30)
+# The receipt page answers no sooner than this, found or not, so codes cannot be told by timing.
+FRICTION_RECEIPT_MIN_SECONDS = env.float("PROXIMITY_RECEIPT_MIN_SECONDS", default=0.25)
 
 # The REST API for contact-centre tools: JSON only, authenticated by per-integration tokens.
 REST_FRAMEWORK = {

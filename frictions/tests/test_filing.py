@@ -307,3 +307,20 @@ def test_error_reports_leave_out_who_was_filing(rf, frontline):
         assert clue not in text
     elsewhere = report_for("/immersion/schedule/")
     assert ADDRESS in elsewhere, "other pages keep their full error reports"
+
+
+def test_the_receipt_page_waits_out_the_same_floor_for_real_and_made_up_codes(
+    client, frontline, settings, monkeypatch
+):
+    """Timing itself is measured by bench/receipt_timing.py; here, that both answers wait."""
+    _, code = file(frontline, anonymous=True)
+    settings.FRICTION_RECEIPT_MIN_SECONDS = 30
+    waits = []
+    monkeypatch.setattr("frictions.views.time.sleep", waits.append)
+    real = client.post(reverse("frictions:receipt"), {"code": code})
+    made_up = client.post(reverse("frictions:receipt"), {"code": "ABCD-EFGH-JKMN-PQRS"})
+    assert (real.status_code, made_up.status_code) == (200, 404)
+    assert len(waits) == 2
+    assert all(25 < wait <= 30 for wait in waits), waits
+    client.get(reverse("frictions:receipt"))
+    assert len(waits) == 2, "the empty form is not slowed"
