@@ -15,10 +15,10 @@ from accounts.http import error_text, form_action
 from accounts.permissions import permission_required
 from immersion.models import Session
 
-from .forms import ReviewItemForm
-from .models import FrictionReview, ReviewItem
-from .reviews import REVIEW_ACTIVITY, friction_review_prepare, review_item_record
-from .views import TRIAGE, VIEW
+from ..forms import ReviewItemForm
+from ..models import FrictionReview, ReviewItem
+from ..reviews import REVIEW_ACTIVITY, friction_review_prepare, review_item_record
+from .reports import TRIAGE, VIEW
 
 
 @permission_required(VIEW)

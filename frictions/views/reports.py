@@ -23,26 +23,24 @@ from accounts.permissions import permission_required
 from immersion.models import JourneyStepResult, ReflectionFriction
 from immersion.selectors import escalations_visible_to
 
-from .api import api_integration_issue, api_integration_revoke
-from .forms import (
+from ..forms import (
     BoardFilterForm,
     FrictionReportForm,
     InformationForm,
-    IntegrationForm,
     NoteForm,
     ReceiptForm,
     TransitionForm,
     TriageForm,
 )
-from .models import ApiIntegration, FrictionReport
-from .selectors import (
+from ..models import FrictionReport
+from ..selectors import (
     BoardFilters,
     friction_board,
     friction_report_for,
     friction_similar,
     friction_timeline,
 )
-from .services import (
+from ..services import (
     friction_can_change,
     friction_report_add_information,
     friction_report_by_receipt,
@@ -371,42 +369,3 @@ def receipt(request):
             "added": added,
         },
     )
-
-
-# API integrations: the CX lead issues and revokes the tokens contact-centre tools use.
-
-
-@never_cache
-@permission_required(TRIAGE)
-def integrations(request):
-    """The token is shown once, in the response to issuing it; only its hash is kept."""
-    form = IntegrationForm(posted(request))
-    issued = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            integration, key = api_integration_issue(
-                name=form.cleaned_data["name"], by=request.user
-            )
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            issued = {"integration": integration, "key": key}
-            form = IntegrationForm()
-    return render(
-        request,
-        "frictions/integrations.html",
-        {
-            "form": form,
-            "issued": issued,
-            "integrations": ApiIntegration.objects.select_related("created_by"),
-        },
-    )
-
-
-@require_POST
-@permission_required(TRIAGE)
-def integration_revoke(request, pk: int):
-    integration = get_object_or_404(ApiIntegration, pk=pk)
-    api_integration_revoke(integration=integration)
-    messages.success(request, f"{integration}'s token no longer works.")
-    return redirect("frictions:integrations")

@@ -20,7 +20,7 @@ from immersion.selectors import (
     session_for_viewer,
 )
 
-from .decisions import (
+from ..decisions import (
     EVIDENCE_KINDS,
     EVIDENCE_NOT_FOUND_MESSAGE,
     decision_link_evidence,
@@ -29,8 +29,8 @@ from .decisions import (
     decision_set_status,
     decisions_with_exposure,
 )
-from .forms import DecisionForm, DecisionStatusForm, EvidenceForm, OutcomeForm
-from .models import Area, Decision, FrictionReport
+from ..forms import DecisionForm, DecisionStatusForm, EvidenceForm, OutcomeForm
+from ..models import Area, Decision, FrictionReport
 
 VIEW_DECISIONS = "frictions.view_decisions"
 LOG_DECISIONS = "frictions.log_decisions"

@@ -1,0 +1,86 @@
+"""Overdue responses go up the owner's reporting chain."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+
+from immersion.selectors import org_today
+
+from ..models import FrictionEvent, FrictionReport
+
+ESCALATION_WEEKS_PER_LEVEL = 1
+
+
+def _chain(person) -> list:
+    """`person`'s managers, nearest first (stops at a loop, which people rules prevent)."""
+    chain, seen = [], {person.pk}
+    manager = person.manager
+    while manager is not None and manager.pk not in seen:
+        chain.append(manager)
+        seen.add(manager.pk)
+        manager = manager.manager
+    return chain
+
+
+def frictions_escalate_overdue(*, today: date | None = None) -> int:
+    """Every open report past its due date goes to its owner's manager, and one level further up
+    the chain for each further week overdue; an overdue report nobody owns goes to the CX leads.
+    Each alert is claimed in the sent-log before its e-mail, so none repeats. Returns how many
+    alerts went out."""
+    from accounts.emails import email_render_and_enqueue
+    from accounts.roles import Role
+    from accounts.selectors import people_with_role
+
+    from ..models import OPEN_STATUSES, OverdueAlert
+
+    today = today or org_today()
+    sent = 0
+    reports = FrictionReport.objects.filter(status__in=OPEN_STATUSES).select_related(
+        "owner__manager__manager__manager"
+    )
+    for report in reports:
+        due = report.due_date()
+        if due >= today:
+            continue
+        weeks = (today - due).days // 7
+        if report.owner is None:
+            targets = [(0, list(people_with_role(role=Role.CX_LEAD)))]
+        else:
+            chain = _chain(report.owner)
+            wanted = min(1 + weeks // ESCALATION_WEEKS_PER_LEVEL, len(chain))
+            targets = [(level, [chain[level - 1]]) for level in range(1, wanted + 1)]
+        for level, recipients in targets:
+            if not recipients:
+                continue
+            with transaction.atomic():
+                _, created = OverdueAlert.objects.get_or_create(
+                    report=report,
+                    due_date=due,
+                    level=level,
+                    defaults={"recipient": recipients[0]},
+                )
+                if not created:
+                    continue
+                names = ", ".join(str(r) for r in recipients)
+                FrictionEvent.objects.create(
+                    report=report,
+                    kind=FrictionEvent.Kind.ESCALATED,
+                    text=f"Overdue since {due:%d %b %Y}: escalated to {names}.",
+                )
+                FrictionReport.objects.filter(pk=report.pk).update(
+                    escalation_level=max(level, report.escalation_level)
+                )
+                email_render_and_enqueue(
+                    subject_template="frictions/email/overdue_subject.txt",
+                    body_template="frictions/email/overdue_body.txt",
+                    context={
+                        "report": report,
+                        "due": due,
+                        "level": level,
+                        "url": settings.SITE_URL + report.get_absolute_url(),
+                    },
+                    to=[r.email for r in recipients],
+                )
+                sent += 1
+    return sent

@@ -1,0 +1,1 @@
+"""The frictions pages, one module per area; urls.py names them all."""
