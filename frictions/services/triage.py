@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import FrictionEvent, FrictionReport, FrictionSupport, Status
+from ..models import FrictionEvent, FrictionReport, FrictionSupport, Resolution, Status
 
 NOT_ALLOWED_MESSAGE = "Only a CX lead or the report's owner can change it."
 OWNER_NOT_EXECUTIVE_MESSAGE = "The owner must be an active executive."
@@ -22,7 +22,7 @@ NOTE_REQUIRED_MESSAGE = "Write the note."
 DECISION_REQUIRED_MESSAGE = (
     "A policy eliminated or modified comes from a decision: choose it in the decision log."
 )
-POLICY_RESOLUTIONS = ("policy_eliminated", "policy_modified")
+POLICY_RESOLUTIONS = (Resolution.POLICY_ELIMINATED, Resolution.POLICY_MODIFIED)
 
 TRANSITIONS = {
     Status.NEW: {
