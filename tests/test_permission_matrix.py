@@ -144,7 +144,7 @@ MATRIX: dict[str, Entry] = {
     "immersion:session_confirm": Entry(
         only("executive", "cx_lead", allowed=302), method="post", **SESSION
     ),
-    "immersion:session_reassign": Entry(cx_lead_only(302), method="post", **SESSION),
+    "immersion:session_reassign": Entry(cx_lead_only(), method="post", **SESSION),
     "immersion:setup": Entry(cx_lead_only()),
     "immersion:target_create": Entry(cx_lead_only()),
     "immersion:target_edit": Entry(cx_lead_only(), kwargs=lambda o: {"pk": o["target"].pk}),

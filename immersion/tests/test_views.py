@@ -93,6 +93,41 @@ def test_session_page_shows_the_history_of_changes(client, cx_lead, make_user):
     assert "Ana → Bo" in page
 
 
+def test_a_refused_reassignment_comes_back_with_the_reason_and_both_names_kept(
+    client, cx_lead, make_user
+):
+    ana = make_user(roles=[Role.EXECUTIVE], display_name="Ana")
+    bo = make_user(roles=[Role.EXECUTIVE], display_name="Bo")
+    session = SessionFactory(people=[ana])
+    SessionFactory(people=[bo], starts_at=session.starts_at, ends_at=session.ends_at)
+    client.force_login(cx_lead)
+    response = client.post(
+        reverse("immersion:session_reassign", args=[session.pk]),
+        {"person": ana.pk, "replacement": bo.pk},
+    )
+    assert response.status_code == 200
+    form = response.context["reassign_form"]
+    [reason] = form.non_field_errors()
+    assert "Bo" in reason
+    assert (form["person"].value(), form["replacement"].value()) == (str(ana.pk), str(bo.pk))
+    assert "<details open>" in response.content.decode()
+    assert [p.person for p in session.participants.filter(is_active=True)] == [ana]
+
+
+def test_a_reassignment_gives_the_place_and_says_so(client, cx_lead, make_user):
+    ana = make_user(roles=[Role.EXECUTIVE], display_name="Ana")
+    bo = make_user(roles=[Role.EXECUTIVE], display_name="Bo")
+    session = SessionFactory(people=[ana])
+    client.force_login(cx_lead)
+    response = client.post(
+        reverse("immersion:session_reassign", args=[session.pk]),
+        {"person": ana.pk, "replacement": bo.pk},
+        follow=True,
+    )
+    assert "Place given; both were told." in response.content.decode()
+    assert [p.person for p in session.participants.filter(is_active=True)] == [bo]
+
+
 # Targets, time off, swaps: bad input
 
 

@@ -1,5 +1,7 @@
 """One session: who, when, its history; the CX lead schedules, moves, cancels, reassigns."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -7,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, errors_onto, posted
+from accounts.http import error_text, errors_onto, form_action, posted
 from accounts.permissions import permission_required
 
 from ..forms import (
@@ -36,6 +38,11 @@ def session_detail(request, pk: int):
     session = session_for_viewer(user=request.user, pk=pk)
     if session is None:
         raise Http404
+    return _session_page(request, session)
+
+
+def _session_page(request, session, *, reassign_form=None):
+    """The session page; a refused form comes back with what was typed and why."""
     participants = session.participants.select_related("person", "reflection").order_by(
         "-is_active", "person__display_name"
     )
@@ -50,7 +57,7 @@ def session_detail(request, pk: int):
         "manager": manager,
         "started": started,
         "changes": session.changes.select_related("changed_by"),
-        "reassign_form": ReassignForm(session=session) if manager else None,
+        "reassign_form": reassign_form or (ReassignForm(session=session) if manager else None),
         "open": is_open,
         "reflections": reflections_visible_to(user=request.user)
         .filter(participant__session=session)
@@ -177,23 +184,19 @@ def session_confirm_view(request, pk: int):
 @require_POST
 @permission_required(MANAGE)
 def session_reassign(request, pk: int):
+    """The CX lead gives one participant's place to another executive."""
     session = get_object_or_404(Session, pk=pk)
     form = ReassignForm(request.POST, session=session)
-    if form.is_valid():
-        try:
-            participant_replace(
-                session=session,
-                person=form.cleaned_data["person"],
-                replacement=form.cleaned_data["replacement"],
-                by=request.user,
-                kind=SessionChange.Kind.REASSIGNED,
-            )
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(
-                request, f"Given to {form.cleaned_data['replacement']}; both were told."
-            )
-    else:
-        messages.error(request, "Choose whose place to give, and to whom.")
-    return redirect(session.get_absolute_url())
+    done = form_action(
+        request,
+        form,
+        partial(
+            participant_replace,
+            session=session,
+            by=request.user,
+            kind=SessionChange.Kind.REASSIGNED,
+        ),
+        success="Place given; both were told.",
+        done_url=session.get_absolute_url(),
+    )
+    return done or _session_page(request, session, reassign_form=form)
