@@ -27,7 +27,7 @@ from ..models import (
     QuestionSet,
     Session,
 )
-from .lines import distinct_lines, line_too_long
+from .lines import distinct_lines, full_clean_with_lines
 
 ALREADY_APPLIED_MESSAGE = "This file was already imported on {when:%d %b %Y %H:%M}."
 EMPTY_QUESTION_SET_MESSAGE = "A question set needs at least one question: write one per line."
@@ -79,20 +79,16 @@ def question_set_save(
     """Create or change a question set; it needs at least one question. Calls already made keep
     the questions as they were asked."""
     lines = distinct_lines(questions)
-    errors = {}
-    if not lines:
-        errors["questions"] = EMPTY_QUESTION_SET_MESSAGE
-    elif too_long := line_too_long(lines, 300):
-        errors["questions"] = too_long
     question_set = question_set or QuestionSet()
     question_set.name = name.strip()
     question_set.is_active = is_active
-    try:
-        question_set.full_clean()
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    full_clean_with_lines(
+        question_set,
+        field="questions",
+        lines=lines,
+        limit=300,
+        empty_message=EMPTY_QUESTION_SET_MESSAGE,
+    )
     question_set.save()
     question_set.questions.all().delete()
     Question.objects.bulk_create(

@@ -13,7 +13,7 @@ from ..models import (
     Participant,
     Session,
 )
-from .lines import distinct_lines, line_too_long
+from .lines import distinct_lines, full_clean_with_lines
 
 NO_STEPS_MESSAGE = "A journey needs at least one step: write one per line."
 NOT_A_JOURNEY_SESSION_MESSAGE = "{activity} sessions have no journey exercise."
@@ -42,22 +42,14 @@ def journey_template_save(
     a step taken out is deleted, or kept inactive when executives have recorded results for it.
     """
     lines = distinct_lines(steps)
-    errors = {}
-    if not lines:
-        errors["steps"] = NO_STEPS_MESSAGE
-    elif too_long := line_too_long(lines, 200):
-        errors["steps"] = too_long
     template = template or JourneyTemplate()
     template.name = name.strip()
     template.kind = kind
     template.description = description.strip()
     template.is_active = is_active
-    try:
-        template.full_clean()
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    full_clean_with_lines(
+        template, field="steps", lines=lines, limit=200, empty_message=NO_STEPS_MESSAGE
+    )
     template.save()
 
     current = {step.title: step for step in template.steps.all()}

@@ -63,6 +63,15 @@ def test_journey_template_save_refuses_a_journey_without_steps():
     assert not JourneyTemplate.objects.filter(name="Empty").exists()
 
 
+def test_a_step_too_long_and_a_missing_name_are_refused_together():
+    with pytest.raises(ValidationError) as caught:
+        journey_template_save(name="  ", kind="purchase", steps=["Pay", "x" * 201])
+    errors = caught.value.message_dict
+    assert errors["steps"] == [f"Keep each line under 200 characters: “{'x' * 40}…” is longer."]
+    assert "name" in errors
+    assert JourneyTemplate.objects.filter(steps__title="Pay").count() == 0
+
+
 def test_editing_a_template_keeps_steps_with_results_and_drops_the_others(executive, template):
     exercise = walk(executive, template, scores=[(2, True)])
     _, cancel, refund = template.steps.all()
