@@ -38,8 +38,9 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## check: what CI checks besides the tests
+## check: what CI checks before the tests: lint, the apps' layers, migrations match the models
 check: lint
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 vendor:

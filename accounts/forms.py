@@ -5,8 +5,9 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.db.models.functions import Lower
 
-from .csv_files import MAX_BYTES, TOO_BIG_MESSAGE
-from .emails import email_render_and_enqueue
+from core.emails import email_render_and_enqueue
+from core.forms import CsvUploadForm
+
 from .models import Department, FrontlineTeam, User
 from .roles import Role
 from .services import manager_chain_check
@@ -15,7 +16,6 @@ INVALID_LOGIN_MESSAGE = (
     "That e-mail address and password do not match an account that can sign in. "
     "Check both and try again."
 )
-NOT_CSV_MESSAGE = "Choose a .csv file."
 
 
 @cache
@@ -147,20 +147,6 @@ class PeopleFilterForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select"
-
-
-class CsvUploadForm(forms.Form):
-    """An upload of a CSV file; subclasses say which columns in the field's help text."""
-
-    file = forms.FileField(label="CSV file")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError(NOT_CSV_MESSAGE)
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(TOO_BIG_MESSAGE)
-        return upload
 
 
 class PeopleImportForm(CsvUploadForm):

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from core.models import CsvUpload
+
 from .roles import Role
 
 DUPLICATE_EMAIL_MESSAGE = "Someone already has this e-mail address."
@@ -211,26 +213,6 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [Role(name).label for name in self.role_names if name in Role.values]
-
-
-class CsvUpload(models.Model):
-    """An uploaded CSV file: previewed first, applied once, kept as a record of who did it."""
-
-    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    file_name = models.CharField(max_length=255)
-    content = models.TextField()
-    applied_at = models.DateTimeField(null=True, blank=True)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        abstract = True
-        ordering = ["-uploaded_at"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
 
 
 class PeopleImport(CsvUpload):

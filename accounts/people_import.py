@@ -15,7 +15,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from .csv_files import CsvPreview, csv_read
+from core.csv_files import CsvPreview, csv_read
+
 from .models import Department, FrontlineTeam, User, normalize_email, validate_time_zone
 from .roles import Role
 

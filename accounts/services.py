@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .csv_files import csv_decode
-from .emails import email_render_and_enqueue
+from core.csv_files import csv_decode
+from core.emails import email_render_and_enqueue
+
 from .models import Department, FrontlineTeam, PeopleImport, User, normalize_email
 from .people_import import ImportPreview, people_import_apply
 from .roles import Role

@@ -10,6 +10,9 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
+from core.http import csv_upload_page, error_text, posted
+from core.permissions import RecordEditView, permission_required
+
 from .forms import (
     DepartmentForm,
     FrontlineTeamForm,
@@ -21,10 +24,8 @@ from .forms import (
     PersonCreateForm,
     PersonForm,
 )
-from .http import csv_upload_page, error_text, posted
 from .models import Department, FrontlineTeam, PeopleImport, User
 from .people_import import people_import_preview
-from .permissions import RecordEditView, permission_required
 from .selectors import departments_with_member_counts, people_list, teams_with_member_counts
 from .services import (
     people_import_run,

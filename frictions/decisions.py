@@ -20,7 +20,7 @@ OUTCOME_REQUIRED_MESSAGE = "Write what happened."
 NOT_ALLOWED_MESSAGE = "Only executives and the CX lead record decisions."
 EVIDENCE_NOT_FOUND_MESSAGE = "No {kind} with that number that you may see."
 
-TRANSITIONS = {
+DECISION_TRANSITIONS = {
     Decision.Status.PROPOSED: {Decision.Status.APPROVED, Decision.Status.REJECTED},
     Decision.Status.REJECTED: {Decision.Status.PROPOSED},
     Decision.Status.APPROVED: {Decision.Status.SUPERSEDED, Decision.Status.REVERSED},
@@ -109,7 +109,7 @@ def decision_set_status(
     superseded (by another decision) or reversed, which count as changing it."""
     _check(by)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if status not in TRANSITIONS.get(decision.status, set()):
+    if status not in DECISION_TRANSITIONS.get(decision.status, set()):
         raise ValidationError(
             TRANSITION_MESSAGE.format(
                 current=decision.get_status_display().lower(),

@@ -3,9 +3,13 @@
 from django import forms
 
 from accounts.models import FrontlineTeam
-from immersion.forms.programme import DateInput
+from core.forms import DateInput
+from immersion.selectors import executives
 
+from .decisions import DECISION_TRANSITIONS
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
+from .selectors import SORTS
+from .services import REPORT_TRANSITIONS
 
 DESCRIPTION_REQUIRED_MESSAGE = "Describe what happens to customers."
 TITLE_REQUIRED_MESSAGE = "Give the report a short title."
@@ -73,7 +77,6 @@ class BoardFilterForm(forms.Form):
     sort = forms.ChoiceField(required=False)
 
     def __init__(self, *args, **kwargs):
-        from .selectors import SORTS
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), ("open", "Open"), *Status.choices]
@@ -111,7 +114,6 @@ class TriageForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from immersion.selectors import executives
 
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = executives().order_by("display_name")
@@ -142,10 +144,9 @@ class TransitionForm(forms.Form):
     )
 
     def __init__(self, *args, report, **kwargs):
-        from .services import TRANSITIONS
 
         super().__init__(*args, **kwargs)
-        allowed = TRANSITIONS.get(report.status, set())
+        allowed = REPORT_TRANSITIONS.get(report.status, set())
         self.fields["status"].choices = [(s.value, s.label) for s in Status if s in allowed]
         self.fields["duplicate_of"].queryset = FrictionReport.objects.exclude(
             pk=report.pk
@@ -170,7 +171,6 @@ class ReviewItemForm(forms.Form):
     committed_date = forms.DateField(label="Date committed", required=False, widget=DateInput)
 
     def __init__(self, *args, **kwargs):
-        from immersion.selectors import executives
 
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = executives().order_by("display_name")
@@ -219,7 +219,6 @@ class DecisionForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
-        from immersion.selectors import executives
 
         super().__init__(*args, **kwargs)
         people = executives().order_by("display_name")
@@ -238,10 +237,9 @@ class DecisionStatusForm(forms.Form):
     )
 
     def __init__(self, *args, decision, **kwargs):
-        from .decisions import TRANSITIONS
 
         super().__init__(*args, **kwargs)
-        allowed = TRANSITIONS.get(decision.status, set())
+        allowed = DECISION_TRANSITIONS.get(decision.status, set())
         self.fields["status"].choices = [
             (s.value, s.label) for s in Decision.Status if s in allowed
         ]

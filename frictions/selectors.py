@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, When
 
-from immersion.selectors import org_today
+from core.calendar import org_today
 
-from .models import OPEN_STATUSES, FrictionReport, Status
+from .models import OPEN_STATUSES, Decision, FrictionReport, Status
 
 SORTS = {
     "supported": "Most supported",
@@ -143,8 +143,6 @@ def frictions_for_home(*, user) -> dict:
             .count()
         )
     if user.has_perm("frictions.log_decisions"):
-        from .models import Decision
-
         found["outcomes_due"] = list(
             Decision.objects.filter(
                 owner=user, review_by__lte=today, outcome_checked_at__isnull=True

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from accounts.csv_files import CsvPreview, csv_read
+from core.csv_files import CsvPreview, csv_read
 
 from .models import Customer, CustomerCall
 

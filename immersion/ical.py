@@ -13,8 +13,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from core.calendar import org_zone
+
 from .models import Participant, Session
-from .selectors import org_zone
 
 HISTORY = timedelta(days=60)
 PRODID = "-//Proximity//Executive immersion//EN"

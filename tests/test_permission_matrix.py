@@ -18,6 +18,7 @@ from accounts.models import PeopleImport
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory, UserFactory
 from conftest import ROLE_NAMES
+from core.models import Holiday
 from frictions.api import api_integration_issue
 from frictions.decisions import decision_save
 from frictions.reviews import friction_review_prepare
@@ -29,7 +30,6 @@ from immersion.models import (
     Customer,
     CustomerCall,
     Escalation,
-    Holiday,
     JourneyExercise,
     JourneyTemplate,
     QuestionSet,

@@ -11,6 +11,18 @@ from django.db.models import Count
 
 from accounts.models import Department, FrontlineTeam, User
 from demo.management.commands.seed_demo import REFUSED_MESSAGE
+from frictions.decisions import decisions_changed_after_exposure
+from frictions.models import FrictionReport, ReviewItem
+from immersion.models import (
+    CustomerCall,
+    Escalation,
+    JourneyStepResult,
+    Reflection,
+    Rotation,
+    Session,
+    SwapRequest,
+)
+from immersion.selectors import todos_for
 
 
 @pytest.mark.django_db
@@ -119,8 +131,6 @@ def test_every_response_carries_a_content_security_policy(client):
 
 @pytest.mark.django_db
 def test_seed_demo_leaves_a_programme_in_motion(settings):
-    from immersion.models import Escalation, Rotation, Session, SwapRequest
-
     settings.DEBUG = True
     call_command("seed_demo")
     assert set(Rotation.objects.values_list("activity_type__slug", flat=True)) == {
@@ -133,10 +143,6 @@ def test_seed_demo_leaves_a_programme_in_motion(settings):
     assert Escalation.objects.filter(status="open").count() == 1
     sessions = Session.objects.count()
 
-    from accounts.models import User
-    from immersion.models import CustomerCall, JourneyStepResult, Reflection
-    from immersion.selectors import todos_for
-
     assert Reflection.objects.filter(frictions__isnull=False).exists()
     assert JourneyStepResult.objects.filter(worked=False).exists()
     assert not CustomerCall.objects.filter(customer__do_not_contact=True).exists()
@@ -144,9 +150,6 @@ def test_seed_demo_leaves_a_programme_in_motion(settings):
     todos = todos_for(person=demo)
     assert todos.journeys, "her journey is half walked"
     assert todos.calls, "customers are waiting for her call"
-
-    from frictions.decisions import decisions_changed_after_exposure
-    from frictions.models import FrictionReport, ReviewItem
 
     assert FrictionReport.objects.filter(is_anonymous=True, reporter__isnull=True).exists()
     assert FrictionReport.objects.filter(decision__isnull=False, status="resolved").exists()

@@ -2,14 +2,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from accounts.csv_files import (
-    EMPTY_FILE_MESSAGE,
-    IGNORED_COLUMNS_NOTICE,
-    MALFORMED_MESSAGE,
-    MISSING_COLUMNS_MESSAGE,
-    NOT_UTF8_MESSAGE,
-    ROW_WRONG_CELLS,
-)
 from accounts.models import User
 from accounts.people_import import (
     NOT_VALID_ROWS_MESSAGE,
@@ -26,6 +18,14 @@ from accounts.people_import import (
 )
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory
+from core.csv_files import (
+    EMPTY_FILE_MESSAGE,
+    IGNORED_COLUMNS_NOTICE,
+    MALFORMED_MESSAGE,
+    MISSING_COLUMNS_MESSAGE,
+    NOT_UTF8_MESSAGE,
+    ROW_WRONG_CELLS,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import reverse
 
-from accounts.csv_files import NOT_UTF8_MESSAGE
-from accounts.forms import INVALID_LOGIN_MESSAGE, NOT_CSV_MESSAGE
+from accounts.forms import (
+    INVALID_LOGIN_MESSAGE,
+)
 from accounts.models import FrontlineTeam, PeopleImport, User
 from accounts.roles import Role
 from accounts.services import DEACTIVATE_SELF_MESSAGE
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory, UserFactory
+from core.csv_files import NOT_UTF8_MESSAGE
+from core.forms import NOT_CSV_MESSAGE
 
 pytestmark = pytest.mark.django_db
 

@@ -67,6 +67,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
 ]
 LOCAL_APPS = [
+    "core",
     "accounts",
     "immersion",
     "frictions",

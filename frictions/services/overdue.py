@@ -5,9 +5,12 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 
-from immersion.selectors import org_today
+from accounts.roles import Role
+from accounts.selectors import people_with_role
+from core.calendar import org_today
+from core.emails import email_render_and_enqueue
 
-from ..models import FrictionEvent, FrictionReport
+from ..models import OPEN_STATUSES, FrictionEvent, FrictionReport, OverdueAlert
 
 ESCALATION_WEEKS_PER_LEVEL = 1
 
@@ -28,11 +31,6 @@ def frictions_escalate_overdue(*, today: date | None = None) -> int:
     the chain for each further week overdue; an overdue report nobody owns goes to the CX leads.
     Each alert is claimed in the sent-log before its e-mail, so none repeats. Returns how many
     alerts went out."""
-    from accounts.emails import email_render_and_enqueue
-    from accounts.roles import Role
-    from accounts.selectors import people_with_role
-
-    from ..models import OPEN_STATUSES, OverdueAlert
 
     today = today or org_today()
     sent = 0

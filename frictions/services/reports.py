@@ -6,15 +6,14 @@ are written with no user, at times rounded to the hour, and with nothing else ab
 
 import hashlib
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from immersion.models import Holiday
-from immersion.selectors import org_today
+from core.calendar import add_business_days, org_today
 
 from ..models import FrictionEvent, FrictionReport, FrictionSupport, hour_now
 
@@ -25,21 +24,6 @@ CLOSED_MESSAGE = "This report is closed; it no longer gathers support."
 INFORMATION_REQUIRED_MESSAGE = "Write what you want to add."
 # Receipt codes: 16 letters and digits people can read aloud (no 0/O, 1/I/L), in groups of 4.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-def add_business_days(start: date, days: int) -> date:
-    """`days` working days after `start`: weekends and the programme's holidays skipped."""
-    holidays = set(
-        Holiday.objects.filter(
-            date__gt=start, date__lte=start + timedelta(days=days * 3 + 14)
-        ).values_list("date", flat=True)
-    )
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
-            days -= 1
-    return day
 
 
 def receipt_hash(code: str) -> str:

@@ -24,7 +24,7 @@ DECISION_REQUIRED_MESSAGE = (
 )
 POLICY_RESOLUTIONS = (Resolution.POLICY_ELIMINATED, Resolution.POLICY_MODIFIED)
 
-TRANSITIONS = {
+REPORT_TRANSITIONS = {
     Status.NEW: {
         Status.ACKNOWLEDGED,
         Status.IN_PROGRESS,
@@ -116,7 +116,7 @@ def friction_report_transition(
     report = FrictionReport.objects.select_for_update().get(pk=report.pk)
     _check_may_change(report, by)
     errors = {}
-    if status not in TRANSITIONS.get(report.status, set()):
+    if status not in REPORT_TRANSITIONS.get(report.status, set()):
         raise ValidationError(
             TRANSITION_MESSAGE.format(
                 current=report.get_status_display().lower(),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from frictions.decisions import (
     NEEDS_ASSESSMENT_MESSAGE,
     decision_link_evidence,
@@ -137,8 +138,6 @@ def test_approving_on_the_page_without_assessment_says_why(client, executive):
 
 
 def test_evidence_the_person_may_not_see_is_not_linked(client, executive, make_user):
-    from accounts.roles import Role
-
     decision = record(executive)
     other = make_user(roles=[Role.EXECUTIVE])
     hidden = past_place(other).session

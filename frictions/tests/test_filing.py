@@ -21,6 +21,8 @@ from frictions.services import (
     friction_report_support,
     receipt_hash,
 )
+from immersion.services.followthrough import reflection_save
+from immersion.tests.factories import past_place
 
 pytestmark = pytest.mark.django_db
 
@@ -214,9 +216,6 @@ def test_board_takes_the_same_queries_for_few_and_many_reports(
 
 
 def test_a_reflection_friction_becomes_a_report_in_one_click(client, executive):
-    from immersion.services.followthrough import reflection_save
-    from immersion.tests.factories import past_place
-
     place = past_place(executive)
     reflection = reflection_save(
         participant=place,
@@ -252,9 +251,6 @@ def test_the_web_server_logs_no_client_address_agent_or_referrer():
 
 
 def test_an_anonymous_report_keeps_no_source_that_would_name_its_reporter(executive):
-    from immersion.services.followthrough import reflection_save
-    from immersion.tests.factories import past_place
-
     reflection = reflection_save(
         participant=past_place(executive),
         by=executive,

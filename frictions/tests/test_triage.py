@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.calendar import add_business_days
+from core.models import Holiday
 from frictions.models import FrictionEvent, FrictionReport, FrictionSupport
 from frictions.services import (
     DATES_ORDER_MESSAGE,
@@ -16,7 +18,6 @@ from frictions.services import (
     REASON_REQUIRED_MESSAGE,
     RESOLUTION_REQUIRED_MESSAGE,
     RESPONSE_REQUIRED_MESSAGE,
-    add_business_days,
     friction_report_note,
     friction_report_support,
     friction_report_transition,
@@ -41,8 +42,6 @@ def triage(report, cx_lead, owner, **overrides):
 
 
 def test_business_days_skip_weekends_and_holidays():
-    from immersion.models import Holiday
-
     friday = timezone.localdate()
     while friday.weekday() != 4:
         friday += timedelta(days=1)

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.http import errors_onto, posted
-from accounts.permissions import permission_required
+from core.http import errors_onto, posted
+from core.permissions import permission_required
 
 from ..api import api_integration_issue, api_integration_revoke
 from ..forms import IntegrationForm

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, form_action
-from accounts.permissions import permission_required
+from core.http import error_text, form_action
+from core.permissions import permission_required
 from immersion.models import Session
 
 from ..forms import ReviewItemForm

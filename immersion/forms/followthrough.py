@@ -5,11 +5,10 @@ They check the shape of input only; the rules (limits, locks, who may) are the s
 
 from django import forms
 
-from accounts.forms import CsvUploadForm
+from core.forms import CsvUploadForm, DateInput
 
 from ..models import JourneyTemplate, QuestionSet, Reflection
 from ..services.calls import MAX_DRAW
-from .programme import DateInput
 
 WHOLE_NUMBER_MESSAGE = "Enter a whole number."
 

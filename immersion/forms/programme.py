@@ -9,10 +9,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Department, FrontlineTeam
+from core.calendar import org_today
+from core.forms import DateInput, TimeInput
+from core.models import Holiday
 
-from ..models import ActivityType, CadenceTarget, Escalation, Holiday
+from ..models import (
+    ActivityType,
+    CadenceTarget,
+    Escalation,
+)
 from ..planner import bucket_after
-from ..selectors import executives, frontline_agents, org_today
+from ..selectors import (
+    executives,
+    frontline_agents,
+)
 
 MAX_DAYS = 400
 RANGE_BACKWARDS_MESSAGE = "The last day must be on or after the first day."
@@ -23,20 +33,6 @@ CHOOSE_DEPARTMENT_MESSAGE = "Choose the department."
 HOST_TEAMS_MESSAGE = "{activity} is held with a frontline team: choose at least one host team."
 DURATION_MESSAGE = "A session lasts between 5 minutes and 24 hours."
 AGENT_TEAM_MESSAGE = "{agent} is not on {team}; choose one of its agents or another team."
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
 
 
 def _label_person(person) -> str:

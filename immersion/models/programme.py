@@ -160,19 +160,6 @@ class CadenceTarget(models.Model):
         return f"{number} {unit.rstrip('s') if amount == 1 else unit}"
 
 
-class Holiday(models.Model):
-    """A day nobody is scheduled (and no Officer of the Day shift)."""
-
-    date = models.DateField(unique=True)
-    name = models.CharField(max_length=100)
-
-    class Meta:
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.date:%d %b %Y})"
-
-
 class TimeOff(models.Model):
     """Days a person cannot be scheduled. The reason is private to them and the CX lead."""
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core.calendar import org_zone
+
 from .. import planner
 from ..models import (
     HARD_EFFORT,
@@ -24,7 +26,6 @@ from ..models import (
     Reflection,
     Session,
 )
-from .programme import org_zone
 
 MANAGE = "immersion.manage_programme"
 

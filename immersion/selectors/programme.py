@@ -1,11 +1,9 @@
 """Reads about the programme shared by pages, tasks and the metrics app."""
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import (
     Count,
     DurationField,
@@ -20,6 +18,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import people_with_role
+from core.calendar import org_today, org_zone
 
 from .. import planner
 from ..models import (
@@ -34,14 +33,6 @@ from ..models import (
 )
 
 PERIODS = ("week", "month", "quarter")
-
-
-def org_zone():
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def org_today() -> date:
-    return timezone.now().astimezone(org_zone()).date()
 
 
 def period_bounds(period: str, day: date) -> tuple[planner.Bucket, datetime, datetime]:

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.csv_files import csv_decode
+from core.csv_files import csv_decode
 
 from ..call_list import CallListPreview, call_list_apply
 from ..models import (

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.emails import email_render_and_enqueue
 from accounts.roles import Role
 from accounts.selectors import people_with_role
+from core.emails import email_render_and_enqueue
 
 from ..models import ActivityType, Escalation, Participant, Session
 

@@ -13,19 +13,19 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import people_with_role
+from core.calendar import org_zone
+from core.models import Holiday
 
 from .. import planner
 from ..models import (
     ActivityType,
     CadenceTarget,
-    Holiday,
     Participant,
     Rotation,
     Session,
     SessionChange,
     TimeOff,
 )
-from ..selectors import org_zone
 from .sessions import RACE_MESSAGE, _lock_people
 
 STALE_MESSAGE = (

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.emails import email_render_and_enqueue
+from core.emails import email_render_and_enqueue
 
 from ..models import ActivityType, Participant, Session, SessionChange, TimeOff
 

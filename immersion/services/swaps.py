@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.emails import email_render_and_enqueue
+from core.emails import email_render_and_enqueue
 
 from ..models import Session, SessionChange, SwapRequest
 from .sessions import participant_replace, person_availability_check

@@ -10,8 +10,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.csv_files import MISSING_COLUMNS_MESSAGE
 from accounts.roles import Role
+from core.csv_files import MISSING_COLUMNS_MESSAGE
 from immersion.call_list import (
     NOT_VALID_ROWS_MESSAGE,
     ROW_BAD_EMAIL,

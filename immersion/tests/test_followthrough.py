@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from immersion.models import Commitment, Participant, Reflection, Session, SessionChange
 from immersion.selectors import reflections_visible_to, todos_for
 from immersion.services.followthrough import (
@@ -24,6 +25,7 @@ from immersion.services.followthrough import (
     commitment_set_done,
     reflection_save,
 )
+from immersion.services.sessions import LOCKED_MESSAGE, session_cancel
 from immersion.tests.factories import SessionFactory, past_place
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +99,6 @@ def test_attendance_record_refuses_a_session_not_started_or_figures_for_a_missed
 
 
 def test_an_attended_session_cannot_be_moved_any_more(executive, cx_lead):
-    from immersion.services.sessions import LOCKED_MESSAGE, session_cancel
-
     place = past_place(executive)
     attendance_record(participant=place, attended=True, minutes=None, interactions=2, by=executive)
     with pytest.raises(ValidationError, match=LOCKED_MESSAGE):
@@ -144,8 +144,6 @@ def test_reflection_save_edits_keep_friction_rows_and_done_commitments(executive
 
 def test_reflection_save_only_by_its_author_and_not_on_a_missed_session(executive, make_user):
     place = past_place(executive)
-    from accounts.roles import Role
-
     colleague = make_user(roles=[Role.EXECUTIVE])
     with pytest.raises(ValidationError, match=NOT_AUTHOR_MESSAGE):
         reflect(place, by=colleague)
@@ -192,8 +190,6 @@ def test_reflection_save_refuses_a_new_commitment_due_in_the_past(executive):
 def test_reflections_are_private_to_author_and_cx_lead_unless_shared(
     executive, cx_lead, leadership, make_user
 ):
-    from accounts.roles import Role
-
     colleague = make_user(roles=[Role.EXECUTIVE])
     private = reflect(past_place(executive))
     shared = reflect(
@@ -320,8 +316,6 @@ def test_reflection_page_keeps_typed_text_when_a_commitment_has_no_date(client, 
 
 
 def test_someone_else_s_place_is_a_404(client, executive, make_user):
-    from accounts.roles import Role
-
     colleague = make_user(roles=[Role.EXECUTIVE])
     place = past_place(colleague)
     client.force_login(executive)
@@ -368,8 +362,6 @@ def test_home_and_reflections_take_the_same_queries_for_3_and_30_sessions(
 def test_session_page_with_reflections_takes_the_same_queries_for_few_and_many(
     client, cx_lead, make_user, django_assert_max_num_queries
 ):
-    from accounts.roles import Role
-
     client.force_login(cx_lead)
     counts = []
     for size in (2, 12):

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import permission_required
+from core.permissions import permission_required
 
 from ..forms import CalendarFilterForm
 from ..selectors import at_risk, calendar_sessions, programme_progress

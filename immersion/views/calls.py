@@ -11,8 +11,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.http import csv_upload_page, error_text, errors_onto, posted
-from accounts.permissions import permission_required
+from core.http import csv_upload_page, error_text, errors_onto, posted
+from core.permissions import permission_required
 
 from ..call_list import call_list_preview
 from ..forms import CallListUploadForm, CustomerCallForm, DrawCustomersForm, QuestionSetForm

@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.http import posted
-from accounts.permissions import permission_required
+from core.http import posted
+from core.permissions import permission_required
 
 from ..forms import EscalationForm, ResolveForm
 from ..models import Escalation

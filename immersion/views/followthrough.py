@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, errors_onto, next_url, posted
-from accounts.permissions import permission_required
+from core.http import error_text, errors_onto, next_url, posted
+from core.permissions import permission_required
 
 from ..forms import AttendanceForm, CommitmentFormSet, ReflectionForm
 from ..models import Commitment, Participant, Reflection

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, errors_onto, posted
-from accounts.permissions import permission_required
+from core.http import error_text, errors_onto, posted
+from core.permissions import permission_required
 
 from ..forms import JourneyStartForm, JourneyStepForm, JourneyTemplateForm
 from ..models import JourneyStep, JourneyTemplate

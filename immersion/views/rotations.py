@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, posted
 from accounts.models import FrontlineTeam
-from accounts.permissions import permission_required
+from core.http import error_text, posted
+from core.permissions import permission_required
 
 from ..forms import RotationForm
 from ..models import Rotation

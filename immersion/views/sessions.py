@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.http import error_text, errors_onto, form_action, posted
-from accounts.permissions import permission_required
+from core.http import error_text, errors_onto, form_action, posted
+from core.permissions import permission_required
 
 from ..forms import (
     DrawCustomersForm,

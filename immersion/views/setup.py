@@ -7,12 +7,16 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
-from accounts.http import posted
-from accounts.permissions import RecordEditView, permission_required
+from core.calendar import org_today
+from core.http import posted
+from core.models import Holiday
+from core.permissions import RecordEditView, permission_required
 
 from ..forms import ActivityTypeForm, CadenceTargetForm, HolidayForm
-from ..models import ActivityType, CadenceTarget, Holiday
-from ..selectors import org_today
+from ..models import (
+    ActivityType,
+    CadenceTarget,
+)
 from . import MANAGE
 
 

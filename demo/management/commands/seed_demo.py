@@ -10,6 +10,8 @@ from django.utils import timezone
 from accounts.models import Department, FrontlineTeam, User
 from accounts.roles import Role
 from accounts.services import user_create, user_update
+from core.calendar import org_today
+from core.models import Holiday
 from frictions.decisions import decision_link_evidence, decision_save, decision_set_status
 from frictions.models import FrictionReport
 from frictions.reviews import friction_review_prepare
@@ -20,9 +22,13 @@ from frictions.services import (
     friction_report_triage,
 )
 from immersion.call_list import call_list_apply
-from immersion.models import ActivityType, Holiday, JourneyTemplate, Participant, Session
+from immersion.models import (
+    ActivityType,
+    JourneyTemplate,
+    Participant,
+    Session,
+)
 from immersion.planner import bucket_after
-from immersion.selectors import org_today
 from immersion.services.calls import customer_call_record, customer_calls_draw, question_set_save
 from immersion.services.escalations import escalation_log, escalation_resolve
 from immersion.services.followthrough import CommitmentInput, attendance_record, reflection_save
