@@ -1,6 +1,7 @@
 """Immersion's models, by what they are about; every name is importable from here."""
 
 from .calls import CallListImport, Customer, CustomerCall, Question, QuestionSet
+from .escalations import Escalation
 from .followthrough import Commitment, Reflection, ReflectionFriction
 from .journeys import (
     HARD_EFFORT,
@@ -9,15 +10,10 @@ from .journeys import (
     JourneyStepResult,
     JourneyTemplate,
 )
-from .programme import (
-    DUPLICATE_TARGET_MESSAGE,
-    USER,
-    ActivityType,
-    CadenceTarget,
+from .programme import DUPLICATE_TARGET_MESSAGE, USER, ActivityType, CadenceTarget, Pillar
+from .sessions import (
     CalendarFeed,
-    Escalation,
     Participant,
-    Pillar,
     Rotation,
     Session,
     SessionChange,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.models import CsvUpload
 
-from .programme import Participant
+from .sessions import Participant
 
 USER = settings.AUTH_USER_MODEL
 

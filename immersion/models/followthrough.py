@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from .programme import Participant
+from .sessions import Participant
 
 USER = settings.AUTH_USER_MODEL
 

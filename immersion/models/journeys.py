@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .programme import Participant
+from .sessions import Participant
 
 # Customer-effort score: 1 very easy … 7 very hard. From here up a step is a friction.
 HARD_EFFORT = 5

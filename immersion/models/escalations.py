@@ -1,0 +1,74 @@
+"""Officer of the Day escalations: a customer issue the frontline hands to whoever is on shift."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from accounts.models import FrontlineTeam
+
+from .programme import USER
+from .sessions import Session
+
+
+class Escalation(models.Model):
+    """A customer issue escalated to the Officer of the Day (or the CX lead when nobody is on)."""
+
+    class Urgency(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        CRITICAL = "critical", "Critical"
+
+    Channel = FrontlineTeam.Channel  # the channels frontline teams work in
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    customer_reference = models.CharField(
+        max_length=120, help_text="Account or case number; no card numbers or passwords."
+    )
+    what_happened = models.TextField()
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    logged_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="escalations_logged")
+    logged_at = models.DateTimeField(auto_now_add=True)
+    routed_to = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="escalations_routed")
+    shift = models.ForeignKey(
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalations",
+        help_text="The Officer of the Day shift it arrived in; empty when nobody was on shift.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolution_note = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-logged_at"]
+        permissions = [
+            ("log_escalation", "Can escalate a customer issue to the Officer of the Day"),
+            ("work_escalations", "Can work escalations routed to them"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_at__isnull=True)
+                | Q(status="resolved", resolved_at__isnull=False),
+                name="immersion_escalation_resolved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_reference}: {self.what_happened[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("immersion:escalation_detail", kwargs={"pk": self.pk})
+
+    @property
+    def time_to_resolve(self):
+        return self.resolved_at - self.logged_at if self.resolved_at else None
