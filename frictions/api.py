@@ -5,10 +5,7 @@ lead. Anonymous filing through the API is as safe as in the browser: the same se
 the report, with no reporter, and nothing about the calling tool or request is stored with it.
 """
 
-import secrets
-
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
@@ -17,8 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.models import FrontlineTeam
 
-from .api_auth import api_key_hash
-from .models import ApiIntegration, Area, Severity
+from .models import Area, Severity
 from .selectors import friction_report_for, friction_timeline
 from .services import friction_report_file
 
@@ -27,23 +23,6 @@ User = get_user_model()
 ANONYMOUS_WITH_REPORTER_MESSAGE = "Leave reporter_email out to file anonymously."
 REPORTER_REQUIRED_MESSAGE = "Give the reporter's e-mail address, or set anonymous to true."
 UNKNOWN_REPORTER_MESSAGE = "Nobody who may file reports has this e-mail address in Proximity."
-
-
-def api_integration_issue(*, name: str, by) -> tuple[ApiIntegration, str]:
-    """A new integration and its token, returned once (only the hash is kept)."""
-    key = secrets.token_urlsafe(32)
-    integration = ApiIntegration(
-        name=name.strip(), key_hash=api_key_hash(key), key_prefix=key[:6], created_by=by
-    )
-    integration.full_clean()
-    integration.save()
-    return integration, key
-
-
-def api_integration_revoke(*, integration: ApiIntegration) -> None:
-    if integration.revoked_at is None:
-        integration.revoked_at = timezone.now()
-        integration.save(update_fields=["revoked_at"])
 
 
 class IntegrationTokenScheme(OpenApiAuthenticationExtension):

@@ -6,10 +6,10 @@ from accounts.models import FrontlineTeam
 from core.forms import DateInput
 from immersion.selectors import executives
 
-from .decisions import DECISION_TRANSITIONS
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
 from .selectors import SORTS
 from .services import REPORT_TRANSITIONS
+from .services.decisions import DECISION_TRANSITIONS
 
 DESCRIPTION_REQUIRED_MESSAGE = "Describe what happens to customers."
 TITLE_REQUIRED_MESSAGE = "Give the report a short title."

@@ -19,10 +19,10 @@ from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory, UserFactory
 from conftest import ROLE_NAMES
 from core.models import Holiday
-from frictions.api import api_integration_issue
-from frictions.decisions import decision_save
-from frictions.reviews import friction_review_prepare
 from frictions.services import friction_report_file
+from frictions.services.decisions import decision_save
+from frictions.services.integrations import api_integration_issue
+from frictions.services.reviews import friction_review_prepare
 from immersion.models import (
     CadenceTarget,
     CallListImport,

@@ -11,8 +11,8 @@ from django.db.models import Count
 
 from accounts.models import Department, FrontlineTeam, User
 from demo.management.commands.seed_demo import REFUSED_MESSAGE
-from frictions.decisions import decisions_changed_after_exposure
 from frictions.models import FrictionReport, ReviewItem
+from frictions.selectors import decisions_changed_after_exposure
 from immersion.models import (
     CustomerCall,
     Escalation,

@@ -1,4 +1,7 @@
-"""Writes to friction reports, each with its rules; every name is importable from here."""
+"""Writes with their rules: reports (filing, support, triage, overdue escalation), the decision
+log, the weekly review and API tokens. The reports' names are importable from here; the
+decision log's, the review's and the tokens' come from their own modules, whose messages would
+otherwise share names with the reports'."""
 
 from .overdue import (
     ESCALATION_WEEKS_PER_LEVEL,

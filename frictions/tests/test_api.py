@@ -8,11 +8,10 @@ from django.urls import reverse
 from frictions.api import (
     ANONYMOUS_WITH_REPORTER_MESSAGE,
     UNKNOWN_REPORTER_MESSAGE,
-    api_integration_issue,
-    api_integration_revoke,
 )
 from frictions.models import ApiIntegration, FrictionEvent, FrictionReport
 from frictions.services import friction_report_by_receipt, friction_report_transition
+from frictions.services.integrations import api_integration_issue, api_integration_revoke
 from frictions.tests.test_filing import USER_FIELDS, _database, _database_diff
 
 pytestmark = pytest.mark.django_db

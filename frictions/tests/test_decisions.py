@@ -9,15 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from frictions.decisions import (
+from frictions.models import Decision, DecisionEvent, FrictionReport
+from frictions.selectors import decisions_changed_after_exposure
+from frictions.services import DECISION_REQUIRED_MESSAGE, friction_report_transition
+from frictions.services.decisions import (
     NEEDS_ASSESSMENT_MESSAGE,
     decision_link_evidence,
     decision_save,
     decision_set_status,
-    decisions_changed_after_exposure,
 )
-from frictions.models import Decision, DecisionEvent, FrictionReport
-from frictions.services import DECISION_REQUIRED_MESSAGE, friction_report_transition
 from frictions.tests.test_filing import file
 from immersion.tests.factories import past_place
 

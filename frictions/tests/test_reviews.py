@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from frictions.models import FrictionEvent, FrictionReport, ReviewItem
-from frictions.reviews import (
+from frictions.services import friction_report_support
+from frictions.services.reviews import (
     DECISION_REQUIRED_MESSAGE,
     NOT_A_REVIEW_MESSAGE,
     friction_review_prepare,
     review_item_record,
 )
-from frictions.services import friction_report_support
 from frictions.tests.test_filing import file
 from immersion.tests.factories import SessionFactory, activity
 

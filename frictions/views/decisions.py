@@ -20,17 +20,17 @@ from immersion.selectors import (
     session_for_viewer,
 )
 
-from ..decisions import (
+from ..forms import DecisionForm, DecisionStatusForm, EvidenceForm, OutcomeForm
+from ..models import Area, Decision, FrictionReport
+from ..selectors import decisions_with_exposure
+from ..services.decisions import (
     EVIDENCE_KINDS,
     EVIDENCE_NOT_FOUND_MESSAGE,
     decision_link_evidence,
     decision_record_outcome,
     decision_save,
     decision_set_status,
-    decisions_with_exposure,
 )
-from ..forms import DecisionForm, DecisionStatusForm, EvidenceForm, OutcomeForm
-from ..models import Area, Decision, FrictionReport
 
 VIEW_DECISIONS = "frictions.view_decisions"
 LOG_DECISIONS = "frictions.log_decisions"

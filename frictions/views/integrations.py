@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 from core.http import errors_onto, posted
 from core.permissions import permission_required
 
-from ..api import api_integration_issue, api_integration_revoke
 from ..forms import IntegrationForm
 from ..models import ApiIntegration
+from ..services.integrations import api_integration_issue, api_integration_revoke
 from .reports import TRIAGE
 
 

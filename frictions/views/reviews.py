@@ -17,7 +17,7 @@ from immersion.models import Session
 
 from ..forms import ReviewItemForm
 from ..models import FrictionReview, ReviewItem
-from ..reviews import REVIEW_ACTIVITY, friction_review_prepare, review_item_record
+from ..services.reviews import REVIEW_ACTIVITY, friction_review_prepare, review_item_record
 from .reports import TRIAGE, VIEW
 
 

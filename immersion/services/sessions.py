@@ -279,16 +279,3 @@ def participant_replace(*, session: Session, person, replacement, by, kind: str)
                 to=[someone.email],
             )
     return participant
-
-
-@transaction.atomic
-def participant_add(*, session: Session, person, by) -> Participant:
-    """Add someone to a session (a group meeting, a second listener)."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
-    _editable(session)
-    _lock_people([person])
-    participant = _book(session=session, person=person)
-    session.sequence += 1
-    session.save(update_fields=["sequence", "updated_at"])
-    _record(session, SessionChange.Kind.REASSIGNED, by, "", str(person))
-    return participant

@@ -12,15 +12,15 @@ from accounts.roles import Role
 from accounts.services import user_create, user_update
 from core.calendar import org_today
 from core.models import Holiday
-from frictions.decisions import decision_link_evidence, decision_save, decision_set_status
 from frictions.models import FrictionReport
-from frictions.reviews import friction_review_prepare
 from frictions.services import (
     friction_report_file,
     friction_report_support,
     friction_report_transition,
     friction_report_triage,
 )
+from frictions.services.decisions import decision_link_evidence, decision_save, decision_set_status
+from frictions.services.reviews import friction_review_prepare
 from immersion.call_list import call_list_apply
 from immersion.models import (
     ActivityType,

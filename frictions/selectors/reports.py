@@ -8,7 +8,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from core.calendar import org_today
 
-from .models import OPEN_STATUSES, Decision, FrictionReport, Status
+from ..models import OPEN_STATUSES, Decision, FrictionReport, Status
 
 SORTS = {
     "supported": "Most supported",
@@ -114,10 +114,6 @@ def friction_timeline(*, report: FrictionReport, internal: bool):
     """The report's events in order; internal notes only for those who triage."""
     events = report.events.select_related("actor")
     return events if internal else events.filter(public=True)
-
-
-def frictions_open_count() -> int:
-    return FrictionReport.objects.filter(status__in=OPEN_STATUSES).count()
 
 
 def frictions_for_home(*, user) -> dict:

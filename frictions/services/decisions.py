@@ -1,14 +1,11 @@
-"""The decision log: writes with their rules, and the reads that count decisions changed after
-customer exposure (computed from the evidence links, never ticked by hand)."""
+"""The decision log's writes, with their rules. The reads that count decisions changed after
+customer exposure are selectors (`frictions/selectors/decisions.py`)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from immersion.models import Session
-
-from .models import Decision, DecisionEvent
+from ..models import Decision, DecisionEvent
 
 NEEDS_ASSESSMENT_MESSAGE = (
     "Write the customer-impact assessment (who is affected, the expected effect, the evidence) "
@@ -173,40 +170,3 @@ def decision_link_evidence(*, decision: Decision, by, kind: str, target) -> None
     DecisionEvent.objects.create(
         decision=decision, actor=by, text=f"Evidence linked: {label} “{target}”."
     )
-
-
-def decisions_with_exposure(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
-    """Each decision annotated `changed_after_exposure`: changed or reversed, with a session,
-    reflection, journey or friction report among its evidence dated before the change."""
-    changed = OuterRef("changed_at")
-    me = OuterRef("pk")
-    exposures = [
-        Decision.sessions.through.objects.filter(
-            decision_id=me, session__starts_at__lt=changed
-        ).exclude(session__status=Session.Status.CANCELLED),
-        Decision.reflections.through.objects.filter(
-            decision_id=me, reflection__created_at__lt=changed
-        ),
-        Decision.journeys.through.objects.filter(
-            decision_id=me, journeyexercise__started_at__lt=changed
-        ),
-        Decision.friction_reports.through.objects.filter(
-            decision_id=me, frictionreport__created_at__lt=changed
-        ),
-    ]
-    annotated = decisions.annotate(
-        **{f"exposure_{n}": Exists(query) for n, query in enumerate(exposures)}
-    )
-    any_exposure = Q()
-    for n in range(len(exposures)):
-        any_exposure |= Q(**{f"exposure_{n}": True})
-    return annotated.annotate(
-        changed_after_exposure=ExpressionWrapper(
-            Q(changed_at__isnull=False) & any_exposure, output_field=BooleanField()
-        )
-    )
-
-
-def decisions_changed_after_exposure() -> QuerySet[Decision]:
-    """The outcome the programme exists for, counted by a query (metrics read this)."""
-    return decisions_with_exposure(Decision.objects.all()).filter(changed_after_exposure=True)

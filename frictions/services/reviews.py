@@ -1,7 +1,4 @@
-"""The weekly friction review: its agenda, built from the board, and its minutes.
-
-Writes live here rather than in services.py, which holds the reports' own rules; both are
-services in the styleguide's sense (plain functions, keyword-only, atomic)."""
+"""The weekly friction review: its agenda, built from the board, and its minutes."""
 
 from datetime import date
 
@@ -12,9 +9,9 @@ from django.utils import timezone
 
 from immersion.models import Session
 
-from .models import OPEN_STATUSES, FrictionEvent, FrictionReport, FrictionReview, ReviewItem
-from .selectors import BoardFilters, friction_board
-from .services import friction_report_triage
+from ..models import OPEN_STATUSES, FrictionEvent, FrictionReport, FrictionReview, ReviewItem
+from ..selectors import BoardFilters, friction_board
+from .triage import friction_report_triage
 
 REVIEW_ACTIVITY = "friction-review"
 NOT_A_REVIEW_MESSAGE = "Only a session of the weekly friction review can have an agenda."
