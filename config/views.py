@@ -12,7 +12,6 @@ from accounts.roles import Role
 from accounts.selectors import user_has_role
 from frictions.selectors import frictions_for_home
 from immersion import selectors as immersion
-from immersion.services.escalations import officer_on_shift
 
 
 def home(request):
@@ -30,7 +29,7 @@ def home(request):
     if user.has_perm("immersion.manage_programme"):
         context["at_risk"] = immersion.at_risk()
     if user.has_perm("immersion.log_escalation") or user.has_perm("immersion.work_escalations"):
-        context["on_shift"] = officer_on_shift()
+        context["on_shift"] = immersion.officer_on_shift()
     if user.has_perm("immersion.view_programme"):
         context["programme"] = immersion.programme_progress()
     if user.has_perm("frictions.view_frictions"):

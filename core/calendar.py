@@ -5,7 +5,7 @@ organisation's, set by `DJANGO_TIME_ZONE` and the holidays the CX lead records.
 """
 
 import zoneinfo
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -36,3 +36,10 @@ def add_business_days(start: date, days: int) -> date:
         if day.weekday() < 5 and day not in holidays:
             days -= 1
     return day
+
+
+def days_between(starts_at: datetime, ends_at: datetime, zone) -> list[date]:
+    """The calendar days [starts_at, ends_at) touches in `zone`."""
+    first = starts_at.astimezone(zone).date()
+    last = (ends_at - timedelta(microseconds=1)).astimezone(zone).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]

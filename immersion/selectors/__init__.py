@@ -7,6 +7,7 @@ from .followthrough import (
     StepAverage,
     Todos,
     customer_call_for,
+    customers_callable,
     journey_comparison,
     journey_exercise_for,
     journey_steps_with_results,
@@ -27,6 +28,7 @@ from .programme import (
     executives,
     feed_owner,
     frontline_agents,
+    officer_on_shift,
     period_bounds,
     programme_progress,
     progress_for,
@@ -34,6 +36,7 @@ from .programme import (
     sessions_upcoming,
     swap_requests_for,
     targets_for,
+    time_off_conflicts,
     time_off_upcoming,
 )
 
@@ -49,6 +52,7 @@ __all__ = [
     "at_risk",
     "calendar_sessions",
     "customer_call_for",
+    "customers_callable",
     "escalations_open_count",
     "escalations_visible_to",
     "executives",
@@ -59,6 +63,7 @@ __all__ = [
     "journey_steps_with_results",
     "journey_templates_with_counts",
     "journey_worst_first",
+    "officer_on_shift",
     "participant_for",
     "period_bounds",
     "programme_progress",
@@ -68,6 +73,7 @@ __all__ = [
     "sessions_upcoming",
     "swap_requests_for",
     "targets_for",
+    "time_off_conflicts",
     "time_off_upcoming",
     "todos_for",
 ]

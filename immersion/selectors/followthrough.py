@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from statistics import mean
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.calendar import org_zone
@@ -16,6 +16,7 @@ from .. import planner
 from ..models import (
     HARD_EFFORT,
     Commitment,
+    Customer,
     CustomerCall,
     JourneyExercise,
     JourneyStep,
@@ -300,3 +301,22 @@ def customer_call_for(*, user, pk: int) -> CustomerCall | None:
     if not user.has_perm(MANAGE):
         calls = calls.filter(participant__person=user)
     return calls.filter(pk=pk).first()
+
+
+def customers_callable(*, now=None) -> QuerySet[Customer]:
+    """Customers who may be drawn now, those rested longest first (never called first)."""
+    now = now or timezone.now()
+    rested_since = now - timedelta(days=settings.CUSTOMER_CALL_REST_DAYS)
+    last_called = (
+        CustomerCall.objects.filter(customer=OuterRef("pk"), called_at__isnull=False)
+        .values("customer")
+        .annotate(last=Max("called_at"))
+        .values("last")
+    )
+    return (
+        Customer.objects.filter(consent=True, do_not_contact=False)
+        .exclude(calls__status=CustomerCall.Status.TO_CALL)
+        .exclude(calls__called_at__gte=rested_since)
+        .annotate(last_called=Subquery(last_called))
+        .order_by(F("last_called").asc(nulls_first=True), "pk")
+    )

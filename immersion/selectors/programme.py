@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import people_with_role
-from core.calendar import org_today, org_zone
+from core.calendar import days_between, org_today, org_zone
 
 from .. import planner
 from ..models import (
@@ -322,3 +322,39 @@ def feed_owner(*, token: str):
     if feed is None or not feed.person.is_active:
         return None
     return feed.person
+
+
+def officer_on_shift(*, at=None) -> Participant | None:
+    """The active participant of the Officer of the Day shift running at `at` (default now)."""
+    at = at or timezone.now()
+    return (
+        Participant.objects.filter(
+            session__activity_type__mode=ActivityType.Mode.OFFICER_OF_THE_DAY,
+            is_active=True,
+            starts_at__lte=at,
+            ends_at__gt=at,
+        )
+        .exclude(session__status=Session.Status.CANCELLED)
+        .select_related("person", "session")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def time_off_conflicts(*, time_off: TimeOff) -> list[Participant]:
+    """Active sessions of the person that fall in their time off (by their own calendar days)."""
+    zone = time_off.person.zone
+    candidates = Participant.objects.filter(
+        person=time_off.person,
+        is_active=True,
+        starts_at__date__lte=time_off.end_date + timedelta(days=1),
+        ends_at__date__gte=time_off.start_date - timedelta(days=1),
+    ).select_related("session__activity_type")
+    return [
+        p
+        for p in candidates
+        if any(
+            time_off.start_date <= day <= time_off.end_date
+            for day in days_between(p.starts_at, p.ends_at, zone)
+        )
+    ]

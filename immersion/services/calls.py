@@ -6,12 +6,9 @@ with another executive, and was not called (reached or not) by anyone in the las
 CUSTOMER_CALL_REST_DAYS days. Those rested longest are drawn first.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from core.csv_files import csv_decode
@@ -20,13 +17,13 @@ from ..call_list import CallListPreview, call_list_apply
 from ..models import (
     ActivityType,
     CallListImport,
-    Customer,
     CustomerCall,
     Participant,
     Question,
     QuestionSet,
     Session,
 )
+from ..selectors import customers_callable
 from .lines import distinct_lines, full_clean_with_lines
 
 ALREADY_APPLIED_MESSAGE = "This file was already imported on {when:%d %b %Y %H:%M}."
@@ -96,25 +93,6 @@ def question_set_save(
         for position, text in enumerate(lines)
     )
     return question_set
-
-
-def customers_callable(*, now=None) -> QuerySet[Customer]:
-    """Customers who may be drawn now, those rested longest first (never called first)."""
-    now = now or timezone.now()
-    rested_since = now - timedelta(days=settings.CUSTOMER_CALL_REST_DAYS)
-    last_called = (
-        CustomerCall.objects.filter(customer=OuterRef("pk"), called_at__isnull=False)
-        .values("customer")
-        .annotate(last=Max("called_at"))
-        .values("last")
-    )
-    return (
-        Customer.objects.filter(consent=True, do_not_contact=False)
-        .exclude(calls__status=CustomerCall.Status.TO_CALL)
-        .exclude(calls__called_at__gte=rested_since)
-        .annotate(last_called=Subquery(last_called))
-        .order_by(F("last_called").asc(nulls_first=True), "pk")
-    )
 
 
 def customer_calls_draw(

@@ -9,7 +9,8 @@ from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.emails import email_render_and_enqueue
 
-from ..models import ActivityType, Escalation, Participant, Session
+from ..models import Escalation
+from ..selectors import officer_on_shift
 
 NOBODY_TO_ROUTE_MESSAGE = (
     "Nobody is on shift and there is no CX lead to take escalations; ask an administrator."
@@ -17,23 +18,6 @@ NOBODY_TO_ROUTE_MESSAGE = (
 RESOLUTION_REQUIRED_MESSAGE = "Say how it was resolved."
 ALREADY_RESOLVED_MESSAGE = "This escalation is already resolved."
 NOT_YOURS_MESSAGE = "Only the person it was routed to, or a CX lead, can resolve it."
-
-
-def officer_on_shift(*, at=None) -> Participant | None:
-    """The active participant of the Officer of the Day shift running at `at` (default now)."""
-    at = at or timezone.now()
-    return (
-        Participant.objects.filter(
-            session__activity_type__mode=ActivityType.Mode.OFFICER_OF_THE_DAY,
-            is_active=True,
-            starts_at__lte=at,
-            ends_at__gt=at,
-        )
-        .exclude(session__status=Session.Status.CANCELLED)
-        .select_related("person", "session")
-        .order_by("starts_at", "pk")
-        .first()
-    )
 
 
 def _fallback_cx_lead():

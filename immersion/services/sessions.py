@@ -3,13 +3,14 @@ sessions at once (PostgreSQL also refuses it with an exclusion constraint; on SQ
 is the guard, inside an IMMEDIATE transaction)."""
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.calendar import days_between
 from core.emails import email_render_and_enqueue
 
 from ..models import ActivityType, Participant, Session, SessionChange, TimeOff
@@ -32,13 +33,6 @@ def _when(starts_at: datetime, ends_at: datetime) -> str:
     start = timezone.localtime(starts_at)
     end = timezone.localtime(ends_at)
     return f"{start:%a %d %b %H:%M}–{end:%H:%M}"
-
-
-def days_between(starts_at: datetime, ends_at: datetime, zone) -> list[date]:
-    """The calendar days [starts_at, ends_at) touches in `zone`."""
-    first = starts_at.astimezone(zone).date()
-    last = (ends_at - timedelta(microseconds=1)).astimezone(zone).date()
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def person_availability_check(

@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from immersion.models import Escalation, SwapRequest
+from immersion.selectors import officer_on_shift, time_off_conflicts
 from immersion.services.escalations import (
     RESOLUTION_REQUIRED_MESSAGE,
     escalation_log,
     escalation_resolve,
-    officer_on_shift,
 )
 from immersion.services.swaps import (
     SWAP_CLOSED_MESSAGE,
@@ -21,7 +21,9 @@ from immersion.services.swaps import (
     swap_request_decline,
     swap_request_withdraw,
 )
-from immersion.services.time_off import time_off_conflicts, time_off_create
+from immersion.services.time_off import (
+    time_off_create,
+)
 from immersion.tests.factories import SessionFactory, TimeOffFactory, activity
 
 pytestmark = pytest.mark.django_db

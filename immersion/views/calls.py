@@ -17,13 +17,12 @@ from core.permissions import permission_required
 from ..call_list import call_list_preview
 from ..forms import CallListUploadForm, CustomerCallForm, DrawCustomersForm, QuestionSetForm
 from ..models import CallListImport, Customer, CustomerCall, QuestionSet
-from ..selectors import customer_call_for, participant_for
+from ..selectors import customer_call_for, customers_callable, participant_for
 from ..services.calls import (
     call_list_run,
     call_list_upload,
     customer_call_record,
     customer_calls_draw,
-    customers_callable,
     question_set_save,
 )
 from . import ATTEND, MANAGE

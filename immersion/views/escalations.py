@@ -10,12 +10,11 @@ from core.permissions import permission_required
 
 from ..forms import EscalationForm, ResolveForm
 from ..models import Escalation
-from ..selectors import escalations_visible_to
+from ..selectors import escalations_visible_to, officer_on_shift
 from ..services.escalations import (
     escalation_can_resolve,
     escalation_log,
     escalation_resolve,
-    officer_on_shift,
 )
 from . import LOG, WORK
 

@@ -12,7 +12,13 @@ from core.permissions import permission_required
 
 from ..forms import SwapRequestForm, TimeOffForm
 from ..models import Participant, SwapRequest, TimeOff
-from ..selectors import progress_for, sessions_upcoming, swap_requests_for, time_off_upcoming
+from ..selectors import (
+    progress_for,
+    sessions_upcoming,
+    swap_requests_for,
+    time_off_conflicts,
+    time_off_upcoming,
+)
 from ..services.feeds import calendar_feed_get, calendar_feed_regenerate
 from ..services.swaps import (
     swap_request_accept,
@@ -20,7 +26,10 @@ from ..services.swaps import (
     swap_request_decline,
     swap_request_withdraw,
 )
-from ..services.time_off import time_off_conflicts, time_off_create, time_off_delete
+from ..services.time_off import (
+    time_off_create,
+    time_off_delete,
+)
 from . import ATTEND, MANAGE
 
 
