@@ -8,11 +8,12 @@ kept, so only the person holding the code can follow the report as its reporter.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import FrontlineTeam
+from core.calendar import org_today
 
 USER = settings.AUTH_USER_MODEL
 
@@ -59,6 +60,15 @@ class Resolution(models.TextChoices):
 def hour_now():
     """Now, to the hour: anonymous reports keep no time precise enough to match a log."""
     return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
+class FrictionReportQuerySet(models.QuerySet):
+    def open(self) -> "FrictionReportQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, *, today=None) -> "FrictionReportQuerySet":
+        """Open and past the next committed date (`due`), as of the organisation's today."""
+        return self.filter(status__in=OPEN_STATUSES, due__lt=today or org_today())
 
 
 class FrictionReport(models.Model):
@@ -110,6 +120,16 @@ class FrictionReport(models.Model):
     )
     acknowledge_by = models.DateField()
     decide_by = models.DateField()
+    # "Due" is defined once, here, in SQL: the board, home, the review agenda and the hourly
+    # overdue scan all filter and sort on this column, so none loads open reports to compare
+    # dates in Python.
+    due = models.GeneratedField(
+        expression=Case(When(status=Status.NEW, then=F("acknowledge_by")), default=F("decide_by")),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name="next committed date",
+        help_text="Acknowledge by while new, decide by after.",
+    )
     resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
     decline_reason = models.TextField(blank=True)
     duplicate_of = models.ForeignKey(
@@ -129,9 +149,16 @@ class FrictionReport(models.Model):
     created_at = models.DateTimeField(default=hour_now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = FrictionReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "decide_by"])]
+        indexes = [
+            # Only open reports can be overdue; the partial index stays the size of the backlog.
+            models.Index(
+                fields=["due"], condition=Q(status__in=OPEN_STATUSES), name="frictions_open_due"
+            ),
+        ]
         permissions = [
             ("file_friction", "Can file friction reports and support them"),
             ("view_frictions", "Can read the friction board"),
@@ -168,13 +195,8 @@ class FrictionReport(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def due_date(self):
-        """The next committed date: acknowledging while new, deciding after."""
-        return self.acknowledge_by if self.status == Status.NEW else self.decide_by
-
     def is_overdue(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.is_open and self.due_date() < today
+        return self.is_open and self.due < (today or org_today())
 
 
 class FrictionSupport(models.Model):

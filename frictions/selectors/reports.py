@@ -4,11 +4,11 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, Q, QuerySet, When
 
 from core.calendar import org_today
 
-from ..models import OPEN_STATUSES, Decision, FrictionReport, Status
+from ..models import OPEN_STATUSES, Decision, FrictionReport
 
 SORTS = {
     "supported": "Most supported",
@@ -26,21 +26,12 @@ class BoardFilters:
     sort: str = "supported"
 
 
-def _with_due(reports: QuerySet) -> QuerySet:
-    """Each report's next committed date: acknowledging while new, deciding after."""
-    return reports.annotate(
-        due=Case(When(status=Status.NEW, then=F("acknowledge_by")), default=F("decide_by"))
-    )
-
-
 def friction_board(*, filters: BoardFilters) -> QuerySet[FrictionReport]:
     """The board: every report with its support count and next due date, filtered and sorted.
     Overdue means open and past its due date. One query."""
     today = org_today()
-    reports = _with_due(
-        FrictionReport.objects.select_related("owner", "team").annotate(
-            support_count=Count("supports", distinct=True)
-        )
+    reports = FrictionReport.objects.select_related("owner", "team").annotate(
+        support_count=Count("supports", distinct=True)
     )
     if filters.area:
         reports = reports.filter(area=filters.area)
@@ -51,7 +42,7 @@ def friction_board(*, filters: BoardFilters) -> QuerySet[FrictionReport]:
     if filters.team:
         reports = reports.filter(team_id=filters.team)
     if filters.overdue:
-        reports = reports.filter(status__in=OPEN_STATUSES, due__lt=today)
+        reports = reports.overdue(today=today)
     if filters.sort == "newest":
         return reports.order_by("-created_at", "-pk")
     if filters.sort == "overdue":
@@ -93,16 +84,14 @@ def friction_report_for(*, pk: int) -> FrictionReport | None:
     """One report with what its page shows. Every role with the board may read every report:
     the reporter of an anonymous one is never stored, so there is nothing to hide."""
     return (
-        _with_due(
-            FrictionReport.objects.select_related(
-                "owner",
-                "team",
-                "duplicate_of",
-                "decision",
-                "source_reflection_friction__reflection__participant",
-                "source_journey_step__exercise",
-                "source_escalation",
-            )
+        FrictionReport.objects.select_related(
+            "owner",
+            "team",
+            "duplicate_of",
+            "decision",
+            "source_reflection_friction__reflection__participant",
+            "source_journey_step__exercise",
+            "source_escalation",
         )
         .annotate(support_count=Count("supports", distinct=True))
         .filter(pk=pk)
@@ -121,7 +110,7 @@ def frictions_for_home(*, user) -> dict:
     the reports they filed by name, those they own, what waits for triage, outcome checks due."""
     today = org_today()
     found = {}
-    reports = _with_due(FrictionReport.objects.select_related("owner"))
+    reports = FrictionReport.objects.select_related("owner")
     if user.has_perm("frictions.file_friction"):
         found["filed"] = list(reports.filter(reporter=user).order_by("-created_at", "-pk")[:5])
     if user.has_perm("immersion.attend_sessions"):
@@ -133,11 +122,7 @@ def frictions_for_home(*, user) -> dict:
             untriaged=Count("pk", filter=Q(owner__isnull=True)),
         )
         found["untriaged"] = counts["untriaged"]
-        found["overdue"] = (
-            _with_due(FrictionReport.objects.filter(status__in=OPEN_STATUSES))
-            .filter(due__lt=today)
-            .count()
-        )
+        found["overdue"] = FrictionReport.objects.overdue(today=today).count()
     if user.has_perm("frictions.log_decisions"):
         found["outcomes_due"] = list(
             Decision.objects.filter(

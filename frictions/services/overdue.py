@@ -10,7 +10,7 @@ from accounts.selectors import people_with_role
 from core.calendar import org_today
 from core.emails import email_render_and_enqueue
 
-from ..models import OPEN_STATUSES, FrictionEvent, FrictionReport, OverdueAlert
+from ..models import FrictionEvent, FrictionReport, OverdueAlert
 
 ESCALATION_WEEKS_PER_LEVEL = 1
 
@@ -31,16 +31,13 @@ def frictions_escalate_overdue(*, today: date | None = None) -> int:
     the chain for each further week overdue; an overdue report nobody owns goes to the CX leads.
     Each alert is claimed in the sent-log before its e-mail, so none repeats. Returns how many
     alerts went out."""
-
     today = today or org_today()
     sent = 0
-    reports = FrictionReport.objects.filter(status__in=OPEN_STATUSES).select_related(
+    reports = FrictionReport.objects.overdue(today=today).select_related(
         "owner__manager__manager__manager"
     )
     for report in reports:
-        due = report.due_date()
-        if due >= today:
-            continue
+        due = report.due
         weeks = (today - due).days // 7
         if report.owner is None:
             targets = [(0, list(people_with_role(role=Role.CX_LEAD)))]

@@ -4,6 +4,8 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -84,3 +86,40 @@ def test_the_worker_sends_the_overdue_alert_by_mail(celery_worker, smtp_server, 
     time.sleep(0.3)
     assert message["to"] == ["ceo@example.com"]
     assert message["message"]["Subject"] == f"Overdue friction report: {report.title}"
+
+
+@pytest.mark.django_db
+def test_due_is_the_databases_and_follows_the_status(frontline):
+    report, _ = file(frontline)
+    today = timezone.localdate()
+    FrictionReport.objects.filter(pk=report.pk).update(
+        acknowledge_by=today - timedelta(days=1), decide_by=today + timedelta(days=20)
+    )
+    report.refresh_from_db()
+    assert report.due == today - timedelta(days=1), "new: due to be acknowledged"
+    assert list(FrictionReport.objects.overdue(today=today)) == [report]
+
+    # Written without the model's Python, as a bulk update or another process would.
+    FrictionReport.objects.filter(pk=report.pk).update(status="acknowledged")
+    report.refresh_from_db()
+    assert report.due == today + timedelta(days=20), "acknowledged: due to be decided"
+    assert not FrictionReport.objects.overdue(today=today).exists()
+    FrictionReport.objects.filter(pk=report.pk).update(status="declined", decline_reason="No.")
+    assert not FrictionReport.objects.overdue(today=today + timedelta(days=60)).exists()
+
+
+@pytest.mark.django_db
+def test_the_overdue_scan_asks_the_database_for_overdue_reports_only(
+    frontline, cx_lead, enqueued_emails
+):
+    today = timezone.localdate()
+    for _ in range(20):
+        file(frontline)
+    late, _ = file(frontline)
+    FrictionReport.objects.filter(pk=late.pk).update(acknowledge_by=today - timedelta(days=3))
+    assert FrictionReport.objects.open().count() == 21
+
+    with CaptureQueriesContext(connection) as queries:
+        assert frictions_escalate_overdue(today=today) == 1
+    scan = next(q["sql"] for q in queries if 'FROM "frictions_frictionreport"' in q["sql"])
+    assert '"frictions_frictionreport"."due" <' in scan, "the 20 on-time reports stay unread"
