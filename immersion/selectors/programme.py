@@ -84,7 +84,14 @@ class Progress:
 
     @property
     def percent_planned(self) -> int:
+        if not self.needed:
+            return 0
         return min(100 - self.percent_done, int(self.planned * 100 / self.needed))
+
+    @property
+    def percent_scheduled(self) -> int:
+        """Done or planned: the length of the lighter bar drawn under the done one."""
+        return self.percent_done + self.percent_planned
 
 
 def _amount(target: CadenceTarget, count: int, duration) -> Decimal:
