@@ -1,16 +1,18 @@
 """Sign-in pages (everyone) and the people pages (the CX lead: accounts.manage_people)."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
-from core.http import csv_upload_page, error_text, posted
+from core.http import csv_preview_page, csv_upload_page, error_text, posted
 from core.permissions import RecordEditView, permission_required
 
 from .forms import (
@@ -211,28 +213,15 @@ def people_import_view(request):
 @permission_required(MANAGE_PEOPLE)
 def people_import_preview_view(request, pk: int):
     people_import = get_object_or_404(PeopleImport.objects.select_related("uploaded_by"), pk=pk)
-    form = PeopleImportConfirmForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = people_import_run(
-                people_import=people_import,
-                send_invitations=form.cleaned_data["send_invitations"],
-            )
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(
-                request,
-                f"Imported: {result.count('create')} added, {result.count('update')} updated, "
-                f"{result.count('unchanged')} unchanged.",
-            )
-            return redirect("accounts:people")
-        people_import.refresh_from_db()
-    preview = people_import_preview(data=people_import.content)
-    return render(
+    return csv_preview_page(
         request,
-        "accounts/people_import_preview.html",
-        {"people_import": people_import, "preview": preview, "form": form},
+        upload=people_import,
+        preview=people_import_preview,
+        apply=partial(people_import_run, people_import=people_import),
+        form=PeopleImportConfirmForm,
+        template="accounts/people_import_preview.html",
+        upload_url=reverse("accounts:people_import"),
+        done_url=reverse("accounts:people"),
     )
 
 

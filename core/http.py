@@ -57,6 +57,43 @@ def csv_upload_page(request, *, form_class, upload, recent, template: str):
     )
 
 
+def csv_preview_page(
+    request, *, upload, preview, apply, template: str, upload_url: str, done_url: str, form=None
+):
+    """The preview of a stored CSV upload and, on POST, importing it.
+
+    `preview(data=)` says what importing the file would do, row by row; `apply(**confirmation)`
+    imports it (refusing a file already imported or gone bad since) and records its counts on
+    `upload`; `form`, when the import asks something first, is the confirmation form's class.
+    On success a message with the counts and a redirect to `done_url`; a refusal is shown on the
+    preview again."""
+    confirm = form(posted(request)) if form is not None else None
+    if request.method == "POST" and (confirm is None or confirm.is_valid()):
+        try:
+            apply(**(confirm.cleaned_data if confirm is not None else {}))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            upload.refresh_from_db()
+            messages.success(
+                request,
+                f"Imported: {upload.created_count} added, {upload.updated_count} updated, "
+                f"{upload.unchanged_count} unchanged.",
+            )
+            return redirect(done_url)
+        upload.refresh_from_db()
+    return render(
+        request,
+        template,
+        {
+            "upload": upload,
+            "preview": preview(data=upload.content),
+            "form": confirm,
+            "upload_url": upload_url,
+        },
+    )
+
+
 def form_action(request, form, action, *, success: str, done_url: str):
     """A posted form handed to a service: on success a message and a redirect to `done_url`;
     otherwise None, with the service's refusal on the form, for the view to show it again with

@@ -2,6 +2,8 @@
 customer-call session draws customers and records each call. Customers' details are shown
 only to the CX lead and to the executive a call is assigned to."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +11,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.http import csv_upload_page, error_text, errors_onto, posted
+from core.http import csv_preview_page, csv_upload_page, error_text, errors_onto, posted
 from core.permissions import permission_required
 
 from ..call_list import call_list_preview
@@ -74,23 +77,14 @@ def call_list_import(request):
 @permission_required(MANAGE)
 def call_list_preview_view(request, pk: int):
     call_list = get_object_or_404(CallListImport.objects.select_related("uploaded_by"), pk=pk)
-    if request.method == "POST":
-        try:
-            result = call_list_run(call_list_import=call_list)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(
-                request,
-                f"Imported: {result.count_create} added, {result.count_update} updated, "
-                f"{result.count_unchanged} unchanged.",
-            )
-            return redirect("immersion:call_list")
-        call_list.refresh_from_db()
-    return render(
+    return csv_preview_page(
         request,
-        "immersion/call_list_preview.html",
-        {"call_list": call_list, "preview": call_list_preview(data=call_list.content)},
+        upload=call_list,
+        preview=call_list_preview,
+        apply=partial(call_list_run, call_list_import=call_list),
+        template="immersion/call_list_preview.html",
+        upload_url=reverse("immersion:call_list_import"),
+        done_url=reverse("immersion:call_list"),
     )
 
 
