@@ -26,7 +26,7 @@ from ..models import (
     SessionChange,
     TimeOff,
 )
-from .sessions import RACE_MESSAGE, _lock_people
+from .sessions import RACE_MESSAGE, _lock_people, session_cancel, session_reschedule
 
 STALE_MESSAGE = (
     "The schedule changed since this preview (someone booked, swapped or took time off). "
@@ -67,20 +67,33 @@ def _aware(day: date, zone) -> datetime:
     return datetime.combine(day, time(0), zone)
 
 
-def rotation_request_build(*, choice: RotationChoice, now: datetime | None = None):
-    """The planner's input for `choice`, read in a fixed number of queries."""
-    activity = choice.activity_type
-    zone = org_zone()
-    exec_ids = [e.pk for e in choice.executives]
-    targets = list(CadenceTarget.objects.filter(activity_type=activity, is_active=True))
-    span_first, span_last = _span(choice, targets)
-    span_start = _aware(span_first, zone) - timedelta(days=1)
-    span_end = _aware(span_last + timedelta(days=1), zone) + timedelta(days=1)
+@dataclass
+class _Span:
+    """The dates a plan must look at: every target period the chosen dates touch, with a day
+    either side for time zones."""
 
+    first: date
+    last: date
+    start: datetime
+    end: datetime
+
+
+def _span_of(choice: RotationChoice, targets, zone) -> _Span:
+    first, last = _span(choice, targets)
+    start = _aware(first, zone) - timedelta(days=1)
+    end = _aware(last + timedelta(days=1), zone) + timedelta(days=1)
+    return _Span(first, last, start, end)
+
+
+def _existing_sessions(choice: RotationChoice, targets, span: _Span, zone):
+    """Sessions of the activity in the span: those in the chosen dates as the planner's
+    `existing` (attended or confirmed ones locked), those outside counted towards their period.
+    Two queries."""
+    activity = choice.activity_type
     # Plain rows, not model instances: a re-run over a published year reads tens of thousands.
     sessions = list(
         Session.objects.filter(
-            activity_type=activity, starts_at__lt=span_end, ends_at__gt=span_start
+            activity_type=activity, starts_at__lt=span.end, ends_at__gt=span.start
         )
         .exclude(status=Session.Status.CANCELLED)
         .values_list("pk", "starts_at", "ends_at", "host_team_id", "status")
@@ -88,15 +101,15 @@ def rotation_request_build(*, choice: RotationChoice, now: datetime | None = Non
     people_of, attended = defaultdict(list), set()
     for session_id, person_id, attendance in Participant.objects.filter(
         session__activity_type=activity,
-        starts_at__lt=span_end,
-        ends_at__gt=span_start,
+        starts_at__lt=span.end,
+        ends_at__gt=span.start,
         is_active=True,
     ).values_list("session_id", "person_id", "attendance"):
         people_of[session_id].append(person_id)
         if attendance == Participant.Attendance.ATTENDED:
             attended.add(session_id)
     periods = {t.period for t in targets}
-    selected = set(exec_ids)
+    selected = {e.pk for e in choice.executives}
     existing, counted = [], Counter()
     for pk, starts_at, ends_at, host_team_id, status in sessions:
         mine = tuple(pid for pid in people_of[pk] if pid in selected)
@@ -111,18 +124,25 @@ def rotation_request_build(*, choice: RotationChoice, now: datetime | None = Non
             for owner in owners:
                 for period in periods:
                     counted[(owner, planner.bucket_of(period, day).key)] += 1
-    evaluated = {e.id for e in existing}
+    return existing, counted
 
+
+def _busy(exec_ids: list[int], span: _Span) -> dict[int, list[planner.Busy]]:
+    """Every executive's other sessions in the span, of any activity. One query."""
     busy = defaultdict(list)
     for pid, start, end, sid in (
         Participant.objects.filter(
-            person_id__in=exec_ids, is_active=True, starts_at__lt=span_end, ends_at__gt=span_start
+            person_id__in=exec_ids, is_active=True, starts_at__lt=span.end, ends_at__gt=span.start
         )
         .exclude(session__status=Session.Status.CANCELLED)
         .values_list("person_id", "starts_at", "ends_at", "session_id")
     ):
         busy[pid].append(planner.Busy(start, end, sid))
+    return busy
 
+
+def _days_off(exec_ids: list[int], choice: RotationChoice) -> dict[int, set[date]]:
+    """Every executive's days of time off around the chosen dates. One query."""
     time_off = defaultdict(set)
     for pid, first, last in TimeOff.objects.filter(
         person_id__in=exec_ids,
@@ -130,13 +150,18 @@ def rotation_request_build(*, choice: RotationChoice, now: datetime | None = Non
         end_date__gte=choice.start_date - timedelta(days=1),
     ).values_list("person_id", "start_date", "end_date"):
         time_off[pid].update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return time_off
 
+
+def _last_served(choice: RotationChoice, zone) -> dict[int, datetime]:
+    """When each person last had a session of the activity before the chosen dates (the planner
+    serves the longest-rested first). One query."""
     # No person_id IN (…) here: with a thousand ids SQLite probes the index once per session and
     # id (24 million lookups for a year); one row per person comes back either way.
-    last_served = dict(
+    return dict(
         Participant.objects.filter(
             is_active=True,
-            session__activity_type=activity,
+            session__activity_type=choice.activity_type,
             starts_at__lt=_aware(choice.start_date, zone),
         )
         .exclude(session__status=Session.Status.CANCELLED)
@@ -145,24 +170,42 @@ def rotation_request_build(*, choice: RotationChoice, now: datetime | None = Non
         .values_list("person_id", "last")
     )
 
-    teams = []
-    if activity.needs_host_team:
-        booked = defaultdict(Counter)
-        team_zones = {t.pk: zoneinfo.ZoneInfo(t.time_zone) for t in choice.host_teams}
-        for team_id, sid, start in (
-            Session.objects.filter(
-                host_team_id__in=list(team_zones), starts_at__lt=span_end, ends_at__gt=span_start
-            )
-            .exclude(status=Session.Status.CANCELLED)
-            .values_list("host_team_id", "pk", "starts_at")
-        ):
-            if sid not in evaluated:
-                booked[team_id][start.astimezone(team_zones[team_id]).isocalendar()[:2]] += 1
-        teams = [
-            planner.Team(t.pk, t.time_zone, t.weekly_listener_capacity, dict(booked[t.pk]))
-            for t in choice.host_teams
-        ]
 
+def _host_teams(choice: RotationChoice, span: _Span, evaluated: set[int]) -> list[planner.Team]:
+    """The chosen host teams with the listeners each already has booked per ISO week (sessions
+    the plan re-evaluates left out). One query."""
+    if not choice.activity_type.needs_host_team:
+        return []
+    booked = defaultdict(Counter)
+    team_zones = {t.pk: zoneinfo.ZoneInfo(t.time_zone) for t in choice.host_teams}
+    for team_id, sid, start in (
+        Session.objects.filter(
+            host_team_id__in=list(team_zones), starts_at__lt=span.end, ends_at__gt=span.start
+        )
+        .exclude(status=Session.Status.CANCELLED)
+        .values_list("host_team_id", "pk", "starts_at")
+    ):
+        if sid not in evaluated:
+            booked[team_id][start.astimezone(team_zones[team_id]).isocalendar()[:2]] += 1
+    return [
+        planner.Team(t.pk, t.time_zone, t.weekly_listener_capacity, dict(booked[t.pk]))
+        for t in choice.host_teams
+    ]
+
+
+def rotation_request_build(*, choice: RotationChoice, now: datetime | None = None):
+    """The planner's input for `choice`, read in a fixed number of queries (eight), whatever
+    the number of executives, sessions or days."""
+    activity = choice.activity_type
+    zone = org_zone()
+    exec_ids = [e.pk for e in choice.executives]
+    targets = list(CadenceTarget.objects.filter(activity_type=activity, is_active=True))
+    span = _span_of(choice, targets, zone)
+    existing, counted = _existing_sessions(choice, targets, span, zone)
+    busy = _busy(exec_ids, span)
+    time_off = _days_off(exec_ids, choice)
+    last_served = _last_served(choice, zone)
+    teams = _host_teams(choice, span, {e.id for e in existing})
     return planner.PlanRequest(
         activity=planner.Activity(
             activity.pk,
@@ -263,7 +306,38 @@ def rotation_publish(
 
 
 def _apply(rotation: Rotation, chosen, by) -> None:
-    creates = [p for p in chosen if p.action == "create"]
+    """Write the chosen changes: new sessions in bulk (a year of them is tens of thousands),
+    moves and cancellations through the same rules as a CX lead's own (session_reschedule,
+    session_cancel), so every participant is checked again and told through the feed."""
+    sessions = _create_sessions(rotation, [p for p in chosen if p.action == "create"], by)
+    moved = cancelled = 0
+    for p in chosen:
+        if p.action == "move":
+            session = session_reschedule(
+                session=Session(pk=p.session_id),
+                starts_at=p.start,
+                ends_at=p.end,
+                by=by,
+                reason="rotation",
+            )
+            Session.objects.filter(pk=session.pk).update(
+                host_team_id=p.host_team_id, rotation=rotation
+            )
+            moved += 1
+        elif p.action == "cancel":
+            session_cancel(session=Session(pk=p.session_id), by=by, reason=f"rotation: {p.reason}")
+            cancelled += 1
+    rotation.created_count, rotation.moved_count, rotation.cancelled_count = (
+        len(sessions),
+        moved,
+        cancelled,
+    )
+    rotation.save(update_fields=["created_count", "moved_count", "cancelled_count"])
+
+
+def _create_sessions(rotation: Rotation, creates, by) -> list[Session]:
+    """New sessions of the plan with their places and history, a few bulk inserts in all; each
+    session with a host team gets that team's agents in turn, least recently hosting first."""
     agents = _host_agents({p.host_team_id for p in creates if p.host_team_id})
     turn = Counter()
     sessions = []
@@ -288,7 +362,7 @@ def _apply(rotation: Rotation, chosen, by) -> None:
         for s, p in zip(sessions, creates, strict=True)
         for pid in p.executive_ids
     )
-    changes = [
+    SessionChange.objects.bulk_create(
         SessionChange(
             session=s,
             kind=SessionChange.Kind.CREATED,
@@ -296,46 +370,5 @@ def _apply(rotation: Rotation, chosen, by) -> None:
             to_value=f"by the rotation of {rotation.published_at:%d %b %Y}",
         )
         for s in sessions
-    ]
-    moved = cancelled = 0
-    for p in chosen:
-        if p.action == "move":
-            session = Session.objects.select_for_update().get(pk=p.session_id)
-            session.starts_at, session.ends_at = p.start, p.end
-            session.host_team_id = p.host_team_id
-            session.sequence += 1
-            session.rotation = rotation
-            session.save()
-            session.participants.update(starts_at=p.start, ends_at=p.end)
-            changes.append(
-                SessionChange(
-                    session=session,
-                    kind=SessionChange.Kind.MOVED,
-                    changed_by=by,
-                    from_value=f"{timezone.localtime(p.previous_start):%a %d %b %H:%M}",
-                    to_value=f"{timezone.localtime(p.start):%a %d %b %H:%M} (rotation)",
-                )
-            )
-            moved += 1
-        elif p.action == "cancel":
-            session = Session.objects.select_for_update().get(pk=p.session_id)
-            session.status = Session.Status.CANCELLED
-            session.sequence += 1
-            session.save()
-            session.participants.update(is_active=False)
-            changes.append(
-                SessionChange(
-                    session=session,
-                    kind=SessionChange.Kind.CANCELLED,
-                    changed_by=by,
-                    to_value=f"rotation: {p.reason}",
-                )
-            )
-            cancelled += 1
-    SessionChange.objects.bulk_create(changes)
-    rotation.created_count, rotation.moved_count, rotation.cancelled_count = (
-        len(sessions),
-        moved,
-        cancelled,
     )
-    rotation.save(update_fields=["created_count", "moved_count", "cancelled_count"])
+    return sessions

@@ -166,8 +166,11 @@ def _attended(session: Session) -> bool:
 
 
 @transaction.atomic
-def session_reschedule(*, session: Session, starts_at: datetime, ends_at: datetime, by) -> Session:
-    """Move a session; every participant must be free at the new time. Raises SEQUENCE."""
+def session_reschedule(
+    *, session: Session, starts_at: datetime, ends_at: datetime, by, reason: str = ""
+) -> Session:
+    """Move a session; every participant must be free at the new time. Raises SEQUENCE.
+    `reason` goes into the session's history beside the new time (a rotation says so)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     _editable(session)
     if _attended(session):
@@ -191,7 +194,8 @@ def session_reschedule(*, session: Session, starts_at: datetime, ends_at: dateti
             session.participants.update(starts_at=starts_at, ends_at=ends_at)
     except IntegrityError as exc:
         raise ValidationError(RACE_MESSAGE) from exc
-    _record(session, SessionChange.Kind.MOVED, by, before, _when(starts_at, ends_at))
+    after = _when(starts_at, ends_at) + (f" ({reason})" if reason else "")
+    _record(session, SessionChange.Kind.MOVED, by, before, after)
     return session
 
 

@@ -119,7 +119,12 @@ def test_rerun_after_new_time_off_moves_scheduled_but_never_confirmed_sessions(
     second_session.refresh_from_db()
     assert second_session.starts_at.date() != day
     assert second_session.sequence == 1
-    assert second_session.changes.last().kind == "moved"
+    assert second_session.rotation == Rotation.objects.latest("published_at")
+    place = second_session.participants.get()
+    assert (place.starts_at, place.ends_at) == (second_session.starts_at, second_session.ends_at)
+    moved = second_session.changes.last()
+    assert moved.kind == "moved"
+    assert moved.to_value.endswith("(rotation)"), "the history says a rotation moved it"
 
 
 def test_officer_of_the_day_rotation_one_shift_each_on_weekdays(executives, cx_lead):
