@@ -98,6 +98,34 @@ def user_for_role(request, db):
 
 
 @pytest.fixture
+def queries_at_two_sizes(client, django_assert_max_num_queries):
+    """queries_at_two_sizes(build, shown, ceiling=N, sizes=(small, large)) -> the two counts.
+
+    For each size, build(size) makes that much data and returns the address of the page to
+    measure; the page is fetched (in at most `ceiling` queries) and shown(response) counts what
+    the data put on it. A page that looked the same at both sizes would prove nothing, so the
+    large size must show more before the query counts are compared. warm_up=True fetches the
+    page once first, for pages whose first visit creates something (a calendar address)."""
+
+    def measure(build, shown, *, ceiling, sizes=(3, 40), warm_up=False):
+        counts, seen = [], []
+        for size in sizes:
+            url = build(size)
+            if warm_up:
+                client.get(url)
+            with django_assert_max_num_queries(ceiling) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            counts.append(len(queries))
+            seen.append(shown(response))
+        assert seen[0] < seen[1], f"{url} did not grow with its data: showed {seen}"
+        assert counts[0] == counts[1], f"{url}: {counts} queries at sizes {sizes}"
+        return counts
+
+    return measure
+
+
+@pytest.fixture
 def enqueued_emails(monkeypatch):
     """Records what send_email.delay is called with, instead of reaching a broker."""
     calls = []

@@ -170,10 +170,19 @@ class ReviewItemForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="—")
     committed_date = forms.DateField(label="Date committed", required=False, widget=DateInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, owner_choices=None, **kwargs):
 
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = executives().order_by("display_name")
+        if owner_choices is not None:
+            # An agenda shows one form per item: they share the options read once per page.
+            self.fields["owner"].choices = owner_choices
+
+    @classmethod
+    def owner_choices(cls) -> list:
+        """The owner's options, read from the database now: hand them to every item's form."""
+        # Through iter(): list() would first ask the choices their length, a COUNT query.
+        return list(iter(cls().fields["owner"].choices))
 
     def clean(self):
         data = super().clean()

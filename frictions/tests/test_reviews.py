@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from frictions.models import FrictionEvent, FrictionReport, ReviewItem
+from frictions.models import FrictionEvent, FrictionReport, FrictionReview, ReviewItem
 from frictions.services import friction_report_support
 from frictions.services.reviews import (
     DECISION_REQUIRED_MESSAGE,
@@ -17,6 +17,7 @@ from frictions.services.reviews import (
     review_item_record,
 )
 from frictions.tests.test_filing import file
+from immersion.models import Session
 from immersion.tests.factories import SessionFactory, activity
 
 pytestmark = pytest.mark.django_db
@@ -105,23 +106,45 @@ def test_the_minutes_form_keeps_the_decision_when_the_date_is_missing(
     assert "Ask finance" in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["frictions:reviews", "frictions:review"])
-def test_review_pages_take_the_same_queries_for_few_and_many(
-    client, frontline, cx_lead, django_assert_max_num_queries, name
+def _reviews(frontline, cx_lead, size):
+    """`size` reviews held on the past days, then `size` reports filed since, so each one is
+    on the agenda of tomorrow's review (which is returned)."""
+    FrictionReview.objects.all().delete()
+    Session.objects.filter(activity_type__slug="friction-review").delete()
+    FrictionReport.objects.all().delete()
+    for day in range(size):
+        friction_review_prepare(session=review_session(-day - 1), by=cx_lead)
+    for n in range(size):
+        file(frontline, title=f"Report {n}")
+    return friction_review_prepare(session=review_session(1), by=cx_lead)
+
+
+def test_review_list_takes_the_same_queries_for_few_and_many(
+    client, frontline, cx_lead, queries_at_two_sizes
 ):
     client.force_login(cx_lead)
-    counts = []
-    for size in (2, 12):
-        FrictionReport.objects.all().delete()
-        for n in range(size):
-            file(frontline, title=f"Report {n}")
-        review = None
-        for week in range(size):
-            review = friction_review_prepare(
-                session=review_session(-7 * week - 1 - size), by=cx_lead
-            )
-        url = reverse(name, args=[review.pk]) if name == "frictions:review" else reverse(name)
-        with django_assert_max_num_queries(14) as queries:
-            assert client.get(url).status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+
+    def build(size):
+        _reviews(frontline, cx_lead, size)
+        return reverse("frictions:reviews")
+
+    queries_at_two_sizes(
+        build, lambda page: page.content.decode().count('class="list-group-item'), ceiling=8
+    )
+
+
+def test_review_agenda_takes_the_same_queries_for_2_and_12_items(
+    client, frontline, cx_lead, executive, queries_at_two_sizes
+):
+    """Each item has its own minutes form, all listing the executives: read them once."""
+    client.force_login(cx_lead)
+
+    def build(size):
+        return reverse("frictions:review", args=[_reviews(frontline, cx_lead, size).pk])
+
+    queries_at_two_sizes(
+        build,
+        lambda page: page.content.decode().count("Save the minutes<"),
+        ceiling=8,
+        sizes=(2, 12),
+    )

@@ -66,6 +66,7 @@ def _review_page(request, review, *, bound=None, status=200):
         )
     )
     if request.user.has_perm(TRIAGE):
+        owner_choices = ReviewItemForm.owner_choices()
         for item in items:
             if bound is not None and bound[0] == item.pk:
                 item.form = bound[1]
@@ -77,6 +78,7 @@ def _review_page(request, review, *, bound=None, status=200):
                         "committed_date": item.committed_date or item.report.decide_by,
                     },
                     prefix=f"item-{item.pk}",
+                    owner_choices=owner_choices,
                 )
     return render(
         request,

@@ -170,6 +170,8 @@ def journey_steps_with_results(exercise: JourneyExercise) -> list[JourneyStep]:
     steps = []
     for step in exercise.template.steps.all():
         step.result = results.get(step.pk)
+        if step.result is not None:
+            step.result.step = step  # the worst-first sort reads it: no query per result
         if step.is_active or step.result is not None:
             steps.append(step)
     return steps

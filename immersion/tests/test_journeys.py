@@ -216,38 +216,51 @@ def test_template_form_keeps_typed_text_when_steps_are_missing(client, cx_lead):
 
 
 def test_compare_page_has_no_query_per_exercise(
-    client, executive, cx_lead, template, django_assert_max_num_queries
+    client, executive, cx_lead, template, queries_at_two_sizes
 ):
     client.force_login(cx_lead)
-    counts = []
-    for walks in (2, 12):
+
+    def build(walks):
         Session.objects.all().delete()
         for n in range(walks):
             walk(executive, template, hours_ago=26 + 48 * n, scores=[(3, True), (5, False)])
-        with django_assert_max_num_queries(12) as queries:
-            assert client.get(template.get_absolute_url()).status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+        return template.get_absolute_url()
+
+    queries_at_two_sizes(
+        build, lambda page: len(page.context["comparison"].exercises), ceiling=12, sizes=(2, 12)
+    )
 
 
-def test_journey_list_and_exercise_take_the_same_queries_at_any_size(
-    client, executive, template, django_assert_max_num_queries
+def test_journey_list_takes_the_same_queries_at_any_size(
+    client, executive, template, queries_at_two_sizes
 ):
     client.force_login(executive)
-    counts = {"list": [], "exercise": []}
-    for size in (2, 10):
+
+    def build(size):
         Session.objects.all().delete()
         for n in range(size):
             journey_template_save(name=f"Extra {size}-{n}", kind="purchase", steps=["a", "b"])
-            exercise = walk(executive, template, hours_ago=26 + 48 * n, scores=[(3, True)])
-        with django_assert_max_num_queries(12) as queries:
-            assert client.get(reverse("immersion:journeys")).status_code == 200
-        counts["list"].append(len(queries))
-        with django_assert_max_num_queries(14) as queries:
-            assert client.get(exercise.get_absolute_url()).status_code == 200
-        counts["exercise"].append(len(queries))
-    assert counts["list"][0] == counts["list"][1]
-    assert counts["exercise"][0] == counts["exercise"][1]
+            walk(executive, template, hours_ago=26 + 48 * n, scores=[(3, True)])
+        return reverse("immersion:journeys")
+
+    queries_at_two_sizes(
+        build, lambda page: len(page.context["templates"]), ceiling=12, sizes=(2, 10)
+    )
+
+
+def test_journey_exercise_takes_the_same_queries_for_few_and_many_steps(
+    client, executive, queries_at_two_sizes
+):
+    client.force_login(executive)
+
+    def build(size):
+        steps = [f"Step {n}" for n in range(size)]
+        journey = journey_template_save(name=f"Walk {size}", kind="purchase", steps=steps)
+        return walk(
+            executive, journey, hours_ago=26 + size, scores=[(3, True)] * size
+        ).get_absolute_url()
+
+    queries_at_two_sizes(build, lambda page: page.context["recorded"], ceiling=14, sizes=(2, 10))
 
 
 def test_journey_results_compared_over_quarters_stay_with_the_right_quarter(executive, template):

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from immersion.services.rotations import (
     rotation_request_build,
 )
 from immersion.services.sessions import session_confirm
-from immersion.tests.factories import TimeOffFactory, activity
+from immersion.tests.factories import SessionFactory, TimeOffFactory, activity
 
 pytestmark = pytest.mark.django_db
 
@@ -142,12 +142,18 @@ def test_officer_of_the_day_rotation_one_shift_each_on_weekdays(executives, cx_l
 def test_building_the_request_takes_the_same_queries_for_3_and_30_executives(
     team, django_assert_max_num_queries
 ):
-    counts = []
+    first, last = next_month()
+    counts, read = [], []
     for size in (3, 30):
         people = [UserFactory(roles=[Role.EXECUTIVE]) for _ in range(size)]
-        first, last = next_month()
+        for n, person in enumerate(people):
+            starts_at = timezone.make_aware(datetime.combine(first, time(9))) + timedelta(hours=n)
+            SessionFactory(people=[person], host_team=team, starts_at=starts_at)
+            TimeOffFactory(person=person, start_date=first + timedelta(days=10))
         choice = RotationChoice(activity("call-listening"), first, last, people, [team])
         with django_assert_max_num_queries(10) as queries:
-            rotation_request_build(choice=choice)
+            request = rotation_request_build(choice=choice)
         counts.append(len(queries))
+        read.append(len(request.existing) + sum(len(e.time_off) for e in request.executives))
+    assert read[0] < read[1], f"the request read the same at both sizes: {read}"
     assert counts[0] == counts[1]
