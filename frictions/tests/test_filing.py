@@ -6,7 +6,9 @@ import re
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -21,7 +23,11 @@ from frictions.services import (
     friction_report_support,
     receipt_hash,
 )
-from immersion.services.followthrough import reflection_save
+from immersion.services.followthrough import (
+    FRICTION_IN_USE_MESSAGE,
+    FrictionLine,
+    reflection_save,
+)
 from immersion.tests.factories import past_place
 
 pytestmark = pytest.mark.django_db
@@ -235,6 +241,72 @@ def test_a_reflection_friction_becomes_a_report_in_one_click(client, executive):
     report = FrictionReport.objects.get()
     assert response.url == report.get_absolute_url()
     assert report.source_reflection_friction == friction
+
+
+def _reported_line(executive):
+    """A reflection with two friction lines, and a named report filed from the first."""
+    place = past_place(executive)
+    reflection = reflection_save(
+        participant=place,
+        by=executive,
+        surprised="Long waits",
+        would_change="The rule",
+        frictions=["Refund limit forces a callback", "Hold music loops"],
+    )
+    callback, music = reflection.frictions.all()
+    report, _ = file(executive, source_reflection_friction=callback)
+    return reflection, callback, music, report
+
+
+def _edit(reflection, lines, **overrides):
+    values = {
+        "participant": reflection.participant,
+        "by": reflection.participant.person,
+        "surprised": reflection.surprised,
+        "would_change": reflection.would_change,
+        "frictions": lines,
+    }
+    values.update(overrides)
+    return reflection_save(**values)
+
+
+def test_correcting_a_reflection_friction_keeps_the_report_filed_from_it(executive):
+    reflection, callback, music, report = _reported_line(executive)
+    _edit(
+        reflection,
+        [
+            FrictionLine("Refund limit forces a call-back", callback.pk),
+            FrictionLine("Hold music loops", music.pk),
+        ],
+    )
+    report.refresh_from_db()
+    assert report.source_reflection_friction_id == callback.pk
+    assert report.source_reflection_friction.text == "Refund limit forces a call-back"
+
+
+def test_reflection_save_refuses_to_take_out_a_line_a_report_was_filed_from(executive):
+    reflection, callback, music, report = _reported_line(executive)
+    with pytest.raises(ValidationError) as caught:
+        _edit(reflection, [FrictionLine("Hold music never ends", music.pk)], surprised="Other")
+    assert caught.value.message_dict == {
+        "frictions": [FRICTION_IN_USE_MESSAGE.format(text="Refund limit forces a callback")]
+    }
+    reflection.refresh_from_db()
+    assert reflection.surprised == "Long waits", "nothing half-written"
+    assert list(reflection.frictions.values_list("pk", "text")) == [
+        (callback.pk, "Refund limit forces a callback"),
+        (music.pk, "Hold music loops"),
+    ]
+    report.refresh_from_db()
+    assert report.source_reflection_friction_id == callback.pk
+
+
+def test_the_database_keeps_a_reflection_friction_a_report_came_from(executive):
+    _, callback, _, report = _reported_line(executive)
+    with pytest.raises(ProtectedError):
+        callback.delete()
+    report.refresh_from_db()
+    assert report.source_reflection_friction_id == callback.pk
 
 
 def test_the_web_server_logs_no_client_address_agent_or_referrer():

@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from immersion.models import Commitment, Participant, Reflection, Session, SessionChange
+from immersion.models import (
+    Commitment,
+    Participant,
+    Reflection,
+    ReflectionFriction,
+    Session,
+    SessionChange,
+)
 from immersion.selectors import reflections_visible_to, todos_for
 from immersion.services.followthrough import (
     COMMITMENT_PAST_MESSAGE,
@@ -21,6 +28,7 @@ from immersion.services.followthrough import (
     REFLECTION_LOCKED_MESSAGE,
     REFLECTION_MISSED_MESSAGE,
     CommitmentInput,
+    FrictionLine,
     attendance_record,
     commitment_set_done,
     reflection_save,
@@ -140,6 +148,43 @@ def test_reflection_save_edits_keep_friction_rows_and_done_commitments(executive
     assert list(reflection.frictions.values_list("text", flat=True)) == ["B", "C"]
     assert reflection.frictions.get(text="B").pk == friction_b.pk
     assert list(Commitment.objects.values_list("text", flat=True)) == ["Done one"]
+
+
+def test_reflection_save_edits_a_friction_line_by_id_so_new_words_keep_the_row(executive):
+    place = past_place(executive)
+    reflection = reflect(place, frictions=["Refunds need a callback", "Hold music loops"])
+    callback, music = reflection.frictions.all()
+    reflect(
+        place,
+        frictions=[
+            FrictionLine("Hold music loops", music.pk),
+            FrictionLine("Refunds need a call-back", callback.pk),
+            FrictionLine("Chat closes at five"),
+        ],
+    )
+    assert [(f.pk, f.text) for f in reflection.frictions.all()][:2] == [
+        (music.pk, "Hold music loops"),
+        (callback.pk, "Refunds need a call-back"),
+    ]
+    assert reflection.frictions.count() == 3
+
+
+def test_reflection_save_deletes_a_line_taken_out_that_nothing_points_at(executive):
+    place = past_place(executive)
+    reflection = reflect(place, frictions=["Refunds need a manager", "Hold music loops"])
+    manager, music = reflection.frictions.all()
+    reflect(place, frictions=[FrictionLine("Hold music loops", music.pk)])
+    assert list(reflection.frictions.values_list("pk", flat=True)) == [music.pk]
+    assert not ReflectionFriction.objects.filter(pk=manager.pk).exists()
+
+
+def test_reflection_save_never_edits_a_line_of_another_reflection(executive, make_user):
+    colleague = make_user(roles=[Role.EXECUTIVE])
+    theirs = reflect(past_place(colleague), frictions=["Their line"]).frictions.get()
+    mine = reflect(past_place(executive), frictions=[FrictionLine("Mine", theirs.pk)])
+    theirs.refresh_from_db()
+    assert theirs.text == "Their line"
+    assert mine.frictions.get().pk != theirs.pk
 
 
 def test_reflection_save_only_by_its_author_and_not_on_a_missed_session(executive, make_user):
