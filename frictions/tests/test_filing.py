@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import ProtectedError
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.roles import Role
 from accounts.tests.factories import FrontlineTeamFactory
@@ -305,6 +306,65 @@ def test_the_database_keeps_a_reflection_friction_a_report_came_from(executive):
     _, callback, _, report = _reported_line(executive)
     with pytest.raises(ProtectedError):
         callback.delete()
+    report.refresh_from_db()
+    assert report.source_reflection_friction_id == callback.pk
+
+
+def _reflection_post(reflection, lines):
+    """What the reflection page sends: `lines` are the friction lines, (id or None, text)."""
+    data = {
+        "surprised": reflection.surprised,
+        "would_change": reflection.would_change,
+        "customer_quote": "",
+        "visibility": reflection.visibility,
+        "frictions-TOTAL_FORMS": str(len(lines)),
+        "frictions-INITIAL_FORMS": str(sum(1 for pk, _ in lines if pk)),
+        "commitments-TOTAL_FORMS": "0",
+        "commitments-INITIAL_FORMS": "0",
+    }
+    for n, (pk, text) in enumerate(lines):
+        data[f"frictions-{n}-id"] = pk or ""
+        data[f"frictions-{n}-text"] = text
+    return data
+
+
+def test_reflection_page_corrects_a_reported_line_in_place(client, executive):
+    reflection, callback, music, report = _reported_line(executive)
+    client.force_login(executive)
+    response = client.post(
+        reverse("immersion:reflection", args=[reflection.participant_id]),
+        _reflection_post(
+            reflection,
+            [(callback.pk, "Refund limit forces a call-back"), (music.pk, "Hold music loops")],
+        ),
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.source_reflection_friction_id == callback.pk
+    assert report.source_reflection_friction.text == "Refund limit forces a call-back"
+
+
+def test_reflection_page_refuses_to_drop_a_reported_line_and_keeps_what_was_typed(
+    client, executive
+):
+    reflection, callback, music, report = _reported_line(executive)
+    client.force_login(executive)
+    data = _reflection_post(
+        reflection, [(callback.pk, ""), (music.pk, "Hold music never ends"), (None, "Chat")]
+    )
+    data["surprised"] = "Longer waits than I thought"
+    response = client.post(reverse("immersion:reflection", args=[reflection.participant_id]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = FRICTION_IN_USE_MESSAGE.format(text="Refund limit forces a callback")
+    assert response.context["frictions_errors"] == [message]
+    assert page.count(escape(message)) == 1
+    for typed in ("Longer waits than I thought", "Hold music never ends", "Chat"):
+        assert typed in page
+    assert list(reflection.frictions.values_list("pk", "text")) == [
+        (callback.pk, "Refund limit forces a callback"),
+        (music.pk, "Hold music loops"),
+    ]
     report.refresh_from_db()
     assert report.source_reflection_friction_id == callback.pk
 
