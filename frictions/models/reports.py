@@ -92,9 +92,11 @@ class FrictionReport(models.Model):
     is_anonymous = models.BooleanField(default=False)
     receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # Where it came from, when not straight from the frontline
+    # PROTECT: exposure -> report -> decision is the chain the metrics count, so the line a
+    # report was filed from cannot be deleted from under it (the reflection refuses instead).
     source_reflection_friction = models.ForeignKey(
         "immersion.ReflectionFriction",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="friction_reports",

@@ -6,8 +6,11 @@ import re
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import ProtectedError
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.roles import Role
 from accounts.tests.factories import FrontlineTeamFactory
@@ -21,7 +24,11 @@ from frictions.services import (
     friction_report_support,
     receipt_hash,
 )
-from immersion.services.followthrough import reflection_save
+from immersion.services.followthrough import (
+    FRICTION_IN_USE_MESSAGE,
+    FrictionLine,
+    reflection_save,
+)
 from immersion.tests.factories import past_place
 
 pytestmark = pytest.mark.django_db
@@ -234,6 +241,131 @@ def test_a_reflection_friction_becomes_a_report_in_one_click(client, executive):
     report = FrictionReport.objects.get()
     assert response.url == report.get_absolute_url()
     assert report.source_reflection_friction == friction
+
+
+def _reported_line(executive):
+    """A reflection with two friction lines, and a named report filed from the first."""
+    place = past_place(executive)
+    reflection = reflection_save(
+        participant=place,
+        by=executive,
+        surprised="Long waits",
+        would_change="The rule",
+        frictions=["Refund limit forces a callback", "Hold music loops"],
+    )
+    callback, music = reflection.frictions.all()
+    report, _ = file(executive, source_reflection_friction=callback)
+    return reflection, callback, music, report
+
+
+def _edit(reflection, lines, **overrides):
+    values = {
+        "participant": reflection.participant,
+        "by": reflection.participant.person,
+        "surprised": reflection.surprised,
+        "would_change": reflection.would_change,
+        "frictions": lines,
+    }
+    values.update(overrides)
+    return reflection_save(**values)
+
+
+def test_correcting_a_reflection_friction_keeps_the_report_filed_from_it(executive):
+    reflection, callback, music, report = _reported_line(executive)
+    _edit(
+        reflection,
+        [
+            FrictionLine("Refund limit forces a call-back", callback.pk),
+            FrictionLine("Hold music loops", music.pk),
+        ],
+    )
+    report.refresh_from_db()
+    assert report.source_reflection_friction_id == callback.pk
+    assert report.source_reflection_friction.text == "Refund limit forces a call-back"
+
+
+def test_reflection_save_refuses_to_take_out_a_line_a_report_was_filed_from(executive):
+    reflection, callback, music, report = _reported_line(executive)
+    with pytest.raises(ValidationError) as caught:
+        _edit(reflection, [FrictionLine("Hold music never ends", music.pk)], surprised="Other")
+    assert caught.value.message_dict == {
+        "frictions": [FRICTION_IN_USE_MESSAGE.format(text="Refund limit forces a callback")]
+    }
+    reflection.refresh_from_db()
+    assert reflection.surprised == "Long waits", "nothing half-written"
+    assert list(reflection.frictions.values_list("pk", "text")) == [
+        (callback.pk, "Refund limit forces a callback"),
+        (music.pk, "Hold music loops"),
+    ]
+    report.refresh_from_db()
+    assert report.source_reflection_friction_id == callback.pk
+
+
+def test_the_database_keeps_a_reflection_friction_a_report_came_from(executive):
+    _, callback, _, report = _reported_line(executive)
+    with pytest.raises(ProtectedError):
+        callback.delete()
+    report.refresh_from_db()
+    assert report.source_reflection_friction_id == callback.pk
+
+
+def _reflection_post(reflection, lines):
+    """What the reflection page sends: `lines` are the friction lines, (id or None, text)."""
+    data = {
+        "surprised": reflection.surprised,
+        "would_change": reflection.would_change,
+        "customer_quote": "",
+        "visibility": reflection.visibility,
+        "frictions-TOTAL_FORMS": str(len(lines)),
+        "frictions-INITIAL_FORMS": str(sum(1 for pk, _ in lines if pk)),
+        "commitments-TOTAL_FORMS": "0",
+        "commitments-INITIAL_FORMS": "0",
+    }
+    for n, (pk, text) in enumerate(lines):
+        data[f"frictions-{n}-id"] = pk or ""
+        data[f"frictions-{n}-text"] = text
+    return data
+
+
+def test_reflection_page_corrects_a_reported_line_in_place(client, executive):
+    reflection, callback, music, report = _reported_line(executive)
+    client.force_login(executive)
+    response = client.post(
+        reverse("immersion:reflection", args=[reflection.participant_id]),
+        _reflection_post(
+            reflection,
+            [(callback.pk, "Refund limit forces a call-back"), (music.pk, "Hold music loops")],
+        ),
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.source_reflection_friction_id == callback.pk
+    assert report.source_reflection_friction.text == "Refund limit forces a call-back"
+
+
+def test_reflection_page_refuses_to_drop_a_reported_line_and_keeps_what_was_typed(
+    client, executive
+):
+    reflection, callback, music, report = _reported_line(executive)
+    client.force_login(executive)
+    data = _reflection_post(
+        reflection, [(callback.pk, ""), (music.pk, "Hold music never ends"), (None, "Chat")]
+    )
+    data["surprised"] = "Longer waits than I thought"
+    response = client.post(reverse("immersion:reflection", args=[reflection.participant_id]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = FRICTION_IN_USE_MESSAGE.format(text="Refund limit forces a callback")
+    assert response.context["frictions_errors"] == [message]
+    assert page.count(escape(message)) == 1
+    for typed in ("Longer waits than I thought", "Hold music never ends", "Chat"):
+        assert typed in page
+    assert list(reflection.frictions.values_list("pk", "text")) == [
+        (callback.pk, "Refund limit forces a callback"),
+        (music.pk, "Hold music loops"),
+    ]
+    report.refresh_from_db()
+    assert report.source_reflection_friction_id == callback.pk
 
 
 def test_the_web_server_logs_no_client_address_agent_or_referrer():

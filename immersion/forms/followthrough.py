@@ -66,11 +66,6 @@ class ReflectionForm(forms.Form):
     would_change = forms.CharField(
         label="What would you change?", widget=forms.Textarea(attrs={"rows": 4})
     )
-    frictions = LinesField(
-        label="Frictions you saw",
-        required=False,
-        help_text="One per line: a short sentence each. Each can become a friction report.",
-    )
     customer_quote = forms.CharField(
         label="A customer quote (optional)",
         required=False,
@@ -82,6 +77,30 @@ class ReflectionForm(forms.Form):
         initial=Reflection.Visibility.PRIVATE,
         widget=forms.RadioSelect,
     )
+
+
+class FrictionLineForm(forms.Form):
+    """One friction line; `id` names the line it edits, so changing its words keeps it."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(label="Friction", required=False, max_length=300)
+
+    def __init__(self, *args, number: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if number is not None:
+            self.fields["text"].label = f"Friction {number}"
+
+
+class BaseFrictionLineFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        # Each line labelled with its number, so every field has its own accessible name.
+        kwargs = super().get_form_kwargs(index)
+        return {**kwargs, "number": None if index is None else index + 1}
+
+
+FrictionLineFormSet = forms.formset_factory(
+    FrictionLineForm, formset=BaseFrictionLineFormSet, extra=2, max_num=20
+)
 
 
 class CommitmentForm(forms.Form):

@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from immersion.models import Commitment, Participant, Reflection, Session, SessionChange
+from immersion.models import (
+    Commitment,
+    Participant,
+    Reflection,
+    ReflectionFriction,
+    Session,
+    SessionChange,
+)
 from immersion.selectors import reflections_visible_to, todos_for
 from immersion.services.followthrough import (
     COMMITMENT_PAST_MESSAGE,
@@ -21,6 +28,7 @@ from immersion.services.followthrough import (
     REFLECTION_LOCKED_MESSAGE,
     REFLECTION_MISSED_MESSAGE,
     CommitmentInput,
+    FrictionLine,
     attendance_record,
     commitment_set_done,
     reflection_save,
@@ -140,6 +148,43 @@ def test_reflection_save_edits_keep_friction_rows_and_done_commitments(executive
     assert list(reflection.frictions.values_list("text", flat=True)) == ["B", "C"]
     assert reflection.frictions.get(text="B").pk == friction_b.pk
     assert list(Commitment.objects.values_list("text", flat=True)) == ["Done one"]
+
+
+def test_reflection_save_edits_a_friction_line_by_id_so_new_words_keep_the_row(executive):
+    place = past_place(executive)
+    reflection = reflect(place, frictions=["Refunds need a callback", "Hold music loops"])
+    callback, music = reflection.frictions.all()
+    reflect(
+        place,
+        frictions=[
+            FrictionLine("Hold music loops", music.pk),
+            FrictionLine("Refunds need a call-back", callback.pk),
+            FrictionLine("Chat closes at five"),
+        ],
+    )
+    assert [(f.pk, f.text) for f in reflection.frictions.all()][:2] == [
+        (music.pk, "Hold music loops"),
+        (callback.pk, "Refunds need a call-back"),
+    ]
+    assert reflection.frictions.count() == 3
+
+
+def test_reflection_save_deletes_a_line_taken_out_that_nothing_points_at(executive):
+    place = past_place(executive)
+    reflection = reflect(place, frictions=["Refunds need a manager", "Hold music loops"])
+    manager, music = reflection.frictions.all()
+    reflect(place, frictions=[FrictionLine("Hold music loops", music.pk)])
+    assert list(reflection.frictions.values_list("pk", flat=True)) == [music.pk]
+    assert not ReflectionFriction.objects.filter(pk=manager.pk).exists()
+
+
+def test_reflection_save_never_edits_a_line_of_another_reflection(executive, make_user):
+    colleague = make_user(roles=[Role.EXECUTIVE])
+    theirs = reflect(past_place(colleague), frictions=["Their line"]).frictions.get()
+    mine = reflect(past_place(executive), frictions=[FrictionLine("Mine", theirs.pk)])
+    theirs.refresh_from_db()
+    assert theirs.text == "Their line"
+    assert mine.frictions.get().pk != theirs.pk
 
 
 def test_reflection_save_only_by_its_author_and_not_on_a_missed_session(executive, make_user):
@@ -280,6 +325,8 @@ def test_reflection_page_refuses_after_the_lock_and_keeps_nothing_half_written(
             "surprised": "new text",
             "would_change": "new",
             "visibility": "private",
+            "frictions-TOTAL_FORMS": "0",
+            "frictions-INITIAL_FORMS": "0",
             "commitments-TOTAL_FORMS": "0",
             "commitments-INITIAL_FORMS": "0",
         },
@@ -298,7 +345,10 @@ def test_reflection_page_keeps_typed_text_when_a_commitment_has_no_date(client, 
         {
             "surprised": "The wait",
             "would_change": "The rule",
-            "frictions": "One\nTwo",
+            "frictions-TOTAL_FORMS": "2",
+            "frictions-INITIAL_FORMS": "0",
+            "frictions-0-text": "One",
+            "frictions-1-text": "Two",
             "visibility": "private",
             "commitments-TOTAL_FORMS": "2",
             "commitments-INITIAL_FORMS": "0",
@@ -311,8 +361,54 @@ def test_reflection_page_keeps_typed_text_when_a_commitment_has_no_date(client, 
     assert "Give the date you will do it by." in page
     assert "The wait" in page
     assert "Talk to finance" in page
-    assert "One\nTwo" in page
+    assert 'value="One"' in page
+    assert 'value="Two"' in page
     assert not Reflection.objects.exists()
+
+
+def _reflection_post(reflection, lines, **overrides):
+    """The reflection page's form for `reflection` as its author would send it, with `lines`
+    as the friction lines: (id or None, text) each."""
+    data = {
+        "surprised": reflection.surprised,
+        "would_change": reflection.would_change,
+        "customer_quote": reflection.customer_quote,
+        "visibility": reflection.visibility,
+        "frictions-TOTAL_FORMS": str(len(lines)),
+        "frictions-INITIAL_FORMS": str(sum(1 for pk, _ in lines if pk)),
+        "commitments-TOTAL_FORMS": "0",
+        "commitments-INITIAL_FORMS": "0",
+    }
+    for n, (pk, text) in enumerate(lines):
+        data[f"frictions-{n}-id"] = pk or ""
+        data[f"frictions-{n}-text"] = text
+    data.update(overrides)
+    return data
+
+
+def test_reflection_page_edits_friction_lines_by_id_and_drops_an_emptied_one(client, executive):
+    place = past_place(executive)
+    reflection = reflect(place, frictions=["Refunds need a callback", "Hold music loops"])
+    callback, music = reflection.frictions.all()
+    client.force_login(executive)
+    url = reverse("immersion:reflection", args=[place.pk])
+    page = client.get(url).content.decode()
+    assert f'name="frictions-0-id" value="{callback.pk}"' in page
+    assert 'value="Refunds need a callback"' in page
+
+    response = client.post(
+        url,
+        _reflection_post(
+            reflection,
+            [(callback.pk, "Refunds need a call-back"), (music.pk, ""), (None, "Chat closes")],
+        ),
+    )
+
+    assert response.status_code == 302
+    (kept, added) = reflection.frictions.all()
+    assert (kept.pk, kept.text) == (callback.pk, "Refunds need a call-back")
+    assert added.text == "Chat closes"
+    assert not ReflectionFriction.objects.filter(pk=music.pk).exists()
 
 
 def test_someone_else_s_place_is_a_404(client, executive, make_user):

@@ -14,10 +14,12 @@ from core.http import error_text, errors_onto, next_url, posted
 from core.permissions import permission_required
 
 from ..forms import AttendanceForm, CommitmentFormSet, ReflectionForm
+from ..forms.followthrough import FrictionLineFormSet
 from ..models import Commitment, Participant, Reflection
 from ..selectors import executives, participant_for, reflections_visible_to
 from ..services.followthrough import (
     CommitmentInput,
+    FrictionLine,
     attendance_record,
     commitment_set_done,
     minutes_limit,
@@ -77,6 +79,22 @@ def attendance_view(request, pk: int):
     )
 
 
+def _friction_initial(reflection: Reflection | None) -> list[dict]:
+    if reflection is None:
+        return []
+    return [{"id": f.pk, "text": f.text} for f in reflection.frictions.all()]
+
+
+def _beside_fieldsets(exc: ValidationError) -> tuple[ValidationError, dict[str, list[str]]]:
+    """A refusal split in two: what goes on the form, and the frictions' and commitments'
+    messages, shown in their own fieldsets (they are formsets, not fields of the form)."""
+    if not hasattr(exc, "error_dict"):
+        return exc, {}
+    errors = exc.message_dict
+    beside = {name: errors.pop(name, []) for name in ("frictions", "commitments")}
+    return ValidationError(errors), beside
+
+
 def _commitment_initial(reflection: Reflection | None) -> list[dict]:
     if reflection is None:
         return []
@@ -102,18 +120,31 @@ def reflection_view(request, pk: int):
             "would_change": reflection.would_change,
             "customer_quote": reflection.customer_quote,
             "visibility": reflection.visibility,
-            "frictions": [f.text for f in reflection.frictions.all()],
         }
     form = ReflectionForm(posted(request), initial=initial)
+    frictions = FrictionLineFormSet(
+        posted(request), initial=_friction_initial(reflection), prefix="frictions"
+    )
     commitments = CommitmentFormSet(
         posted(request), initial=_commitment_initial(reflection), prefix="commitments"
     )
-    commitments_errors = []
-    if request.method == "POST" and form.is_valid() and commitments.is_valid():
+    beside = {}
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and frictions.is_valid()
+        and commitments.is_valid()
+    ):
         try:
             reflection = reflection_save(
                 participant=place,
                 by=request.user,
+                # A line emptied is a line taken out.
+                frictions=[
+                    FrictionLine(item["text"], item.get("id"))
+                    for item in frictions.cleaned_data
+                    if item.get("text")
+                ],
                 commitments=[
                     CommitmentInput(item["text"], item["due_date"])
                     for item in commitments.cleaned_data
@@ -122,9 +153,8 @@ def reflection_view(request, pk: int):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            errors_onto(form, exc)
-            if hasattr(exc, "error_dict"):
-                commitments_errors = exc.message_dict.get("commitments", [])
+            on_form, beside = _beside_fieldsets(exc)
+            errors_onto(form, on_form)
         else:
             messages.success(request, "Reflection saved. Thank you.")
             return redirect(place.session.get_absolute_url())
@@ -134,8 +164,10 @@ def reflection_view(request, pk: int):
         "immersion/reflection_form.html",
         {
             "form": form,
+            "frictions": frictions,
+            "frictions_errors": beside.get("frictions", []),
             "commitments": commitments,
-            "commitments_errors": commitments_errors,
+            "commitments_errors": beside.get("commitments", []),
             "done_commitments": [c for c in reflection.commitments.all() if c.done_at]
             if reflection
             else [],

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -38,7 +39,9 @@ def test_executive_confirms_reflects_and_keeps_a_commitment(
     audit()
     page.get_by_label("What surprised you?").fill("Agents cannot see the customer's last order.")
     page.get_by_label("What would you change?").fill("Show order history on the agent screen.")
-    page.get_by_label("Frictions you saw").fill("No order history\nRefunds need a manager")
+    frictions = page.get_by_role("group", name="Frictions you saw")
+    frictions.get_by_label("Friction 1", exact=True).fill("No order history")
+    frictions.get_by_label("Friction 2", exact=True).fill("Refunds need a manger")
     page.get_by_label("A customer quote (optional)").fill("Why do I have to repeat myself?")
     page.get_by_label("Shared with leadership").check()
     page.get_by_label("I will…").first.fill("Ask IT for the order-history estimate")
@@ -46,7 +49,7 @@ def test_executive_confirms_reflects_and_keeps_a_commitment(
     page.get_by_label("by").first.fill(due.isoformat())
     page.get_by_role("button", name="Save reflection").click()
     expect(page.get_by_role("status").first).to_contain_text("Reflection saved")
-    expect(page.get_by_role("region", name="Reflections")).to_contain_text("Refunds need a manager")
+    expect(page.get_by_role("region", name="Reflections")).to_contain_text("Refunds need a manger")
     audit()
 
     place.refresh_from_db()
@@ -56,6 +59,21 @@ def test_executive_confirms_reflects_and_keeps_a_commitment(
         6,
     )
     assert Reflection.objects.get().visibility == "leadership"
+
+    # A typo corrected later is the same friction line, so what was filed from it stays linked.
+    misspelt = Reflection.objects.get().frictions.get(text="Refunds need a manger")
+    page.goto(live_server.url + reverse("immersion:reflection", args=[place.pk]))
+    frictions = page.get_by_role("group", name="Frictions you saw")
+    expect(frictions.get_by_label("Friction 2", exact=True)).to_have_value("Refunds need a manger")
+    audit()
+    frictions.get_by_label("Friction 2", exact=True).fill("Refunds need a manager")
+    page.get_by_role("button", name="Save reflection").click()
+    expect(page.get_by_role("status").first).to_contain_text("Reflection saved")
+    report_it = page.get_by_role("link", name=re.compile("^Report it.*Refunds need a manager$"))
+    expect(report_it).to_have_attribute("href", re.compile(f"reflection_friction={misspelt.pk}$"))
+    audit()
+    misspelt.refresh_from_db()
+    assert misspelt.text == "Refunds need a manager"
 
     page.get_by_role("link", name="Home").first.click()
     todo = page.get_by_role("region", name=re.compile("To do"))
