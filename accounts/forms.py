@@ -129,26 +129,6 @@ class PersonCreateForm(PersonForm):
     )
 
 
-class PeopleFilterForm(forms.Form):
-    STATUS_CHOICES = [("active", "Active"), ("inactive", "Deactivated"), ("all", "Everyone")]
-
-    q = forms.CharField(required=False, label="Search", max_length=100)
-    role = forms.ChoiceField(choices=[("", "Any role"), *Role.choices], required=False)
-    department = forms.ModelChoiceField(
-        queryset=Department.objects.all(), required=False, empty_label="Any department"
-    )
-    team = forms.ModelChoiceField(
-        queryset=FrontlineTeam.objects.all(), required=False, empty_label="Any team"
-    )
-    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, initial="active")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select"
-
-
 class PeopleImportForm(CsvUploadForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

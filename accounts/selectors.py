@@ -1,38 +1,23 @@
 """Reads about people shared by views, tasks and other apps."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 
+from .filters import PeopleFilter
 from .models import Department, FrontlineTeam, User
 from .roles import Role
 
 
-def people_list(
-    *,
-    q: str = "",
-    role: str = "",
-    department: Department | None = None,
-    team: FrontlineTeam | None = None,
-    status: str = "active",
-) -> QuerySet[User]:
-    """People matching the people-page filters, with what the list shows loaded up front."""
+def people_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[User]:
+    """People matching the people-page filters (`filters.PeopleFilter`; active people when no
+    status is asked for), by name, with what the list shows loaded up front. A filter value
+    that is not valid is left out."""
     people = User.objects.select_related(
         "department", "frontline_team", "manager"
     ).prefetch_related("groups")
-    if status == "active" or not status:
-        people = people.filter(is_active=True)
-    elif status == "inactive":
-        people = people.filter(is_active=False)
-    for word in q.split():
-        people = people.filter(
-            Q(display_name__icontains=word) | Q(email__icontains=word) | Q(title__icontains=word)
-        )
-    if role:
-        people = people.filter(groups__name=role)
-    if department is not None:
-        people = people.filter(department=department)
-    if team is not None:
-        people = people.filter(frontline_team=team)
-    return people.order_by("display_name", "email")
+    return PeopleFilter(filters or {}, queryset=people).qs.order_by("display_name", "email")
 
 
 def people_with_role(*, role: Role) -> QuerySet[User]:

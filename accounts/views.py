@@ -6,21 +6,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
-from core.http import csv_preview_page, csv_upload_page, error_text, posted
+from core.http import csv_preview_page, csv_upload_page, error_text, page_of, posted
 from core.permissions import RecordEditView, permission_required
 
+from .filters import PeopleFilter
 from .forms import (
     DepartmentForm,
     FrontlineTeamForm,
     LoginForm,
     PasswordResetForm,
-    PeopleFilterForm,
     PeopleImportConfirmForm,
     PeopleImportForm,
     PersonCreateForm,
@@ -98,19 +97,9 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @permission_required(MANAGE_PEOPLE)
 def people_list_view(request):
-    filters = PeopleFilterForm(request.GET or None)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    people = people_list(
-        q=criteria.get("q", ""),
-        role=criteria.get("role", ""),
-        department=criteria.get("department"),
-        team=criteria.get("team"),
-        status=criteria.get("status") or "active",
-    )
-    page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    filters = PeopleFilter(request.GET)
+    page = page_of(request, people_list(filters=request.GET))
+    context = {"filters": filters.form, "page": page, "filtered": bool(request.GET)}
     if request.htmx and request.htmx.target == "people-results":
         return render(request, "accounts/_people_results.html", context)
     return render(request, "accounts/people_list.html", context)

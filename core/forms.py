@@ -33,3 +33,19 @@ class CsvUploadForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(TOO_BIG_MESSAGE)
         return upload
+
+
+class FilterForm(forms.Form):
+    """The form of a list's filters (a django-filter FilterSet's `Meta.form`): Bootstrap's
+    classes on every field, so a filter bar needs no per-field markup."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")

@@ -1,7 +1,9 @@
 """Small helpers every app's views share."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -10,6 +12,12 @@ def posted(request):
     """Form data on POST, None otherwise. (`request.POST or None` would ignore an empty POST,
     such as a form whose only field is an unticked checkbox.)"""
     return request.POST if request.method == "POST" else None
+
+
+def page_of(request, items, *, per_page: int | None = None) -> Page:
+    """The page of `items` the address asks for (`?page=`); a page past the end is the last,
+    anything that is not a number the first. Shown with core/_pagination.html."""
+    return Paginator(items, per_page or settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def error_text(exc: ValidationError) -> str:

@@ -154,6 +154,26 @@ def test_people_list_searches_and_filters(client, cx_lead):
     assert names(status="inactive") == ["Ana Inactive"]
 
 
+def test_people_list_ignores_a_filter_it_cannot_read_and_says_so(client, cx_lead):
+    UserFactory(display_name="Ana Ruiz")
+    client.force_login(cx_lead)
+    response = client.get(
+        reverse("accounts:people"), {"q": "ana", "department": "9999999", "status": "bogus"}
+    )
+    assert response.status_code == 200
+    assert [p.display_name for p in response.context["page"].object_list] == ["Ana Ruiz"]
+    assert response.context["filters"].errors.keys() == {"department", "status"}
+
+
+def test_people_list_pages_keep_the_filters(client, cx_lead, settings):
+    settings.PAGE_SIZE = 2
+    UserFactory.create_batch(5, roles=[Role.FRONTLINE])
+    client.force_login(cx_lead)
+    page = client.get(reverse("accounts:people"), {"role": "frontline"}).content.decode()
+    assert 'href="?role=frontline&amp;page=2"' in page
+    assert "?&amp;" not in page
+
+
 def test_people_list_htmx_request_gets_only_the_results(client, cx_lead):
     client.force_login(cx_lead)
     response = client.get(
