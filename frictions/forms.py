@@ -1,5 +1,7 @@
 """Forms for friction reports: the shape of input only; the rules are the services'."""
 
+import re
+
 from django import forms
 
 from accounts.models import FrontlineTeam
@@ -8,7 +10,7 @@ from immersion.selectors import executives
 
 from .decisions import DECISION_TRANSITIONS
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
-from .selectors import SORTS
+from .selectors import NUMBER_MAX, SORTS
 from .services import REPORT_TRANSITIONS
 
 DESCRIPTION_REQUIRED_MESSAGE = "Describe what happens to customers."
@@ -253,6 +255,9 @@ class OutcomeForm(forms.Form):
     )
 
 
+EVIDENCE_NUMBER_MESSAGE = "Give the number in its address, or paste the address."
+
+
 class EvidenceForm(forms.Form):
     prefix = "evidence"
     kind = forms.ChoiceField(
@@ -266,15 +271,15 @@ class EvidenceForm(forms.Form):
     )
     number = forms.CharField(
         label="Its number or address",
+        max_length=500,
         help_text="The number in its address, e.g. 42 for …/sessions/42/, or the whole address.",
     )
 
     def clean_number(self):
-        import re
-
-        found = re.findall(r"\d+", self.cleaned_data["number"])
-        if not found:
-            raise forms.ValidationError("Give the number in its address, or paste the address.")
+        found = re.findall(r"[0-9]+", self.cleaned_data["number"])
+        # A longer run of digits is no record's number (and would overflow the database).
+        if not found or len(found[-1]) > 10 or not 1 <= int(found[-1]) <= NUMBER_MAX:
+            raise forms.ValidationError(EVIDENCE_NUMBER_MESSAGE)
         return int(found[-1])
 
 

@@ -149,3 +149,8 @@ def frictions_for_home(*, user) -> dict:
             ).exclude(status__in=[Decision.Status.REJECTED, Decision.Status.PROPOSED])
         )
     return found
+
+
+# The largest number a report or decision can have (a 32-bit key), so a typed number is refused
+# in the form instead of overflowing the database.
+NUMBER_MAX = 2**31 - 1

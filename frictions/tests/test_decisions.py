@@ -16,6 +16,7 @@ from frictions.decisions import (
     decision_set_status,
     decisions_changed_after_exposure,
 )
+from frictions.forms import EVIDENCE_NUMBER_MESSAGE
 from frictions.models import Decision, DecisionEvent, FrictionReport
 from frictions.services import DECISION_REQUIRED_MESSAGE, friction_report_transition
 from frictions.tests.test_filing import file
@@ -170,3 +171,15 @@ def test_the_log_takes_the_same_queries_for_few_and_many_decisions(
             assert client.get(reverse("frictions:decisions")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("typed", ["9" * 30, "0", "/immersion/sessions/", "9" * 450])
+def test_evidence_with_an_impossible_number_is_refused_on_the_form(client, executive, typed):
+    decision = record(executive)
+    client.force_login(executive)
+    response = client.post(
+        reverse("frictions:decision_evidence", args=[decision.pk]),
+        {"evidence-kind": "session", "evidence-number": typed},
+    )
+    assert response.status_code == 200
+    assert response.context["evidence_form"].errors == {"number": [EVIDENCE_NUMBER_MESSAGE]}
