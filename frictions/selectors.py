@@ -154,3 +154,70 @@ def frictions_for_home(*, user) -> dict:
 # The largest number a report or decision can have (a 32-bit key), so a typed number is refused
 # in the form instead of overflowing the database.
 NUMBER_MAX = 2**31 - 1
+
+
+def _typed_number(text: str) -> int | None:
+    """The number typed ("42" or "#42") when it is one a record could have, else None."""
+    digits = text.strip().removeprefix("#")
+    if re.fullmatch(r"[0-9]{1,10}", digits) and 1 <= int(digits) <= NUMBER_MAX:
+        return int(digits)
+    return None
+
+
+def friction_reports_visible_to(*, user) -> QuerySet[FrictionReport]:
+    """The reports `user` may read: all of them with the board (an anonymous reporter is never
+    stored, so there is nothing to hide), none without."""
+    if user.has_perm("frictions.view_frictions"):
+        return FrictionReport.objects.all()
+    return FrictionReport.objects.none()
+
+
+def decisions_visible_to(*, user) -> QuerySet[Decision]:
+    """The decisions `user` may read: the whole log with `view_decisions`, nothing without."""
+    if user.has_perm("frictions.view_decisions"):
+        return Decision.objects.all()
+    return Decision.objects.none()
+
+
+def friction_report_lookup(
+    *, user, text: str, exclude: int | None = None, limit: int = 5
+) -> list[FrictionReport]:
+    """Reports to name by number, found from what is typed: the report with that number if a
+    number is typed, then open reports like the words (`friction_similar`). Never more than
+    `limit`, so a form that offers them stays the same size at any table size; only reports
+    `user` may read."""
+    visible = friction_reports_visible_to(user=user)
+    found: list[FrictionReport] = []
+    if number := _typed_number(text):
+        found.extend(visible.filter(pk=number).exclude(pk=exclude or 0))
+    if user.has_perm("frictions.view_frictions"):  # the rule of friction_reports_visible_to
+        found.extend(
+            report
+            for report in friction_similar(text=text, limit=limit + 1)
+            if report.pk != exclude and report not in found
+        )
+    return found[:limit]
+
+
+def decision_lookup(
+    *, user, text: str, exclude: int | None = None, limit: int = 5
+) -> list[Decision]:
+    """Decisions to name by number, found from what is typed: the decision with that number,
+    then those whose title holds every word typed, newest first. Rejected decisions are left
+    out: nothing resolves or supersedes by one. Never more than `limit`; only what `user` may
+    read."""
+    decisions = decisions_visible_to(user=user).exclude(status=Decision.Status.REJECTED)
+    if exclude:
+        decisions = decisions.exclude(pk=exclude)
+    found: list[Decision] = []
+    if number := _typed_number(text):
+        found.extend(decisions.filter(pk=number))
+    words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 2 and not w.isdigit()]
+    if words:
+        match = Q()
+        for word in words[:5]:
+            match &= Q(title__icontains=word)
+        found.extend(
+            d for d in decisions.filter(match).order_by("-pk")[: limit + 1] if d not in found
+        )
+    return found[:limit]

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.http import error_text, errors_onto, form_action, posted
 from core.permissions import permission_required
@@ -31,6 +31,8 @@ from ..decisions import (
 )
 from ..forms import DecisionForm, DecisionStatusForm, EvidenceForm, OutcomeForm
 from ..models import Area, Decision, FrictionReport
+from ..selectors import decision_lookup as decision_lookup_select
+from .reports import number_lookup
 
 VIEW_DECISIONS = "frictions.view_decisions"
 LOG_DECISIONS = "frictions.log_decisions"
@@ -70,7 +72,9 @@ def decision_list(request):
 @permission_required(LOG_DECISIONS)
 def decision_edit(request, pk: int | None = None):
     decision = get_object_or_404(Decision, pk=pk) if pk else None
-    form = DecisionForm(posted(request), instance=decision or Decision(owner=request.user))
+    form = DecisionForm(
+        posted(request), instance=decision or Decision(owner=request.user), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -114,12 +118,24 @@ def _decision_page(request, decision, *, status=200, **forms):
         and not decision.outcome_checked_at,
     }
     if request.user.has_perm(LOG_DECISIONS):
-        context["status_form"] = forms.get("status_form") or DecisionStatusForm(decision=decision)
+        context["status_form"] = forms.get("status_form") or DecisionStatusForm(
+            decision=decision, user=request.user
+        )
         context["outcome_form"] = forms.get("outcome_form") or OutcomeForm(
             initial={"text": decision.outcome_check}
         )
         context["evidence_form"] = forms.get("evidence_form") or EvidenceForm()
     return render(request, "frictions/decision_detail.html", context, status=status)
+
+
+@require_GET
+@permission_required(LOG_DECISIONS)
+def decision_lookup(request):
+    """Those who name a decision (resolving a report by it, or superseding one: the CX lead and
+    executives): its number from words of its title, or its number."""
+    return number_lookup(
+        request, kind="decision", find=partial(decision_lookup_select, user=request.user)
+    )
 
 
 @permission_required(VIEW_DECISIONS)
@@ -131,7 +147,7 @@ def decision_detail(request, pk: int):
 @permission_required(LOG_DECISIONS)
 def decision_status(request, pk: int):
     decision = get_object_or_404(Decision, pk=pk)
-    form = DecisionStatusForm(request.POST, decision=decision)
+    form = DecisionStatusForm(request.POST, decision=decision, user=request.user)
     done = form_action(
         request,
         form,

@@ -5,6 +5,7 @@ Anonymous filing writes nothing about the request: no message in the session (th
 rendered in the response itself), no redirect carrying the code.
 """
 
+import re
 import time
 from functools import partial, wraps
 
@@ -34,9 +35,11 @@ from ..forms import (
 )
 from ..models import FrictionReport
 from ..selectors import (
+    NUMBER_MAX,
     BoardFilters,
     friction_board,
     friction_report_for,
+    friction_report_lookup,
     friction_similar,
     friction_timeline,
 )
@@ -54,6 +57,7 @@ from ..services import (
 FILE = "frictions.file_friction"
 VIEW = "frictions.view_frictions"
 TRIAGE = "frictions.triage_frictions"
+LOG_DECISIONS = "frictions.log_decisions"
 RECEIPT_NOT_FOUND_MESSAGE = "Not found. Check the code and try again."
 
 
@@ -200,7 +204,7 @@ def _detail(request, report, *, status=200, **forms):
         context["note_form"] = forms.get("note_form") or NoteForm()
         if report.is_open:
             context["transition_form"] = forms.get("transition_form") or TransitionForm(
-                report=report
+                report=report, user=user
             )
     if user.has_perm(TRIAGE):
         context["triage_form"] = forms.get("triage_form") or TriageForm(
@@ -221,6 +225,59 @@ def report_detail(request, pk: int):
     if report is None:
         raise Http404
     return _detail(request, report)
+
+
+# The form fields a lookup may fill, by kind: True where the field holds a list of numbers.
+LOOKUP_TARGETS = {
+    "report": {"respond-duplicate_of": False, "friction_reports": True},
+    "decision": {"respond-decision": False, "status-superseded_by": False},
+}
+
+
+def _number_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    if re.fullmatch(r"[0-9]{1,10}", value) and 1 <= int(value) <= NUMBER_MAX:
+        return int(value)
+    return None
+
+
+def number_lookup(request, *, kind: str, find):
+    """The search beside a number field. With htmx, for a known field (`for`): a few matches,
+    each a button that puts its number into that field (`pick`; added to a list of numbers).
+    Without JavaScript: a page with a search form, listing the matches with their numbers.
+    `find(text=, exclude=)` returns a bounded list the person may see."""
+    target = request.GET.get("for", "")
+    multiple = LOOKUP_TARGETS[kind].get(target)
+    inline = bool(request.htmx) and multiple is not None
+    if inline and (pick := _number_param(request, "pick")):
+        value = str(pick)
+        if multiple:
+            current = request.GET.get(target, "")[:2000].strip(" ,")
+            if str(pick) in re.findall(r"[0-9]+", current):
+                value = current
+            elif current:
+                value = f"{current}, {pick}"
+        return render(
+            request,
+            "frictions/_lookup_input.html",
+            {"name": target, "value": value, "multiple": multiple, "max": NUMBER_MAX},
+        )
+    text = request.GET.get("q", "")[:100]
+    found = find(text=text, exclude=_number_param(request, "exclude")) if text.strip() else []
+    context = {"kind": kind, "q": text, "found": found, "target": target}
+    if inline:
+        return render(request, "frictions/_lookup_results.html", context)
+    return render(request, "frictions/number_lookup.html", context)
+
+
+@require_GET
+@permission_required(TRIAGE, LOG_DECISIONS)
+def report_lookup(request):
+    """Those who mark duplicates or link evidence (the CX lead, executives): a report's number
+    from words of its title, or its number."""
+    return number_lookup(
+        request, kind="report", find=partial(friction_report_lookup, user=request.user)
+    )
 
 
 @require_POST
@@ -246,7 +303,7 @@ def report_transition(request, pk: int):
     report = get_object_or_404(FrictionReport, pk=pk)
     if not friction_can_change(report=report, user=request.user):
         raise PermissionDenied
-    form = TransitionForm(request.POST, report=report)
+    form = TransitionForm(request.POST, report=report, user=request.user)
     done = form_action(
         request,
         form,
