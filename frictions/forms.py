@@ -1,5 +1,7 @@
 """Forms for friction reports: the shape of input only; the rules are the services'."""
 
+import re
+
 from django import forms
 
 from accounts.models import FrontlineTeam
@@ -7,7 +9,7 @@ from core.forms import DateInput
 from immersion.selectors import executives
 
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
-from .selectors import SORTS
+from .selectors import NUMBER_MAX, SORTS, decisions_visible_to, friction_reports_visible_to
 from .services import REPORT_TRANSITIONS
 from .services.decisions import DECISION_TRANSITIONS
 
@@ -97,9 +99,40 @@ class InformationForm(forms.Form):
     )
 
 
-class _ReportChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"#{obj.pk} {obj.title}"
+REPORT_NUMBER_MESSAGE = "Give the report's number, a whole number such as 42."
+REPORT_NOT_FOUND_MESSAGE = "No report number {number} that you may see."
+DECISION_NUMBER_MESSAGE = "Give the decision's number, a whole number such as 7."
+DECISION_NOT_FOUND_MESSAGE = "No decision number {number} in the log that you may see."
+DECISION_REJECTED_MESSAGE = "Decision {number} was rejected: name the decision that was taken."
+SUPERSEDES_ITSELF_MESSAGE = "A decision cannot supersede itself: give the newer one's number."
+REPORT_NUMBERS_MESSAGE = "Give report numbers separated by commas or spaces, such as 12, 40 41."
+REPORT_NUMBERS_MAX = 100
+TOO_MANY_REPORTS_MESSAGE = f"Link at most {REPORT_NUMBERS_MAX} reports at a time."
+REPORTS_NOT_FOUND_MESSAGE = "No report numbers {numbers} that you may see."
+
+
+def _number_field(label: str, message: str, help_text: str) -> forms.IntegerField:
+    """A record named by its number (a select of every record would grow with the table)."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=NUMBER_MAX,
+        help_text=help_text,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+def _decision_named(*, user, number: int | None, not_rejected: bool) -> Decision | None:
+    if number is None:
+        return None
+    decision = decisions_visible_to(user=user).filter(pk=number).first()
+    if decision is None:
+        raise forms.ValidationError(DECISION_NOT_FOUND_MESSAGE.format(number=number))
+    if not_rejected and decision.status == Decision.Status.REJECTED:
+        raise forms.ValidationError(DECISION_REJECTED_MESSAGE.format(number=number))
+    return decision
 
 
 class TriageForm(forms.Form):
@@ -133,27 +166,38 @@ class TransitionForm(forms.Form):
     decline_reason = forms.CharField(
         label="Why it is declined", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    duplicate_of = _ReportChoice(
-        label="Duplicate of", queryset=FrictionReport.objects.none(), required=False
+    duplicate_of = _number_field(
+        "Duplicate of report number",
+        REPORT_NUMBER_MESSAGE,
+        "For a duplicate: the original's number, 42 in …/frictions/42/.",
     )
-    decision = forms.ModelChoiceField(
-        label="The decision that changed the policy",
-        queryset=None,
-        required=False,
-        help_text="For a policy eliminated or modified.",
+    decision = _number_field(
+        "The decision that changed the policy (its number)",
+        DECISION_NUMBER_MESSAGE,
+        "For a policy eliminated or modified: its number in the decision log.",
     )
 
-    def __init__(self, *args, report, **kwargs):
+    def __init__(self, *args, report, user, **kwargs):
 
         super().__init__(*args, **kwargs)
+        self.user = user
         allowed = REPORT_TRANSITIONS.get(report.status, set())
         self.fields["status"].choices = [(s.value, s.label) for s in Status if s in allowed]
-        self.fields["duplicate_of"].queryset = FrictionReport.objects.exclude(
-            pk=report.pk
-        ).order_by("-pk")
-        self.fields["decision"].queryset = Decision.objects.exclude(
-            status=Decision.Status.REJECTED
-        ).order_by("-pk")
+
+    def clean_duplicate_of(self) -> FrictionReport | None:
+        # Not the report itself, and never a chain: the service's rules, said on this field.
+        number = self.cleaned_data["duplicate_of"]
+        if number is None:
+            return None
+        original = friction_reports_visible_to(user=self.user).filter(pk=number).first()
+        if original is None:
+            raise forms.ValidationError(REPORT_NOT_FOUND_MESSAGE.format(number=number))
+        return original
+
+    def clean_decision(self) -> Decision | None:
+        return _decision_named(
+            user=self.user, number=self.cleaned_data["decision"], not_rejected=True
+        )
 
 
 class NoteForm(forms.Form):
@@ -192,6 +236,14 @@ class ReviewItemForm(forms.Form):
 
 
 class DecisionForm(forms.ModelForm):
+    friction_reports = forms.CharField(
+        label="Friction reports it answers",
+        required=False,
+        max_length=2000,
+        help_text="Their numbers, separated by commas or spaces: 12, 40 41.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
     class Meta:
         model = Decision
         fields = [
@@ -219,40 +271,72 @@ class DecisionForm(forms.ModelForm):
             "decided_on": DateInput,
             "review_by": DateInput,
             "deciders": forms.SelectMultiple(attrs={"size": 6}),
-            "friction_reports": forms.SelectMultiple(attrs={"size": 6}),
         }
-        labels = {"friction_reports": "Friction reports it answers"}
         help_texts = {
             "impact_who": "Required before approval, with the two below.",
             "review_by": "When to check whether it had the effect expected.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
 
         super().__init__(*args, **kwargs)
+        self.user = user
         people = executives().order_by("display_name")
         self.fields["owner"].queryset = people
         self.fields["deciders"].queryset = people
-        self.fields["friction_reports"].queryset = FrictionReport.objects.order_by("-pk")
-        self.fields["friction_reports"].label_from_instance = lambda r: f"#{r.pk} {r.title}"
+        # Linking only adds (see decision_save), so the field starts empty: what is already
+        # linked is listed on the decision's page and stays linked.
+        self.initial["friction_reports"] = ""
+        if self.instance.pk:
+            self.fields["friction_reports"].label = "More friction reports it answers"
+
+    def clean_friction_reports(self) -> list[FrictionReport]:
+        numbers: list[int] = []
+        for word in re.split(r"[\s,;]+", self.cleaned_data["friction_reports"].strip()):
+            if not word:
+                continue
+            digits = word.removeprefix("#")
+            if not re.fullmatch(r"[0-9]{1,10}", digits) or not 1 <= int(digits) <= NUMBER_MAX:
+                raise forms.ValidationError(REPORT_NUMBERS_MESSAGE)
+            if int(digits) not in numbers:
+                numbers.append(int(digits))
+        if len(numbers) > REPORT_NUMBERS_MAX:
+            raise forms.ValidationError(TOO_MANY_REPORTS_MESSAGE)
+        found = friction_reports_visible_to(user=self.user).in_bulk(numbers)
+        if missing := [str(n) for n in numbers if n not in found]:
+            raise forms.ValidationError(
+                REPORTS_NOT_FOUND_MESSAGE.format(numbers=", ".join(missing))
+            )
+        return [found[n] for n in numbers]
 
 
 class DecisionStatusForm(forms.Form):
     prefix = "status"
     status = forms.ChoiceField(label="New status")
     note = forms.CharField(label="Why (kept in the history)", required=False)
-    superseded_by = forms.ModelChoiceField(
-        label="Superseded by", queryset=Decision.objects.none(), required=False
+    superseded_by = _number_field(
+        "Superseded by decision number",
+        DECISION_NUMBER_MESSAGE,
+        "For a superseded decision: the newer decision's number in the log.",
     )
 
-    def __init__(self, *args, decision, **kwargs):
+    def __init__(self, *args, decision, user, **kwargs):
 
         super().__init__(*args, **kwargs)
+        self.decision = decision
+        self.user = user
         allowed = DECISION_TRANSITIONS.get(decision.status, set())
         self.fields["status"].choices = [
             (s.value, s.label) for s in Decision.Status if s in allowed
         ]
-        self.fields["superseded_by"].queryset = Decision.objects.exclude(pk=decision.pk)
+        if Decision.Status.SUPERSEDED not in allowed:
+            del self.fields["superseded_by"]  # asked only where it can be the answer
+
+    def clean_superseded_by(self) -> Decision | None:
+        number = self.cleaned_data["superseded_by"]
+        if number is not None and number == self.decision.pk:
+            raise forms.ValidationError(SUPERSEDES_ITSELF_MESSAGE)
+        return _decision_named(user=self.user, number=number, not_rejected=False)
 
 
 class OutcomeForm(forms.Form):
@@ -260,6 +344,9 @@ class OutcomeForm(forms.Form):
     text = forms.CharField(
         label="What happened", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+EVIDENCE_NUMBER_MESSAGE = "Give the number in its address, or paste the address."
 
 
 class EvidenceForm(forms.Form):
@@ -275,15 +362,15 @@ class EvidenceForm(forms.Form):
     )
     number = forms.CharField(
         label="Its number or address",
+        max_length=500,
         help_text="The number in its address, e.g. 42 for …/sessions/42/, or the whole address.",
     )
 
     def clean_number(self):
-        import re
-
-        found = re.findall(r"\d+", self.cleaned_data["number"])
-        if not found:
-            raise forms.ValidationError("Give the number in its address, or paste the address.")
+        found = re.findall(r"[0-9]+", self.cleaned_data["number"])
+        # A longer run of digits is no record's number (and would overflow the database).
+        if not found or len(found[-1]) > 10 or not 1 <= int(found[-1]) <= NUMBER_MAX:
+            raise forms.ValidationError(EVIDENCE_NUMBER_MESSAGE)
         return int(found[-1])
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import decisions, integrations, reports, reviews
+from .views import decisions, integrations, lookups, receipt, reports, reviews
 
 app_name = "frictions"
 
@@ -8,7 +8,8 @@ urlpatterns = [
     path("", reports.board, name="board"),
     path("new/", reports.report_new, name="new"),
     path("similar/", reports.similar, name="similar"),
-    path("receipt/", reports.receipt, name="receipt"),
+    path("receipt/", receipt.receipt, name="receipt"),
+    path("lookup/", lookups.report_lookup, name="report_lookup"),
     path("<int:pk>/", reports.report_detail, name="report"),
     path("<int:pk>/support/", reports.report_support, name="support"),
     path("<int:pk>/information/", reports.report_information, name="information"),
@@ -25,6 +26,7 @@ urlpatterns = [
     ),
     path("decisions/", decisions.decision_list, name="decisions"),
     path("decisions/new/", decisions.decision_edit, name="decision_create"),
+    path("decisions/lookup/", lookups.decision_lookup, name="decision_lookup"),
     path("decisions/<int:pk>/", decisions.decision_detail, name="decision"),
     path("decisions/<int:pk>/edit/", decisions.decision_edit, name="decision_edit"),
     path("decisions/<int:pk>/status/", decisions.decision_status, name="decision_status"),

@@ -206,6 +206,7 @@ MATRIX: dict[str, Entry] = {
     "frictions:new": Entry(only("frontline", "executive", "cx_lead")),
     "frictions:similar": Entry(only("frontline", "executive", "cx_lead")),
     "frictions:receipt": Entry(outcomes(anonymous=200)),
+    "frictions:report_lookup": Entry(only("executive", "cx_lead")),
     "frictions:report": Entry(only("frontline", "executive", "cx_lead", "leadership"), **REPORT),
     "frictions:support": Entry(
         only("frontline", "executive", "cx_lead", allowed=302), method="post", **REPORT
@@ -229,6 +230,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "frictions:decisions": Entry(only("executive", "cx_lead", "leadership")),
     "frictions:decision_create": Entry(only("executive", "cx_lead")),
+    "frictions:decision_lookup": Entry(only("executive", "cx_lead")),
     "frictions:decision": Entry(only("executive", "cx_lead", "leadership"), **DECISION),
     "frictions:decision_edit": Entry(only("executive", "cx_lead"), **DECISION),
     "frictions:decision_status": Entry(

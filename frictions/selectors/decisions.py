@@ -1,11 +1,14 @@
 """Reads of the decision log: "changed after customer exposure" is computed from the evidence
 links, never ticked by hand."""
 
+import re
+
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from immersion.models import Session
 
 from ..models import Decision
+from .reports import typed_number
 
 
 def decisions_with_exposure(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
@@ -43,3 +46,34 @@ def decisions_with_exposure(decisions: QuerySet[Decision]) -> QuerySet[Decision]
 def decisions_changed_after_exposure() -> QuerySet[Decision]:
     """The outcome the programme exists for, counted by a query (metrics read this)."""
     return decisions_with_exposure(Decision.objects.all()).filter(changed_after_exposure=True)
+
+
+def decisions_visible_to(*, user) -> QuerySet[Decision]:
+    """The decisions `user` may read: the whole log with `view_decisions`, nothing without."""
+    if user.has_perm("frictions.view_decisions"):
+        return Decision.objects.all()
+    return Decision.objects.none()
+
+
+def decision_lookup(
+    *, user, text: str, exclude: int | None = None, limit: int = 5
+) -> list[Decision]:
+    """Decisions to name by number, found from what is typed: the decision with that number,
+    then those whose title holds every word typed, newest first. Rejected decisions are left
+    out: nothing resolves or supersedes by one. Never more than `limit`; only what `user` may
+    read."""
+    decisions = decisions_visible_to(user=user).exclude(status=Decision.Status.REJECTED)
+    if exclude:
+        decisions = decisions.exclude(pk=exclude)
+    found: list[Decision] = []
+    if number := typed_number(text):
+        found.extend(decisions.filter(pk=number))
+    words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 2 and not w.isdigit()]
+    if words:
+        match = Q()
+        for word in words[:5]:
+            match &= Q(title__icontains=word)
+        found.extend(
+            d for d in decisions.filter(match).order_by("-pk")[: limit + 1] if d not in found
+        )
+    return found[:limit]

@@ -130,3 +130,44 @@ def frictions_for_home(*, user) -> dict:
             ).exclude(status__in=[Decision.Status.REJECTED, Decision.Status.PROPOSED])
         )
     return found
+
+
+# The largest number a report or decision can have (a 32-bit key), so a typed number is refused
+# in the form instead of overflowing the database.
+NUMBER_MAX = 2**31 - 1
+
+
+def typed_number(text: str) -> int | None:
+    """The number typed ("42" or "#42") when it is one a record could have, else None."""
+    digits = text.strip().removeprefix("#")
+    if re.fullmatch(r"[0-9]{1,10}", digits) and 1 <= int(digits) <= NUMBER_MAX:
+        return int(digits)
+    return None
+
+
+def friction_reports_visible_to(*, user) -> QuerySet[FrictionReport]:
+    """The reports `user` may read: all of them with the board (an anonymous reporter is never
+    stored, so there is nothing to hide), none without."""
+    if user.has_perm("frictions.view_frictions"):
+        return FrictionReport.objects.all()
+    return FrictionReport.objects.none()
+
+
+def friction_report_lookup(
+    *, user, text: str, exclude: int | None = None, limit: int = 5
+) -> list[FrictionReport]:
+    """Reports to name by number, found from what is typed: the report with that number if a
+    number is typed, then open reports like the words (`friction_similar`). Never more than
+    `limit`, so a form that offers them stays the same size at any table size; only reports
+    `user` may read."""
+    visible = friction_reports_visible_to(user=user)
+    found: list[FrictionReport] = []
+    if number := typed_number(text):
+        found.extend(visible.filter(pk=number).exclude(pk=exclude or 0))
+    if user.has_perm("frictions.view_frictions"):  # the rule of friction_reports_visible_to
+        found.extend(
+            report
+            for report in friction_similar(text=text, limit=limit + 1)
+            if report.pk != exclude and report not in found
+        )
+    return found[:limit]

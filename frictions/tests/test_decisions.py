@@ -9,11 +9,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from frictions.forms import (
+    DECISION_NOT_FOUND_MESSAGE,
+    DECISION_NUMBER_MESSAGE,
+    DECISION_REJECTED_MESSAGE,
+    EVIDENCE_NUMBER_MESSAGE,
+    REPORT_NUMBERS_MAX,
+    REPORT_NUMBERS_MESSAGE,
+    REPORTS_NOT_FOUND_MESSAGE,
+    SUPERSEDES_ITSELF_MESSAGE,
+    TOO_MANY_REPORTS_MESSAGE,
+)
 from frictions.models import Decision, DecisionEvent, FrictionReport
-from frictions.selectors import decisions_changed_after_exposure
+from frictions.selectors import NUMBER_MAX, decision_lookup, decisions_changed_after_exposure
 from frictions.services import DECISION_REQUIRED_MESSAGE, friction_report_transition
 from frictions.services.decisions import (
     NEEDS_ASSESSMENT_MESSAGE,
+    SUPERSEDED_BY_MESSAGE,
     decision_link_evidence,
     decision_save,
     decision_set_status,
@@ -171,3 +183,195 @@ def test_the_log_takes_the_same_queries_for_few_and_many_decisions(
     queries_at_two_sizes(
         build, lambda page: len(page.context["decisions"]), ceiling=10, sizes=(2, 20)
     )
+
+
+FORM = {
+    "title": "Customers cancel online",
+    "area": "policy",
+    "context": "Cancelling needs a call.",
+    "decision": "A cancel button in the portal.",
+}
+
+
+def test_a_decision_names_the_reports_it_answers_by_number(client, executive, frontline):
+    first, _ = file(frontline, title="First")
+    second, _ = file(frontline, title="Second")
+    client.force_login(executive)
+    response = client.post(
+        reverse("frictions:decision_create"),
+        {**FORM, "owner": executive.pk, "friction_reports": f"#{first.pk}, {second.pk} {first.pk}"},
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert set(decision.friction_reports.all()) == {first, second}
+    edit = reverse("frictions:decision_edit", args=[decision.pk])
+    page = client.get(edit)
+    assert page.context["form"]["friction_reports"].value() == "", "linking only adds"
+    third, _ = file(frontline, title="Third")
+    client.post(edit, {**FORM, "owner": executive.pk, "friction_reports": str(third.pk)})
+    assert set(decision.friction_reports.all()) == {first, second, third}
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("missing", REPORTS_NOT_FOUND_MESSAGE),
+        ("12 and 13", REPORT_NUMBERS_MESSAGE),
+        ("0", REPORT_NUMBERS_MESSAGE),
+        (str(NUMBER_MAX + 1), REPORT_NUMBERS_MESSAGE),
+        ("9" * 1500, REPORT_NUMBERS_MESSAGE),
+        (" ".join(str(n) for n in range(1, REPORT_NUMBERS_MAX + 2)), TOO_MANY_REPORTS_MESSAGE),
+    ],
+)
+def test_the_decision_form_refuses_bad_report_numbers_and_keeps_them(
+    client, executive, frontline, typed, message
+):
+    report, _ = file(frontline)
+    missing = f"{report.pk + 1000}, {report.pk + 1001}"
+    typed = {"missing": f"{report.pk}, {missing}"}.get(typed, typed)
+    client.force_login(executive)
+    response = client.post(
+        reverse("frictions:decision_create"),
+        {**FORM, "owner": executive.pk, "friction_reports": typed},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "friction_reports": [message.format(numbers=missing)]
+    }
+    assert f'value="{typed}"' in response.content.decode()
+    assert "Cancelling needs a call." in response.content.decode()
+    assert not Decision.objects.exists()
+
+
+def resolve(client, report, decision):
+    return client.post(
+        reverse("frictions:transition", args=[report.pk]),
+        {
+            "respond-status": "resolved",
+            "respond-resolution": "policy_modified",
+            "respond-response": "There is a cancel button now.",
+            "respond-decision": str(decision),
+        },
+    )
+
+
+def test_a_policy_resolution_names_its_decision_by_number(client, frontline, cx_lead, executive):
+    report, _ = file(frontline)
+    decision = record(executive, **ASSESSMENT)
+    client.force_login(cx_lead)
+    assert resolve(client, report, decision.pk).status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.decision) == ("resolved", decision)
+    assert report in decision.friction_reports.all()
+
+
+@pytest.mark.parametrize(
+    ("which", "message"),
+    [
+        ("rejected", DECISION_REJECTED_MESSAGE),
+        ("missing", DECISION_NOT_FOUND_MESSAGE),
+        ("-1", DECISION_NUMBER_MESSAGE),
+        (str(NUMBER_MAX + 1), DECISION_NUMBER_MESSAGE),
+        ("", DECISION_REQUIRED_MESSAGE),
+    ],
+)
+def test_a_policy_resolution_refuses_a_bad_decision_number(
+    client, frontline, cx_lead, executive, which, message
+):
+    report, _ = file(frontline)
+    rejected = record(executive)
+    decision_set_status(decision=rejected, by=executive, status="rejected")
+    number = {"rejected": str(rejected.pk), "missing": str(rejected.pk + 1000)}.get(which, which)
+    client.force_login(cx_lead)
+    response = resolve(client, report, number)
+    assert response.status_code == 200
+    assert response.context["transition_form"].errors == {
+        "decision": [message.format(number=number)]
+    }
+    assert "There is a cancel button now." in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == "new"
+
+
+@pytest.mark.parametrize(
+    ("which", "message"),
+    [
+        ("itself", SUPERSEDES_ITSELF_MESSAGE),
+        ("missing", DECISION_NOT_FOUND_MESSAGE),
+        ("", SUPERSEDED_BY_MESSAGE),
+        ("1e3", DECISION_NUMBER_MESSAGE),
+    ],
+)
+def test_superseding_names_the_newer_decision_by_number(client, executive, which, message):
+    older = record(executive, **ASSESSMENT)
+    decision_set_status(decision=older, by=executive, status="approved")
+    newer = record(executive, title="Raise it again", **ASSESSMENT)
+    url = reverse("frictions:decision_status", args=[older.pk])
+    client.force_login(executive)
+    number = {"itself": str(older.pk), "missing": str(newer.pk + 1000)}.get(which, which)
+    response = client.post(
+        url, {"status-status": "superseded", "status-note": "Newer", "status-superseded_by": number}
+    )
+    assert response.status_code == 200
+    assert response.context["status_form"].errors == {
+        "superseded_by": [message.format(number=number)]
+    }
+    assert f'value="{number}"' in response.content.decode() or not number
+    client.post(url, {"status-status": "superseded", "status-superseded_by": str(newer.pk)})
+    older.refresh_from_db()
+    assert (older.status, older.superseded_by) == ("superseded", newer)
+
+
+def test_the_decision_pages_offer_as_many_options_for_many_reports_as_for_few(
+    client, executive, frontline
+):
+    client.force_login(executive)
+    shown = record(executive, **ASSESSMENT)
+    decision_set_status(decision=shown, by=executive, status="approved")
+    options, sizes = [], []
+    for size in (3, 40):
+        while FrictionReport.objects.count() < size:
+            file(frontline, title=f"Report {FrictionReport.objects.count()}")
+            record(executive, title=f"Decision {Decision.objects.count()}")
+        sizes.append((FrictionReport.objects.count(), Decision.objects.count()))
+        pages = [
+            client.get(reverse("frictions:decision_create")),
+            client.get(reverse("frictions:decision_edit", args=[shown.pk])),
+            client.get(shown.get_absolute_url()),
+        ]
+        options.append([page.content.decode().count("<option") for page in pages])
+    assert sizes == [(3, 4), (40, 41)], "the data grew"
+    assert options[0] == options[1]
+
+
+def test_the_decision_lookup_leaves_out_rejected_ones_and_the_decision_itself(
+    client, executive, make_user
+):
+    taken = record(executive, title="Cancel online", **ASSESSMENT)
+    rejected = record(executive, title="Cancel by letter")
+    decision_set_status(decision=rejected, by=executive, status="rejected")
+    other = record(executive, title="Cancel online for business customers")
+    assert decision_lookup(user=executive, text="cancel online", exclude=other.pk) == [taken]
+    assert decision_lookup(user=executive, text=str(rejected.pk)) == []
+    assert decision_lookup(user=make_user(), text="cancel") == [], "not without the log"
+    client.force_login(executive)
+    fragment = client.get(
+        reverse("frictions:decision_lookup"),
+        {"q": "cancel", "for": "respond-decision"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f"#{other.pk} Cancel online for business customers" in fragment
+    assert f"#{taken.pk} Cancel online" in fragment
+    assert "by letter" not in fragment
+
+
+@pytest.mark.parametrize("typed", ["9" * 30, "0", "/immersion/sessions/", "9" * 450])
+def test_evidence_with_an_impossible_number_is_refused_on_the_form(client, executive, typed):
+    decision = record(executive)
+    client.force_login(executive)
+    response = client.post(
+        reverse("frictions:decision_evidence", args=[decision.pk]),
+        {"evidence-kind": "session", "evidence-number": typed},
+    )
+    assert response.status_code == 200
+    assert response.context["evidence_form"].errors == {"number": [EVIDENCE_NUMBER_MESSAGE]}

@@ -443,7 +443,7 @@ def test_the_receipt_page_waits_out_the_same_floor_for_real_and_made_up_codes(
     _, code = file(frontline, anonymous=True)
     settings.FRICTION_RECEIPT_MIN_SECONDS = 30
     waits = []
-    monkeypatch.setattr("frictions.views.reports.time.sleep", waits.append)
+    monkeypatch.setattr("frictions.views.receipt.time.sleep", waits.append)
     real = client.post(reverse("frictions:receipt"), {"code": code})
     made_up = client.post(reverse("frictions:receipt"), {"code": "ABCD-EFGH-JKMN-PQRS"})
     assert (real.status_code, made_up.status_code) == (200, 404)

@@ -10,10 +10,13 @@ from django.utils import timezone
 from accounts.roles import Role
 from core.calendar import add_business_days
 from core.models import Holiday
-from frictions.models import FrictionEvent, FrictionReport, FrictionSupport
+from frictions.forms import REPORT_NOT_FOUND_MESSAGE, REPORT_NUMBER_MESSAGE
+from frictions.models import Decision, FrictionEvent, FrictionReport, FrictionSupport
+from frictions.selectors import NUMBER_MAX, friction_report_lookup
 from frictions.services import (
     DATES_ORDER_MESSAGE,
     NOT_ALLOWED_MESSAGE,
+    ORIGINAL_ITSELF_MESSAGE,
     OWNER_NOT_EXECUTIVE_MESSAGE,
     REASON_REQUIRED_MESSAGE,
     RESOLUTION_REQUIRED_MESSAGE,
@@ -23,6 +26,7 @@ from frictions.services import (
     friction_report_transition,
     friction_report_triage,
 )
+from frictions.services.decisions import decision_save
 from frictions.tests.test_filing import file
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +224,143 @@ def test_home_takes_the_same_queries_for_few_and_many_reports(
         return value if isinstance(value, int) else len(value)
 
     queries_at_two_sizes(build, listed, ceiling=40, sizes=(3, 30))
+
+
+def test_the_report_page_offers_as_many_options_for_40_reports_as_for_3(
+    client, frontline, cx_lead, executive, django_assert_max_num_queries
+):
+    """No select over every report or decision: the page is the same size at any table size."""
+    client.force_login(cx_lead)
+    report, _ = file(frontline, title="The one on the page")
+    options, queries, sizes = [], [], []
+    for size in (3, 40):
+        while FrictionReport.objects.count() < size:
+            file(frontline, title=f"Report {FrictionReport.objects.count()}")
+            decision_save(
+                by=executive,
+                title="A decision",
+                area="policy",
+                context="c",
+                decision="d",
+                owner=executive,
+            )
+        with django_assert_max_num_queries(40) as captured:
+            page = client.get(report.get_absolute_url()).content.decode()
+        sizes.append((FrictionReport.objects.count(), Decision.objects.count()))
+        options.append(page.count("<option"))
+        queries.append(len(captured))
+    assert sizes == [(3, 2), (40, 39)], "the data grew"
+    assert options[0] == options[1]
+    assert options[1] < 30, "statuses, resolutions, executives: configuration-sized"
+    assert queries[0] == queries[1]
+
+
+def respond(client, report, **fields):
+    data = {"respond-response": "Same as the original; follow it there."}
+    data.update({f"respond-{name}": value for name, value in fields.items()})
+    return client.post(reverse("frictions:transition", args=[report.pk]), data)
+
+
+def test_a_duplicate_is_marked_by_the_original_s_number(client, frontline, cx_lead):
+    original, _ = file(frontline, title="Original")
+    duplicate, _ = file(frontline, title="Same thing")
+    client.force_login(cx_lead)
+    response = respond(client, duplicate, status="duplicate", duplicate_of=f" {original.pk} ")
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.duplicate_of) == ("duplicate", original)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("itself", ORIGINAL_ITSELF_MESSAGE),
+        ("missing", REPORT_NOT_FOUND_MESSAGE),
+        ("0", REPORT_NUMBER_MESSAGE),
+        ("-3", REPORT_NUMBER_MESSAGE),
+        (str(NUMBER_MAX + 1), REPORT_NUMBER_MESSAGE),
+        ("9" * 5000, REPORT_NUMBER_MESSAGE),
+        ("twelve", REPORT_NUMBER_MESSAGE),
+    ],
+)
+def test_a_bad_original_number_is_refused_on_the_form_with_what_was_typed(
+    client, frontline, cx_lead, typed, message
+):
+    report, _ = file(frontline)
+    number = {"itself": str(report.pk), "missing": str(report.pk + 1000)}.get(typed, typed)
+    client.force_login(cx_lead)
+    response = respond(client, report, status="duplicate", duplicate_of=number)
+    assert response.status_code == 200
+    errors = response.context["transition_form"].errors
+    assert errors == {"duplicate_of": [message.format(number=number)]}
+    page = response.content.decode()
+    assert f'value="{number}"' in page
+    assert "Same as the original; follow it there." in page
+    report.refresh_from_db()
+    assert (report.status, report.events.count()) == ("new", 1)
+
+
+def lookup(client, **params):
+    return client.get(reverse("frictions:report_lookup"), params, headers={"HX-Request": "true"})
+
+
+def test_the_report_lookup_offers_open_reports_by_title_and_fills_the_number(
+    client, frontline, cx_lead
+):
+    here, _ = file(frontline, title="Refund callbacks take two days")
+    other, _ = file(frontline, title="Refund forms are lost")
+    closed, _ = file(frontline, title="Refund limit too low")
+    friction_report_transition(
+        report=closed, by=cx_lead, status="declined", response="No.", decline_reason="Budget."
+    )
+    client.force_login(cx_lead)
+    found = lookup(client, q="refund", exclude=here.pk, **{"for": "respond-duplicate_of"})
+    html = found.content.decode()
+    assert f"#{other.pk} Refund forms are lost" in html
+    assert "Refund callbacks" not in html, "not the report itself"
+    assert "Refund limit" not in html, "open reports only, by title"
+    assert f'hx-get="/frictions/lookup/?for=respond-duplicate_of&amp;pick={other.pk}"' in html
+    assert "<html" not in html
+    by_number = lookup(client, q=f"#{closed.pk}", **{"for": "respond-duplicate_of"})
+    assert f"#{closed.pk} Refund limit too low" in by_number.content.decode(), "any by number"
+
+    picked = lookup(client, pick=other.pk, **{"for": "respond-duplicate_of"}).content.decode()
+    assert picked.strip().startswith('<input type="number" name="respond-duplicate_of"')
+    assert f'value="{other.pk}"' in picked
+    added = lookup(client, pick=other.pk, friction_reports="12, 40", **{"for": "friction_reports"})
+    assert f'value="12, 40, {other.pk}"' in added.content.decode(), "added to the list"
+    again = lookup(client, pick=12, friction_reports="12, 40", **{"for": "friction_reports"})
+    assert 'value="12, 40"' in again.content.decode(), "never twice"
+
+
+def test_the_report_lookup_without_javascript_is_a_search_page(client, frontline, executive):
+    report, _ = file(frontline, title="Refund callbacks take two days")
+    client.force_login(executive)
+    page = client.get(reverse("frictions:report_lookup"), {"q": "refund callbacks"})
+    html = page.content.decode()
+    assert "<h1" in html
+    assert f'<a href="{report.get_absolute_url()}">#{report.pk} Refund callbacks' in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"for": "<script>", "pick": "1"},
+        {"for": "respond-duplicate_of", "pick": "9" * 40, "q": "x" * 10000},
+        {"for": "respond-duplicate_of", "exclude": "abc", "q": "#" + "9" * 30},
+        {"for": "friction_reports", "pick": "-1", "friction_reports": "<b>"},
+    ],
+)
+def test_the_report_lookup_answers_odd_input_without_an_error(client, cx_lead, params):
+    client.force_login(cx_lead)
+    assert lookup(client, **params).status_code == 200
+    assert client.get(reverse("frictions:report_lookup"), params).status_code == 200
+
+
+def test_the_report_lookup_shows_nothing_to_someone_without_the_board(frontline, make_user):
+    file(frontline, title="Refund callbacks take two days")
+    report, _ = file(frontline, title="Another")
+    assert friction_report_lookup(user=make_user(roles=[Role.EXECUTIVE]), text="refund") != []
+    nobody = make_user()
+    assert friction_report_lookup(user=nobody, text="refund") == []
+    assert friction_report_lookup(user=nobody, text=str(report.pk)) == []

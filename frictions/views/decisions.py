@@ -31,9 +31,7 @@ from ..services.decisions import (
     decision_save,
     decision_set_status,
 )
-
-VIEW_DECISIONS = "frictions.view_decisions"
-LOG_DECISIONS = "frictions.log_decisions"
+from . import LOG_DECISIONS, VIEW_DECISIONS
 
 
 @permission_required(VIEW_DECISIONS)
@@ -70,7 +68,9 @@ def decision_list(request):
 @permission_required(LOG_DECISIONS)
 def decision_edit(request, pk: int | None = None):
     decision = get_object_or_404(Decision, pk=pk) if pk else None
-    form = DecisionForm(posted(request), instance=decision or Decision(owner=request.user))
+    form = DecisionForm(
+        posted(request), instance=decision or Decision(owner=request.user), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -114,7 +114,9 @@ def _decision_page(request, decision, *, status=200, **forms):
         and not decision.outcome_checked_at,
     }
     if request.user.has_perm(LOG_DECISIONS):
-        context["status_form"] = forms.get("status_form") or DecisionStatusForm(decision=decision)
+        context["status_form"] = forms.get("status_form") or DecisionStatusForm(
+            decision=decision, user=request.user
+        )
         context["outcome_form"] = forms.get("outcome_form") or OutcomeForm(
             initial={"text": decision.outcome_check}
         )
@@ -131,7 +133,7 @@ def decision_detail(request, pk: int):
 @permission_required(LOG_DECISIONS)
 def decision_status(request, pk: int):
     decision = get_object_or_404(Decision, pk=pk)
-    form = DecisionStatusForm(request.POST, decision=decision)
+    form = DecisionStatusForm(request.POST, decision=decision, user=request.user)
     done = form_action(
         request,
         form,

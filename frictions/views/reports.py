@@ -1,16 +1,13 @@
-"""The friction board, filing a report (named or anonymous), a report's page, and the
-receipt page where an anonymous reporter follows their report.
+"""The friction board, filing a report (named or anonymous) and a report's page.
 
 Anonymous filing writes nothing about the request: no message in the session (the receipt is
 rendered in the response itself), no redirect carrying the code.
 """
 
-import time
-from functools import partial, wraps
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -28,7 +25,6 @@ from ..forms import (
     FrictionReportForm,
     InformationForm,
     NoteForm,
-    ReceiptForm,
     TransitionForm,
     TriageForm,
 )
@@ -43,18 +39,13 @@ from ..selectors import (
 from ..services import (
     friction_can_change,
     friction_report_add_information,
-    friction_report_by_receipt,
     friction_report_file,
     friction_report_note,
     friction_report_support,
     friction_report_transition,
     friction_report_triage,
 )
-
-FILE = "frictions.file_friction"
-VIEW = "frictions.view_frictions"
-TRIAGE = "frictions.triage_frictions"
-RECEIPT_NOT_FOUND_MESSAGE = "Not found. Check the code and try again."
+from . import FILE, TRIAGE, VIEW
 
 
 @permission_required(VIEW)
@@ -200,7 +191,7 @@ def _detail(request, report, *, status=200, **forms):
         context["note_form"] = forms.get("note_form") or NoteForm()
         if report.is_open:
             context["transition_form"] = forms.get("transition_form") or TransitionForm(
-                report=report
+                report=report, user=user
             )
     if user.has_perm(TRIAGE):
         context["triage_form"] = forms.get("triage_form") or TriageForm(
@@ -246,7 +237,7 @@ def report_transition(request, pk: int):
     report = get_object_or_404(FrictionReport, pk=pk)
     if not friction_can_change(report=report, user=request.user):
         raise PermissionDenied
-    form = TransitionForm(request.POST, report=report)
+    form = TransitionForm(request.POST, report=report, user=request.user)
     done = form_action(
         request,
         form,
@@ -308,64 +299,3 @@ def report_information(request, pk: int):
         else:
             messages.success(request, "Added to the timeline.")
     return redirect(report.get_absolute_url())
-
-
-def _no_sooner_than_the_floor(view):
-    """Answer a POST no sooner than FRICTION_RECEIPT_MIN_SECONDS after it arrived, so a real
-    code and a made-up one take the same time (rendering a report costs more than "not
-    found"), and guessing codes is slow."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        started = time.monotonic()
-        response = view(request, *args, **kwargs)
-        if request.method == "POST":
-            time.sleep(
-                max(0.0, settings.FRICTION_RECEIPT_MIN_SECONDS - (time.monotonic() - started))
-            )
-        return response
-
-    return wrapper
-
-
-@login_not_required
-@never_cache
-@_no_sooner_than_the_floor
-def receipt(request):
-    """Anyone with a receipt code: the report's status and public responses; adds information,
-    still anonymously. A wrong code is a plain "not found", as fast as a right one."""
-    form = ReceiptForm(request.POST if request.method == "POST" else None)
-    information_form = InformationForm(request.POST if "text" in request.POST else None)
-    if request.method != "POST" or not form.is_valid():
-        return render(request, "frictions/receipt.html", {"form": form})
-    report = friction_report_by_receipt(form.cleaned_data["code"])
-    if report is None:
-        return render(
-            request,
-            "frictions/receipt.html",
-            {"form": form, "not_found": RECEIPT_NOT_FOUND_MESSAGE},
-            status=404,
-        )
-    added = False
-    if "text" in request.POST and information_form.is_valid():
-        try:
-            friction_report_add_information(
-                report=report, text=information_form.cleaned_data["text"], by=None
-            )
-        except ValidationError as exc:
-            errors_onto(information_form, exc)
-        else:
-            added = True
-            information_form = InformationForm()
-    report = friction_report_for(pk=report.pk)
-    return render(
-        request,
-        "frictions/receipt_status.html",
-        {
-            "form": form,
-            "report": report,
-            "timeline": friction_timeline(report=report, internal=False),
-            "information_form": information_form,
-            "added": added,
-        },
-    )

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from frictions.models import FrictionReport
+from frictions.models import Decision, FrictionReport
 from frictions.services import friction_report_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -136,9 +136,10 @@ def test_cx_lead_triages_and_the_owner_resolves_through_a_decision(
     page.get_by_label("Area").select_option(label="Policy")
     page.get_by_label("Context").fill("Cancelling needs a call.")
     page.get_by_label("The decision").fill("A cancel button in the portal.")
-    page.get_by_label("Friction reports it answers").select_option(
-        label=f"#{report.pk} {report.title}"
-    )
+    page.get_by_label("Search reports by words").press_sequentially("cancelling phone", delay=10)
+    page.get_by_role("button", name=f"#{report.pk} Cancelling needs a phone call").click()
+    expect(page.get_by_label("Friction reports it answers")).to_have_value(str(report.pk))
+    audit()
     page.get_by_role("button", name="Save the decision").click()
     expect(page.get_by_role("heading", name="Customers cancel online")).to_be_visible()
     audit()
@@ -162,9 +163,14 @@ def test_cx_lead_triages_and_the_owner_resolves_through_a_decision(
     respond.get_by_label("New status").select_option(label="Resolved")
     respond.get_by_label("Response (public").fill("There is a cancel button now.")
     respond.get_by_label("How it was resolved").select_option(label="Policy modified")
-    respond.get_by_label("The decision that changed the policy").select_option(
-        label="Customers cancel online"
+    respond.get_by_label("Search the decision log by words").press_sequentially(
+        "cancel online", delay=10
     )
+    respond.get_by_role("button", name=re.compile("Customers cancel online")).click()
+    expect(respond.get_by_label("The decision that changed the policy")).to_have_value(
+        str(Decision.objects.get().pk)
+    )
+    audit()
     respond.get_by_role("button", name="Save and publish the response").click()
     expect(page.get_by_role("status").first).to_contain_text("the response is on the timeline")
     expect(page.get_by_role("region", name="Timeline")).to_contain_text(
