@@ -18,7 +18,7 @@ from frictions.decisions import (
 )
 from frictions.models import Decision, DecisionEvent, FrictionReport
 from frictions.services import DECISION_REQUIRED_MESSAGE, friction_report_transition
-from frictions.tests.test_filing import file
+from frictions.tests.factories import file
 from immersion.tests.factories import past_place
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from frictions.reviews import (
     review_item_record,
 )
 from frictions.services import friction_report_support
-from frictions.tests.test_filing import file
+from frictions.tests.factories import file
 from immersion.tests.factories import SessionFactory, activity
 
 pytestmark = pytest.mark.django_db
