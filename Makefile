@@ -4,18 +4,20 @@ VENV := .venv
 BIN := $(abspath $(VENV)/bin)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: demo test lint format check vendor bench clean
+.PHONY: demo test lint format check lock vendor bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+# Installs come from the lock files: every package, transitive ones included, at one version
+# with its hashes. requirements*.txt are what people edit; `make lock` turns them into locks.
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@ $(VENV)/.installed
 
 ## demo: install, migrate, seed a demo organisation, run web + worker + beat on :8000
@@ -42,6 +44,16 @@ format: $(VENV)/.installed-dev
 check: lint
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# No index URL or find-links go into the locks, so they install from whatever index a machine
+# uses; the dev lock is constrained by the runtime one, so both agree on every shared package.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+## lock: after changing a pin in requirements*.txt, re-resolve both lock files (with hashes)
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
 
 vendor:
 	./scripts/vendor.sh

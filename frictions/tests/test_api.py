@@ -12,7 +12,7 @@ from frictions.api import (
 from frictions.models import ApiIntegration, FrictionEvent, FrictionReport
 from frictions.services import friction_report_by_receipt, friction_report_transition
 from frictions.services.integrations import api_integration_issue, api_integration_revoke
-from frictions.tests.test_filing import USER_FIELDS, _database, _database_diff
+from frictions.tests.factories import USER_FIELDS, _database, _database_diff
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from frictions.services.decisions import (
     decision_save,
     decision_set_status,
 )
-from frictions.tests.test_filing import file
+from frictions.tests.factories import file
 from immersion.tests.factories import past_place
 
 pytestmark = pytest.mark.django_db

@@ -3,11 +3,9 @@
 import json
 import logging
 import re
-from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils.html import escape
@@ -20,10 +18,10 @@ from frictions.selectors import BoardFilters, friction_board, friction_similar
 from frictions.services import (
     ALREADY_SUPPORTED_MESSAGE,
     friction_report_by_receipt,
-    friction_report_file,
     friction_report_support,
     receipt_hash,
 )
+from frictions.tests.factories import USER_FIELDS, _database, _database_diff, file
 from immersion.services.followthrough import (
     FRICTION_IN_USE_MESSAGE,
     FrictionLine,
@@ -49,21 +47,6 @@ def form_data(**overrides):
     }
     data.update(overrides)
     return data
-
-
-def file(reporter, **overrides):
-    values = {
-        "reporter": reporter,
-        "anonymous": False,
-        "title": "Chatbot loops when customers ask to cancel",
-        "description": "They give up and call us, angry.",
-        "area": "platform",
-        "channel": "chat",
-        "customers_per_week": 25,
-        "severity": "medium",
-    }
-    values.update(overrides)
-    return friction_report_file(**values)
 
 
 def test_a_named_report_has_its_reporter_team_and_committed_dates(frontline, settings):
@@ -125,22 +108,6 @@ def test_anonymous_filing_leaves_no_trace_of_the_reporter_anywhere(client, front
     logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     for clue in identity[1:]:
         assert clue not in logged
-
-
-USER_FIELDS = {"reporter", "actor", "supporter", "owner", "user", "person", "created_by"}
-
-
-def _database() -> str:
-    out = StringIO()
-    call_command(
-        "dumpdata", "--natural-foreign", stdout=out, exclude=["contenttypes", "auth.permission"]
-    )
-    return out.getvalue()
-
-
-def _database_diff(before: str, after: str) -> list[dict]:
-    old = {json.dumps(row, sort_keys=True) for row in json.loads(before)}
-    return [row for row in json.loads(after) if json.dumps(row, sort_keys=True) not in old]
 
 
 def test_anonymous_report_shows_nobody_to_the_cx_lead_or_an_administrator(

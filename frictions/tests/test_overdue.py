@@ -12,8 +12,7 @@ from accounts.roles import Role
 from frictions.models import FrictionEvent, FrictionReport, OverdueAlert
 from frictions.services import frictions_escalate_overdue
 from frictions.tasks import escalate_overdue_frictions
-from frictions.tests.test_filing import file
-from frictions.tests.test_triage import triage
+from frictions.tests.factories import file, triage
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from frictions.services.reviews import (
     friction_review_prepare,
     review_item_record,
 )
-from frictions.tests.test_filing import file
+from frictions.tests.factories import file
 from immersion.models import Session
 from immersion.tests.factories import SessionFactory, activity
 

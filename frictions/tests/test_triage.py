@@ -24,25 +24,11 @@ from frictions.services import (
     friction_report_note,
     friction_report_support,
     friction_report_transition,
-    friction_report_triage,
 )
 from frictions.services.decisions import decision_save
-from frictions.tests.test_filing import file
+from frictions.tests.factories import file, triage
 
 pytestmark = pytest.mark.django_db
-
-
-def triage(report, cx_lead, owner, **overrides):
-    today = timezone.localdate()
-    values = {
-        "report": report,
-        "by": cx_lead,
-        "owner": owner,
-        "acknowledge_by": today + timedelta(days=3),
-        "decide_by": today + timedelta(days=20),
-    }
-    values.update(overrides)
-    return friction_report_triage(**values)
 
 
 def test_business_days_skip_weekends_and_holidays():

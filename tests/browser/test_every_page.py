@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_permission_matrix import MATRIX, objects  # noqa: F401 - the shared fixture
+from tests.permission_matrix import MATRIX
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +29,7 @@ PAGES = sorted(
 
 
 @pytest.mark.parametrize("url_name", PAGES)
-def test_page_is_accessible(page, live_server, audit, objects, user_for_role, url_name):  # noqa: F811
+def test_page_is_accessible(page, live_server, audit, objects, user_for_role, url_name):
     entry = MATRIX[url_name]
     role = next(r for r in ROLE_ORDER if entry.expect.get(r) == 200)
     person = user_for_role(role)
