@@ -101,7 +101,7 @@ def people_list_view(request):
     page = page_of(request, people_list(filters=request.GET))
     context = {"filters": filters.form, "page": page, "filtered": bool(request.GET)}
     if request.htmx and request.htmx.target == "people-results":
-        return render(request, "accounts/_people_results.html", context)
+        return render(request, "accounts/people_list.html#results", context)
     return render(request, "accounts/people_list.html", context)
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -102,16 +103,59 @@ def csv_preview_page(
     )
 
 
-def form_action(request, form, action, *, success: str, done_url: str):
-    """A posted form handed to a service: on success a message and a redirect to `done_url`;
-    otherwise None, with the service's refusal on the form, for the view to show it again with
-    what was typed."""
+def _said(value, result) -> str:
+    """A message or an address, given as itself or as a function of what the service returned."""
+    return value(result) if callable(value) else value
+
+
+def form_action(
+    request, form, action, *, success, done_url, fields: dict[str, str] | None = None
+) -> HttpResponse | None:
+    """A posted form handed to a service, `action(**form.cleaned_data)`: on success a message
+    and a redirect (post/redirect/get); otherwise None, with the service's refusal beside the
+    fields it names (`fields` renames a service's names to the form's), for the view to show the
+    page again with what was typed. `success` and `done_url` may be functions of what the
+    service returned (the record it made, for its address)."""
     if form.is_valid():
         try:
-            action(**form.cleaned_data)
+            result = action(**form.cleaned_data)
         except ValidationError as exc:
-            errors_onto(form, exc)
+            errors_onto(form, exc, fields=fields)
         else:
-            messages.success(request, success)
-            return redirect(done_url)
+            messages.success(request, _said(success, result))
+            return redirect(_said(done_url, result))
     return None
+
+
+def form_page(
+    request,
+    form,
+    action,
+    *,
+    template: str,
+    success,
+    done_url,
+    context: dict | None = None,
+    fields: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A page whose form writes through a service: on GET the page; on POST `form_action`, and
+    when the form or the service refuses, the page again (200) with what was typed and why. The
+    form is in the template's context as `form`."""
+    if request.method == "POST":
+        done = form_action(request, form, action, success=success, done_url=done_url, fields=fields)
+        if done is not None:
+            return done
+    return render(request, template, {**(context or {}), "form": form})
+
+
+def action_redirect(request, action, *, success, done_url) -> HttpResponse:
+    """A button that asks a service for one thing (confirm, cancel, accept a swap): a message
+    saying it was done, or the service's refusal as the message; back to `done_url` either way.
+    `success` may be a function of what the service returned."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _said(success, result))
+    return redirect(done_url)

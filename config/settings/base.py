@@ -62,6 +62,7 @@ THIRD_PARTY_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "template_partials",
     "csp",
     "rest_framework",
     "drf_spectacular",
