@@ -5,6 +5,7 @@ import re
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
+from accounts.models import User
 from immersion.models import Session
 
 from ..models import Decision
@@ -48,7 +49,7 @@ def decisions_changed_after_exposure() -> QuerySet[Decision]:
     return decisions_with_exposure(Decision.objects.all()).filter(changed_after_exposure=True)
 
 
-def decisions_visible_to(*, user) -> QuerySet[Decision]:
+def decisions_visible_to(*, user: User) -> QuerySet[Decision]:
     """The decisions `user` may read: the whole log with `view_decisions`, nothing without."""
     if user.has_perm("frictions.view_decisions"):
         return Decision.objects.all()
@@ -56,7 +57,7 @@ def decisions_visible_to(*, user) -> QuerySet[Decision]:
 
 
 def decision_lookup(
-    *, user, text: str, exclude: int | None = None, limit: int = 5
+    *, user: User, text: str, exclude: int | None = None, limit: int = 5
 ) -> list[Decision]:
     """Decisions to name by number, found from what is typed: the decision with that number,
     then those whose title holds every word typed, newest first. Rejected decisions are left

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Case, Count, Q, QuerySet, When
 
+from accounts.models import User
 from core.calendar import org_today
 
 from ..models import OPEN_STATUSES, Decision, FrictionReport
@@ -105,7 +106,7 @@ def friction_timeline(*, report: FrictionReport, internal: bool):
     return events if internal else events.filter(public=True)
 
 
-def frictions_for_home(*, user) -> dict:
+def frictions_for_home(*, user: User) -> dict:
     """What home shows about reports and decisions, by what the person does here:
     the reports they filed by name, those they own, what waits for triage, outcome checks due."""
     today = org_today()
@@ -145,7 +146,7 @@ def typed_number(text: str) -> int | None:
     return None
 
 
-def friction_reports_visible_to(*, user) -> QuerySet[FrictionReport]:
+def friction_reports_visible_to(*, user: User) -> QuerySet[FrictionReport]:
     """The reports `user` may read: all of them with the board (an anonymous reporter is never
     stored, so there is nothing to hide), none without."""
     if user.has_perm("frictions.view_frictions"):
@@ -154,7 +155,7 @@ def friction_reports_visible_to(*, user) -> QuerySet[FrictionReport]:
 
 
 def friction_report_lookup(
-    *, user, text: str, exclude: int | None = None, limit: int = 5
+    *, user: User, text: str, exclude: int | None = None, limit: int = 5
 ) -> list[FrictionReport]:
     """Reports to name by number, found from what is typed: the report with that number if a
     number is typed, then open reports like the words (`friction_similar`). Never more than

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from accounts.models import User
 from immersion.models import Session
 
 from ..models import OPEN_STATUSES, FrictionEvent, FrictionReport, FrictionReview, ReviewItem
@@ -21,7 +22,7 @@ MOST_SUPPORTED = 5
 
 
 @transaction.atomic
-def friction_review_prepare(*, session: Session, by) -> FrictionReview:
+def friction_review_prepare(*, session: Session, by: User) -> FrictionReview:
     """Build (or bring up to date) a review's agenda: reports new since the previous review,
     the overdue ones, and the most supported open ones; each report once, for its first
     reason. Items already on the agenda, and their minutes, stay."""
@@ -62,7 +63,12 @@ def friction_review_prepare(*, session: Session, by) -> FrictionReview:
 
 @transaction.atomic
 def review_item_record(
-    *, item: ReviewItem, by, decision: str, owner=None, committed_date: date | None = None
+    *,
+    item: ReviewItem,
+    by: User,
+    decision: str,
+    owner: User | None = None,
+    committed_date: date | None = None,
 ) -> ReviewItem:
     """The minutes of one agenda item: what was decided, the owner, the date committed. The
     decision is a public response on the report's timeline; the owner and date become the
