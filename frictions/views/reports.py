@@ -168,7 +168,7 @@ def similar(request):
     """htmx: open reports like the title being typed, each with a "me too"."""
     return render(
         request,
-        "frictions/_similar.html",
+        "frictions/report_form.html#similar",
         {"similar": friction_similar(text=request.GET.get("title", ""))},
     )
 
