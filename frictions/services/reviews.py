@@ -11,10 +11,10 @@ from accounts.models import User
 from immersion.models import Session
 
 from ..models import OPEN_STATUSES, FrictionEvent, FrictionReport, FrictionReview, ReviewItem
-from ..selectors import BoardFilters, friction_board
+from ..selectors import friction_board
+from ..selectors.reviews import REVIEW_ACTIVITY
 from .triage import friction_report_triage
 
-REVIEW_ACTIVITY = "friction-review"
 NOT_A_REVIEW_MESSAGE = "Only a session of the weekly friction review can have an agenda."
 CANCELLED_MESSAGE = "This session was cancelled."
 DECISION_REQUIRED_MESSAGE = "Write what was decided."
@@ -41,7 +41,7 @@ def friction_review_prepare(*, session: Session, by: User) -> FrictionReview:
     if previous is not None:
         new = new.filter(created_at__gte=previous.session.starts_at)
     wanted = [(report, ReviewItem.Reason.NEW) for report in new.order_by("created_at", "pk")]
-    overdue = friction_board(filters=BoardFilters(overdue=True, sort="overdue"))
+    overdue = friction_board(filters={"overdue": True, "sort": "overdue"})
     wanted += [(report, ReviewItem.Reason.OVERDUE) for report in overdue]
     supported = (
         FrictionReport.objects.filter(status__in=OPEN_STATUSES)
