@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from .filters import PeopleFilter
-from .models import Department, FrontlineTeam, User
+from .models import Department, FrontlineTeam, PeopleImport, User
 from .roles import Role
 
 
@@ -18,6 +18,28 @@ def people_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[User]:
         "department", "frontline_team", "manager"
     ).prefetch_related("groups")
     return PeopleFilter(filters or {}, queryset=people).qs.order_by("display_name", "email")
+
+
+def person_for(*, pk: int) -> User | None:
+    """One person (active or not) with their department, team and manager, to edit."""
+    return (
+        User.objects.select_related("department", "frontline_team", "manager").filter(pk=pk).first()
+    )
+
+
+def people_reporting_to(*, manager: User) -> QuerySet[User]:
+    """The active people whose manager is `manager`, by name."""
+    return manager.reports.filter(is_active=True).order_by("display_name")
+
+
+def people_import_list() -> QuerySet[PeopleImport]:
+    """Uploaded people files, newest first, with who uploaded them."""
+    return PeopleImport.objects.select_related("uploaded_by")
+
+
+def people_import_for(*, pk: int) -> PeopleImport | None:
+    """One uploaded people file with who uploaded it."""
+    return PeopleImport.objects.select_related("uploaded_by").filter(pk=pk).first()
 
 
 def people_with_role(*, role: Role) -> QuerySet[User]:

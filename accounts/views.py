@@ -3,15 +3,14 @@
 from functools import partial
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
-from core.http import csv_preview_page, csv_upload_page, error_text, page_of, posted
+from core.http import action_redirect, csv_preview_page, csv_upload_page, form_page, page_of, posted
 from core.permissions import RecordEditView, permission_required
 
 from .filters import PeopleFilter
@@ -25,9 +24,17 @@ from .forms import (
     PersonCreateForm,
     PersonForm,
 )
-from .models import Department, FrontlineTeam, PeopleImport, User
+from .models import Department, FrontlineTeam, User
 from .people_import import people_import_preview
-from .selectors import departments_with_member_counts, people_list, teams_with_member_counts
+from .selectors import (
+    departments_with_member_counts,
+    people_import_for,
+    people_import_list,
+    people_list,
+    people_reporting_to,
+    person_for,
+    teams_with_member_counts,
+)
 from .services import (
     people_import_run,
     people_import_upload,
@@ -108,54 +115,53 @@ def people_list_view(request):
 @permission_required(MANAGE_PEOPLE)
 def person_create_view(request):
     form = PersonCreateForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "send_invitation"}
-        try:
-            person = user_create(**data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if form.cleaned_data["send_invitation"]:
-                user_invite(user=person)
-                messages.success(request, f"{person} was added and invited by e-mail.")
-            else:
-                messages.success(request, f"{person} was added.")
-            return redirect("accounts:people")
-    return render(request, "accounts/person_form.html", {"form": form, "person": None})
+
+    def create(*, send_invitation: bool, **data) -> User:
+        person = user_create(**data)
+        if send_invitation:
+            user_invite(user=person)
+        return person
+
+    return form_page(
+        request,
+        form,
+        create,
+        template="accounts/person_form.html",
+        success=lambda person: (
+            f"{person} was added and invited by e-mail."
+            if form.cleaned_data["send_invitation"]
+            else f"{person} was added."
+        ),
+        done_url=reverse("accounts:people"),
+        context={"person": None},
+    )
 
 
 @permission_required(MANAGE_PEOPLE)
 def person_edit_view(request, pk: int):
-    person = get_object_or_404(
-        User.objects.select_related("department", "frontline_team", "manager"), pk=pk
-    )
-    form = PersonForm(posted(request), instance=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user_update(user=person, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"{person} was saved.")
-            return redirect("accounts:people")
-    reports = person.reports.filter(is_active=True).order_by("display_name")
-    return render(
+    person = person_for(pk=pk)
+    if person is None:
+        raise Http404
+    return form_page(
         request,
-        "accounts/person_form.html",
-        {"form": form, "person": person, "reports": reports},
+        PersonForm(posted(request), instance=person),
+        partial(user_update, user=person),
+        template="accounts/person_form.html",
+        success=lambda saved: f"{saved} was saved.",
+        done_url=reverse("accounts:people"),
+        context={"person": person, "reports": people_reporting_to(manager=person)},
     )
 
 
 def _person_action(request, pk: int, action, success: str):
     """Run `action(person)` and come back to the person's page with what happened."""
     person = get_object_or_404(User, pk=pk)
-    try:
-        action(person)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, success.format(person=person))
-    return redirect(person.get_absolute_url())
+    return action_redirect(
+        request,
+        partial(action, person),
+        success=success.format(person=person),
+        done_url=person.get_absolute_url(),
+    )
 
 
 @require_POST
@@ -194,14 +200,16 @@ def people_import_view(request):
         request,
         form_class=PeopleImportForm,
         upload=people_import_upload,
-        recent=PeopleImport.objects.all(),
+        recent=people_import_list(),
         template="accounts/people_import.html",
     )
 
 
 @permission_required(MANAGE_PEOPLE)
 def people_import_preview_view(request, pk: int):
-    people_import = get_object_or_404(PeopleImport.objects.select_related("uploaded_by"), pk=pk)
+    people_import = people_import_for(pk=pk)
+    if people_import is None:
+        raise Http404
     return csv_preview_page(
         request,
         upload=people_import,

@@ -9,7 +9,7 @@ from core.forms import DateInput
 from immersion.selectors import executives
 
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
-from .selectors import NUMBER_MAX, SORTS, decisions_visible_to, friction_reports_visible_to
+from .selectors import NUMBER_MAX, decisions_visible_to, friction_reports_visible_to
 from .services import REPORT_TRANSITIONS
 from .services.decisions import DECISION_TRANSITIONS
 
@@ -67,22 +67,6 @@ class FrictionReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "Choose…"), *Area.choices]
         self.fields["severity"].choices = Severity.choices
-
-
-class BoardFilterForm(forms.Form):
-    area = forms.ChoiceField(choices=[("", "All areas"), *Area.choices], required=False)
-    status = forms.ChoiceField(required=False)
-    team = forms.ModelChoiceField(
-        queryset=FrontlineTeam.objects.all(), required=False, empty_label="All teams"
-    )
-    overdue = forms.BooleanField(label="Overdue only", required=False)
-    sort = forms.ChoiceField(required=False)
-
-    def __init__(self, *args, **kwargs):
-
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any status"), ("open", "Open"), *Status.choices]
-        self.fields["sort"].choices = list(SORTS.items())
 
 
 class ReceiptForm(forms.Form):

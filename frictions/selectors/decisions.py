@@ -2,13 +2,33 @@
 links, never ticked by hand."""
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 
+from accounts.models import User
 from immersion.models import Session
+from immersion.selectors import (
+    escalations_visible_to,
+    journey_exercise_for,
+    reflections_visible_to,
+    session_for_viewer,
+)
 
-from ..models import Decision
-from .reports import typed_number
+from ..filters import DecisionLogFilter
+from ..models import Decision, DecisionEvent, FrictionReport
+from .reports import friction_reports_visible_to, typed_number
 
 
 def decisions_with_exposure(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
@@ -48,7 +68,7 @@ def decisions_changed_after_exposure() -> QuerySet[Decision]:
     return decisions_with_exposure(Decision.objects.all()).filter(changed_after_exposure=True)
 
 
-def decisions_visible_to(*, user) -> QuerySet[Decision]:
+def decisions_visible_to(*, user: User) -> QuerySet[Decision]:
     """The decisions `user` may read: the whole log with `view_decisions`, nothing without."""
     if user.has_perm("frictions.view_decisions"):
         return Decision.objects.all()
@@ -56,7 +76,7 @@ def decisions_visible_to(*, user) -> QuerySet[Decision]:
 
 
 def decision_lookup(
-    *, user, text: str, exclude: int | None = None, limit: int = 5
+    *, user: User, text: str, exclude: int | None = None, limit: int = 5
 ) -> list[Decision]:
     """Decisions to name by number, found from what is typed: the decision with that number,
     then those whose title holds every word typed, newest first. Rejected decisions are left
@@ -77,3 +97,76 @@ def decision_lookup(
             d for d in decisions.filter(match).order_by("-pk")[: limit + 1] if d not in found
         )
     return found[:limit]
+
+
+def decision_log(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Decision]:
+    """The decision log filtered by `filters.DecisionLogFilter` (status, area), newest first;
+    each decision with its owner, how many pieces of evidence it rests on (`evidence_count`)
+    and whether it changed after customer exposure. A filter value that is not valid is left
+    out."""
+    decisions = decisions_with_exposure(
+        Decision.objects.select_related("owner").annotate(
+            evidence_count=Count("friction_reports", distinct=True)
+            + Count("sessions", distinct=True)
+            + Count("reflections", distinct=True)
+            + Count("journeys", distinct=True)
+            + Count("escalations", distinct=True)
+        )
+    )
+    return DecisionLogFilter(filters or {}, queryset=decisions).qs.order_by("-created_at", "-pk")
+
+
+def decision_for(*, pk: int) -> Decision | None:
+    """One decision with what its page shows (its owner, what superseded it, whether it changed
+    after customer exposure); None when there is no such decision."""
+    return (
+        decisions_with_exposure(Decision.objects.select_related("owner", "superseded_by"))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class DecisionRecord:
+    """What a decision's page lists beside the decision: who decided, the evidence by kind, the
+    reports it resolved and its history."""
+
+    deciders: QuerySet[User]
+    evidence: dict[str, QuerySet]
+    resolved_reports: QuerySet[FrictionReport]
+    history: QuerySet[DecisionEvent]
+
+
+def decision_record(*, decision: Decision) -> DecisionRecord:
+    """The lists on a decision's page, each with what it shows loaded up front (one query a
+    list, whatever its length)."""
+    return DecisionRecord(
+        deciders=decision.deciders.all(),
+        evidence={
+            "Friction reports": decision.friction_reports.all(),
+            "Sessions": decision.sessions.select_related("activity_type"),
+            "Reflections": decision.reflections.select_related(
+                "participant__person", "participant__session__activity_type"
+            ),
+            "Journeys walked": decision.journeys.select_related("template", "participant__person"),
+            "Escalations": decision.escalations.all(),
+        },
+        resolved_reports=decision.resolved_reports.all(),
+        history=decision.events.select_related("actor"),
+    )
+
+
+def decision_evidence_find(*, user: User, kind: str, number: int) -> Model | None:
+    """The piece of evidence of `kind` (a key of `services.decisions.EVIDENCE_KINDS`) with that
+    number, if `user` may see it; None otherwise, whether it is missing or hidden."""
+    if kind == "friction_report":
+        return friction_reports_visible_to(user=user).filter(pk=number).first()
+    if kind == "session":
+        return session_for_viewer(user=user, pk=number)
+    if kind == "reflection":
+        return reflections_visible_to(user=user).filter(pk=number).first()
+    if kind == "journey":
+        return journey_exercise_for(user=user, pk=number)
+    if kind == "escalation":
+        return escalations_visible_to(user=user).filter(pk=number).first()
+    raise ValueError(f"No evidence of kind {kind!r}")

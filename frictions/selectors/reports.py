@@ -1,57 +1,27 @@
 """Reads about friction reports shared by pages, tasks and the metrics app."""
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Count, Q, QuerySet
 
+from accounts.models import User
 from core.calendar import org_today
 
-from ..models import OPEN_STATUSES, Decision, FrictionReport
-
-SORTS = {
-    "supported": "Most supported",
-    "newest": "Newest",
-    "overdue": "Oldest overdue",
-}
+from ..filters import BoardFilter
+from ..models import OPEN_STATUSES, Decision, FrictionEvent, FrictionReport
 
 
-@dataclass
-class BoardFilters:
-    area: str = ""
-    status: str = ""
-    team: int | None = None
-    overdue: bool = False
-    sort: str = "supported"
-
-
-def friction_board(*, filters: BoardFilters) -> QuerySet[FrictionReport]:
-    """The board: every report with its support count and next due date, filtered and sorted.
-    Overdue means open and past its due date. One query."""
-    today = org_today()
+def friction_board(*, filters: Mapping[str, Any] | None = None) -> QuerySet[FrictionReport]:
+    """The board: every report with its support count and next due date, filtered and sorted
+    by `filters.BoardFilter` (most supported first unless another sort is asked for). Overdue
+    means open and past its due date. A filter value that is not valid is left out. One query."""
     reports = FrictionReport.objects.select_related("owner", "team").annotate(
         support_count=Count("supports", distinct=True)
     )
-    if filters.area:
-        reports = reports.filter(area=filters.area)
-    if filters.status == "open":
-        reports = reports.filter(status__in=OPEN_STATUSES)
-    elif filters.status:
-        reports = reports.filter(status=filters.status)
-    if filters.team:
-        reports = reports.filter(team_id=filters.team)
-    if filters.overdue:
-        reports = reports.overdue(today=today)
-    if filters.sort == "newest":
-        return reports.order_by("-created_at", "-pk")
-    if filters.sort == "overdue":
-        return reports.order_by(
-            Case(When(status__in=OPEN_STATUSES, due__lt=today, then=0), default=1),
-            "due",
-            "pk",
-        )
-    return reports.order_by("-support_count", "-created_at", "-pk")
+    return BoardFilter(filters or {}, queryset=reports).qs
 
 
 def friction_similar(*, text: str, limit: int = 5) -> list[FrictionReport]:
@@ -99,13 +69,18 @@ def friction_report_for(*, pk: int) -> FrictionReport | None:
     )
 
 
-def friction_timeline(*, report: FrictionReport, internal: bool):
+def friction_report_supported_by(*, report: FrictionReport, user: User) -> bool:
+    """Whether `user` has said "me too" by name on `report` (anonymous support is nobody's)."""
+    return report.supports.filter(supporter=user).exists()
+
+
+def friction_timeline(*, report: FrictionReport, internal: bool) -> QuerySet[FrictionEvent]:
     """The report's events in order; internal notes only for those who triage."""
     events = report.events.select_related("actor")
     return events if internal else events.filter(public=True)
 
 
-def frictions_for_home(*, user) -> dict:
+def frictions_for_home(*, user: User) -> dict:
     """What home shows about reports and decisions, by what the person does here:
     the reports they filed by name, those they own, what waits for triage, outcome checks due."""
     today = org_today()
@@ -145,7 +120,7 @@ def typed_number(text: str) -> int | None:
     return None
 
 
-def friction_reports_visible_to(*, user) -> QuerySet[FrictionReport]:
+def friction_reports_visible_to(*, user: User) -> QuerySet[FrictionReport]:
     """The reports `user` may read: all of them with the board (an anonymous reporter is never
     stored, so there is nothing to hide), none without."""
     if user.has_perm("frictions.view_frictions"):
@@ -154,7 +129,7 @@ def friction_reports_visible_to(*, user) -> QuerySet[FrictionReport]:
 
 
 def friction_report_lookup(
-    *, user, text: str, exclude: int | None = None, limit: int = 5
+    *, user: User, text: str, exclude: int | None = None, limit: int = 5
 ) -> list[FrictionReport]:
     """Reports to name by number, found from what is typed: the report with that number if a
     number is typed, then open reports like the words (`friction_similar`). Never more than

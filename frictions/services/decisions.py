@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+
 from ..models import Decision, DecisionEvent
 
 NEEDS_ASSESSMENT_MESSAGE = (
@@ -42,7 +44,7 @@ def _shown(value) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _check(by) -> None:
+def _check(by: User) -> None:
     if not by.has_perm("frictions.log_decisions"):
         raise ValidationError(NOT_ALLOWED_MESSAGE)
 
@@ -51,7 +53,7 @@ def _check(by) -> None:
 def decision_save(
     *,
     existing: Decision | None = None,
-    by,
+    by: User,
     deciders=(),
     friction_reports=(),
     **fields,
@@ -100,7 +102,12 @@ def decision_save(
 
 @transaction.atomic
 def decision_set_status(
-    *, decision: Decision, by, status: str, note: str = "", superseded_by: Decision | None = None
+    *,
+    decision: Decision,
+    by: User,
+    status: str,
+    note: str = "",
+    superseded_by: Decision | None = None,
 ) -> Decision:
     """proposed → approved (only with its customer-impact assessment) or rejected; approved →
     superseded (by another decision) or reversed, which count as changing it."""
@@ -139,7 +146,7 @@ def decision_set_status(
     return decision
 
 
-def decision_record_outcome(*, decision: Decision, by, text: str) -> Decision:
+def decision_record_outcome(*, decision: Decision, by: User, text: str) -> Decision:
     """The outcome check when the review-by date comes: what actually happened."""
     _check(by)
     if not text.strip():
@@ -162,7 +169,7 @@ EVIDENCE_KINDS = {
 }
 
 
-def decision_link_evidence(*, decision: Decision, by, kind: str, target) -> None:
+def decision_link_evidence(*, decision: Decision, by: User, kind: str, target) -> None:
     """Link one piece of evidence; the history says so."""
     _check(by)
     field, label = EVIDENCE_KINDS[kind]

@@ -5,12 +5,14 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+
 from ..api_auth import api_key_hash
 from ..models import ApiIntegration
 
 
 @transaction.atomic
-def api_integration_issue(*, name: str, by) -> tuple[ApiIntegration, str]:
+def api_integration_issue(*, name: str, by: User) -> tuple[ApiIntegration, str]:
     """A new integration and its token, returned once (only the hash is kept)."""
     key = secrets.token_urlsafe(32)
     integration = ApiIntegration(

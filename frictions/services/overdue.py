@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.calendar import org_today
@@ -15,7 +16,7 @@ from ..models import FrictionEvent, FrictionReport, OverdueAlert
 ESCALATION_WEEKS_PER_LEVEL = 1
 
 
-def _chain(person) -> list:
+def _chain(person: User) -> list[User]:
     """`person`'s managers, nearest first (stops at a loop, which people rules prevent)."""
     chain, seen = [], {person.pk}
     manager = person.manager

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.calendar import add_business_days, org_today
 
 from ..models import FrictionEvent, FrictionReport, FrictionSupport, hour_now
@@ -40,7 +41,7 @@ def _new_receipt_code() -> str:
 @transaction.atomic
 def friction_report_file(
     *,
-    reporter,
+    reporter: User,
     anonymous: bool,
     title: str,
     description: str,
@@ -106,7 +107,7 @@ def friction_report_by_receipt(code: str) -> FrictionReport | None:
 
 
 @transaction.atomic
-def friction_report_support(*, report: FrictionReport, supporter, anonymous: bool = False):
+def friction_report_support(*, report: FrictionReport, supporter: User, anonymous: bool = False):
     """A "me too" on an open report; once per person (anonymous support is not counted
     against anyone, and keeps no supporter)."""
     if not report.is_open:
@@ -130,7 +131,7 @@ def friction_report_support(*, report: FrictionReport, supporter, anonymous: boo
     return support
 
 
-def friction_report_add_information(*, report: FrictionReport, text: str, by=None):
+def friction_report_add_information(*, report: FrictionReport, text: str, by: User | None = None):
     """More information on a report, public on its timeline: from a signed-in person, or
     (`by` None) from the anonymous reporter holding its receipt code."""
     if not text.strip():

@@ -7,13 +7,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from accounts.models import User
 from immersion.models import Session
 
 from ..models import OPEN_STATUSES, FrictionEvent, FrictionReport, FrictionReview, ReviewItem
-from ..selectors import BoardFilters, friction_board
+from ..selectors import friction_board
+from ..selectors.reviews import REVIEW_ACTIVITY
 from .triage import friction_report_triage
 
-REVIEW_ACTIVITY = "friction-review"
 NOT_A_REVIEW_MESSAGE = "Only a session of the weekly friction review can have an agenda."
 CANCELLED_MESSAGE = "This session was cancelled."
 DECISION_REQUIRED_MESSAGE = "Write what was decided."
@@ -21,7 +22,7 @@ MOST_SUPPORTED = 5
 
 
 @transaction.atomic
-def friction_review_prepare(*, session: Session, by) -> FrictionReview:
+def friction_review_prepare(*, session: Session, by: User) -> FrictionReview:
     """Build (or bring up to date) a review's agenda: reports new since the previous review,
     the overdue ones, and the most supported open ones; each report once, for its first
     reason. Items already on the agenda, and their minutes, stay."""
@@ -40,7 +41,7 @@ def friction_review_prepare(*, session: Session, by) -> FrictionReview:
     if previous is not None:
         new = new.filter(created_at__gte=previous.session.starts_at)
     wanted = [(report, ReviewItem.Reason.NEW) for report in new.order_by("created_at", "pk")]
-    overdue = friction_board(filters=BoardFilters(overdue=True, sort="overdue"))
+    overdue = friction_board(filters={"overdue": True, "sort": "overdue"})
     wanted += [(report, ReviewItem.Reason.OVERDUE) for report in overdue]
     supported = (
         FrictionReport.objects.filter(status__in=OPEN_STATUSES)
@@ -62,7 +63,12 @@ def friction_review_prepare(*, session: Session, by) -> FrictionReview:
 
 @transaction.atomic
 def review_item_record(
-    *, item: ReviewItem, by, decision: str, owner=None, committed_date: date | None = None
+    *,
+    item: ReviewItem,
+    by: User,
+    decision: str,
+    owner: User | None = None,
+    committed_date: date | None = None,
 ) -> ReviewItem:
     """The minutes of one agenda item: what was decided, the owner, the date committed. The
     decision is a public response on the report's timeline; the owner and date become the

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import FrictionEvent, FrictionReport, FrictionSupport, Resolution, Status
+from accounts.models import User
+
+from ..models import Decision, FrictionEvent, FrictionReport, FrictionSupport, Resolution, Status
 
 NOT_ALLOWED_MESSAGE = "Only a CX lead or the report's owner can change it."
 OWNER_NOT_EXECUTIVE_MESSAGE = "The owner must be an active executive."
@@ -37,14 +39,14 @@ REPORT_TRANSITIONS = {
 }
 
 
-def friction_can_change(*, report: FrictionReport, user) -> bool:
+def friction_can_change(*, report: FrictionReport, user: User) -> bool:
     """The CX lead (who triages) and the executive who owns the report."""
     return user.has_perm("frictions.triage_frictions") or (
         report.owner_id is not None and report.owner_id == user.pk
     )
 
 
-def _check_may_change(report: FrictionReport, by) -> None:
+def _check_may_change(report: FrictionReport, by: User) -> None:
     if not friction_can_change(report=report, user=by):
         raise ValidationError(NOT_ALLOWED_MESSAGE)
 
@@ -53,8 +55,8 @@ def _check_may_change(report: FrictionReport, by) -> None:
 def friction_report_triage(
     *,
     report: FrictionReport,
-    by,
-    owner,
+    by: User,
+    owner: User,
     acknowledge_by: date,
     decide_by: date,
     response: str = "",
@@ -102,13 +104,13 @@ def friction_report_triage(
 def friction_report_transition(
     *,
     report: FrictionReport,
-    by,
+    by: User,
     status: str,
     response: str,
     resolution: str = "",
     decline_reason: str = "",
     duplicate_of: FrictionReport | None = None,
-    decision=None,
+    decision: Decision | None = None,
 ) -> FrictionReport:
     """Move a report along new → acknowledged → in progress → resolved (saying how), declined
     (saying why) or duplicate (its support moves to the original). Every change writes a public
@@ -168,7 +170,7 @@ def friction_report_transition(
     return report
 
 
-def _move_support(duplicate: FrictionReport, original: FrictionReport, by) -> None:
+def _move_support(duplicate: FrictionReport, original: FrictionReport, by: User) -> None:
     """The duplicate's reporter and supporters become supporters of the original (each person
     once; anonymous ones stay anonymous)."""
     already = set(original.supports.exclude(supporter=None).values_list("supporter", flat=True))
@@ -193,7 +195,7 @@ def _move_support(duplicate: FrictionReport, original: FrictionReport, by) -> No
     )
 
 
-def friction_report_note(*, report: FrictionReport, by, text: str) -> FrictionEvent:
+def friction_report_note(*, report: FrictionReport, by: User, text: str) -> FrictionEvent:
     """An internal note: read by the CX lead and the owner, never by the reporter or the board."""
     _check_may_change(report, by)
     if not text.strip():

@@ -14,7 +14,7 @@ from accounts.roles import Role
 from accounts.tests.factories import FrontlineTeamFactory
 from frictions.forms import AREA_MESSAGE, DESCRIPTION_REQUIRED_MESSAGE
 from frictions.models import FrictionEvent, FrictionReport, FrictionSupport
-from frictions.selectors import BoardFilters, friction_board, friction_similar
+from frictions.selectors import friction_board, friction_similar
 from frictions.services import (
     ALREADY_SUPPORTED_MESSAGE,
     friction_report_by_receipt,
@@ -156,7 +156,7 @@ def test_me_too_is_counted_once_and_the_board_sorts_by_support(frontline, execut
     friction_report_support(report=loud, supporter=executive, anonymous=True)
     with pytest.raises(Exception, match=ALREADY_SUPPORTED_MESSAGE):
         friction_report_support(report=loud, supporter=others[0])
-    board = list(friction_board(filters=BoardFilters(sort="supported")))
+    board = list(friction_board(filters={"sort": "supported"}))
     assert [r.title for r in board] == ["Loud one", "Quiet one"]
     assert board[0].support_count == 3
     assert FrictionSupport.objects.filter(supporter__isnull=True).count() == 1
@@ -186,6 +186,48 @@ def test_board_takes_the_same_queries_for_few_and_many_reports(
         return reverse("frictions:board") + "?sort=overdue"
 
     queries_at_two_sizes(build, lambda page: len(page.context["page"]), ceiling=10)
+
+
+def test_the_board_leaves_out_filters_it_cannot_read_and_says_why(client, frontline, leadership):
+    file(frontline, title="Platform one", area="platform")
+    file(frontline, title="Policy one", area="policy")
+    client.force_login(leadership)
+    response = client.get(
+        reverse("frictions:board"),
+        {"area": "policy", "status": "bogus", "team": "abc", "sort": "sideways"},
+    )
+    assert response.status_code == 200
+    assert [r.title for r in response.context["page"]] == ["Policy one"], "area still applies"
+    assert response.context["filters"].errors.keys() == {"status", "team", "sort"}
+    assert "Select a valid choice. bogus is not one of the available choices." in (
+        response.content.decode()
+    )
+
+
+def test_the_board_sorts_by_support_unless_asked_otherwise(frontline, executive, make_user):
+    older, _ = file(frontline, title="Older, supported")
+    file(frontline, title="Newer, unsupported")
+    friction_report_support(report=older, supporter=executive)
+    by_support = ["Older, supported", "Newer, unsupported"]
+    assert [r.title for r in friction_board()] == by_support
+    unknown = friction_board(filters={"sort": "sideways"})
+    assert [r.title for r in unknown] == by_support, "an unknown sort is the default one"
+    newest = friction_board(filters={"sort": "newest"})
+    assert [r.title for r in newest] == ["Newer, unsupported", "Older, supported"]
+
+
+def test_board_page_links_keep_the_filters(client, frontline, leadership, settings):
+    settings.PAGE_SIZE = 2
+    for n in range(3):
+        file(frontline, title=f"Policy {n}", area="policy")
+    file(frontline, title="Platform", area="platform")
+    client.force_login(leadership)
+    first = client.get(reverse("frictions:board"), {"area": "policy"}).content.decode()
+    assert 'href="?area=policy&amp;page=2"' in first
+    assert "?&amp;" not in first
+    second = client.get(reverse("frictions:board"), {"area": "policy", "page": "2"})
+    assert [r.title for r in second.context["page"]] == ["Policy 0"]
+    assert 'href="?area=policy&amp;page=1"' in second.content.decode()
 
 
 def test_a_reflection_friction_becomes_a_report_in_one_click(client, executive):
@@ -235,6 +277,16 @@ def _edit(reflection, lines, **overrides):
     }
     values.update(overrides)
     return reflection_save(**values)
+
+
+def test_the_filing_page_ignores_a_source_it_cannot_read(client, executive):
+    client.force_login(executive)
+    response = client.get(
+        reverse("frictions:new"),
+        {"reflection_friction": "abc", "journey_step": "²", "escalation": "99999999999"},
+    )
+    assert response.status_code == 200
+    assert response.context["source"] is None
 
 
 def test_correcting_a_reflection_friction_keeps_the_report_filed_from_it(executive):

@@ -3,26 +3,18 @@ decisions, their customer-impact assessment, their evidence and what came of the
 
 from functools import partial
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.http import error_text, errors_onto, form_action, posted
+from core.http import form_action, form_page, page_of, posted
 from core.permissions import permission_required
-from immersion.selectors import (
-    escalations_visible_to,
-    journey_exercise_for,
-    reflections_visible_to,
-    session_for_viewer,
-)
 
+from ..filters import DecisionLogFilter
 from ..forms import DecisionForm, DecisionStatusForm, EvidenceForm, OutcomeForm
-from ..models import Area, Decision, FrictionReport
-from ..selectors import decisions_with_exposure
+from ..models import Decision
+from ..selectors import decision_evidence_find, decision_for, decision_log, decision_record
 from ..services.decisions import (
     EVIDENCE_KINDS,
     EVIDENCE_NOT_FOUND_MESSAGE,
@@ -36,30 +28,14 @@ from . import LOG_DECISIONS, VIEW_DECISIONS
 
 @permission_required(VIEW_DECISIONS)
 def decision_list(request):
-    decisions = decisions_with_exposure(
-        Decision.objects.select_related("owner").annotate(
-            evidence_count=Count("friction_reports", distinct=True)
-            + Count("sessions", distinct=True)
-            + Count("reflections", distinct=True)
-            + Count("journeys", distinct=True)
-            + Count("escalations", distinct=True)
-        )
-    )
-    status = request.GET.get("status", "")
-    area = request.GET.get("area", "")
-    if status in Decision.Status.values:
-        decisions = decisions.filter(status=status)
-    if area in Area.values:
-        decisions = decisions.filter(area=area)
+    page = page_of(request, decision_log(filters=request.GET))
     return render(
         request,
         "frictions/decision_list.html",
         {
-            "decisions": decisions,
-            "statuses": Decision.Status.choices,
-            "areas": Area.choices,
-            "status": status,
-            "area": area,
+            "filters": DecisionLogFilter(request.GET).form,
+            "page": page,
+            "filtered": bool(request.GET),
             "today": timezone.localdate(),
         },
     )
@@ -71,44 +47,36 @@ def decision_edit(request, pk: int | None = None):
     form = DecisionForm(
         posted(request), instance=decision or Decision(owner=request.user), user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            decision = decision_save(
-                existing=decision,
-                by=request.user,
-                deciders=list(data.pop("deciders")),
-                friction_reports=list(data.pop("friction_reports")),
-                **data,
-            )
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, f"“{decision}” is in the decision log.")
-            return redirect(decision.get_absolute_url())
-    return render(request, "frictions/decision_form.html", {"form": form, "decision": decision})
+
+    def save(*, deciders, friction_reports, **data) -> Decision:
+        return decision_save(
+            existing=decision,
+            by=request.user,
+            deciders=list(deciders),
+            friction_reports=list(friction_reports),
+            **data,
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        template="frictions/decision_form.html",
+        success=lambda saved: f"“{saved}” is in the decision log.",
+        done_url=lambda saved: saved.get_absolute_url(),
+        context={"decision": decision},
+    )
 
 
 def _decision_page(request, decision, *, status=200, **forms):
-    decision = (
-        decisions_with_exposure(Decision.objects.select_related("owner", "superseded_by"))
-        .filter(pk=decision.pk)
-        .first()
-    )
+    decision = decision_for(pk=decision.pk)
+    record = decision_record(decision=decision)
     context = {
         "decision": decision,
-        "deciders": decision.deciders.all(),
-        "evidence": {
-            "Friction reports": decision.friction_reports.all(),
-            "Sessions": decision.sessions.select_related("activity_type"),
-            "Reflections": decision.reflections.select_related(
-                "participant__person", "participant__session__activity_type"
-            ),
-            "Journeys walked": decision.journeys.select_related("template", "participant__person"),
-            "Escalations": decision.escalations.all(),
-        },
-        "resolved_reports": decision.resolved_reports.all(),
-        "history": decision.events.select_related("actor"),
+        "deciders": record.deciders,
+        "evidence": record.evidence,
+        "resolved_reports": record.resolved_reports,
+        "history": record.history,
         "review_due": decision.review_by
         and decision.review_by <= timezone.localdate()
         and not decision.outcome_checked_at,
@@ -159,39 +127,20 @@ def decision_outcome(request, pk: int):
     return done or _decision_page(request, decision, outcome_form=form)
 
 
-def _evidence(user, kind: str, number: int):
-    """The piece of evidence, if `user` may see it."""
-    if kind == "friction_report":
-        return FrictionReport.objects.filter(pk=number).first()
-    if kind == "session":
-        return session_for_viewer(user=user, pk=number)
-    if kind == "reflection":
-        return reflections_visible_to(user=user).filter(pk=number).first()
-    if kind == "journey":
-        return journey_exercise_for(user=user, pk=number)
-    if kind == "escalation":
-        return escalations_visible_to(user=user).filter(pk=number).first()
-    raise Http404
-
-
 @require_POST
 @permission_required(LOG_DECISIONS)
 def decision_evidence(request, pk: int):
     decision = get_object_or_404(Decision, pk=pk)
     form = EvidenceForm(request.POST)
-    if form.is_valid():
-        kind = form.cleaned_data["kind"]
-        target = _evidence(request.user, kind, form.cleaned_data["number"])
+
+    def link(*, kind: str, number: int) -> None:
+        target = decision_evidence_find(user=request.user, kind=kind, number=number)
         if target is None:
-            form.add_error(
-                "number", EVIDENCE_NOT_FOUND_MESSAGE.format(kind=EVIDENCE_KINDS[kind][1])
-            )
-        else:
-            try:
-                decision_link_evidence(decision=decision, by=request.user, kind=kind, target=target)
-            except ValidationError as exc:
-                messages.error(request, error_text(exc))
-            else:
-                messages.success(request, "Evidence linked.")
-            return redirect(decision.get_absolute_url())
-    return _decision_page(request, decision, evidence_form=form)
+            message = EVIDENCE_NOT_FOUND_MESSAGE.format(kind=EVIDENCE_KINDS[kind][1])
+            raise ValidationError({"number": message})
+        decision_link_evidence(decision=decision, by=request.user, kind=kind, target=target)
+
+    done = form_action(
+        request, form, link, success="Evidence linked.", done_url=decision.get_absolute_url()
+    )
+    return done or _decision_page(request, decision, evidence_form=form)

@@ -11,6 +11,7 @@ from core.permissions import permission_required
 
 from ..forms import IntegrationForm
 from ..models import ApiIntegration
+from ..selectors import api_integration_list
 from ..services.integrations import api_integration_issue, api_integration_revoke
 from .reports import TRIAGE
 
@@ -22,6 +23,7 @@ def integrations(request):
     form = IntegrationForm(posted(request))
     issued = None
     if request.method == "POST" and form.is_valid():
+        # Not form_page: the token is shown in this response, never in a message or a redirect.
         try:
             integration, key = api_integration_issue(
                 name=form.cleaned_data["name"], by=request.user
@@ -37,7 +39,7 @@ def integrations(request):
         {
             "form": form,
             "issued": issued,
-            "integrations": ApiIntegration.objects.select_related("created_by"),
+            "integrations": api_integration_list(),
         },
     )
 

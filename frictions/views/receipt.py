@@ -57,6 +57,7 @@ def receipt(request):
         )
     added = False
     if "text" in request.POST and information_form.is_valid():
+        # Not form_page: the anonymous reporter gets the answer here, with no session or redirect.
         try:
             friction_report_add_information(
                 report=report, text=information_form.cleaned_data["text"], by=None

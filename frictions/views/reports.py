@@ -6,22 +6,18 @@ rendered in the response itself), no redirect carrying the code.
 
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from core.http import error_text, errors_onto, form_action, posted
+from core.http import action_redirect, errors_onto, form_action, page_of, posted
 from core.permissions import permission_required
-from immersion.models import JourneyStepResult, ReflectionFriction
-from immersion.selectors import escalations_visible_to
 
+from ..filters import BoardFilter
 from ..forms import (
-    BoardFilterForm,
     FrictionReportForm,
     InformationForm,
     NoteForm,
@@ -30,11 +26,15 @@ from ..forms import (
 )
 from ..models import FrictionReport
 from ..selectors import (
-    BoardFilters,
+    escalation_for,
     friction_board,
     friction_report_for,
+    friction_report_supported_by,
     friction_similar,
     friction_timeline,
+    journey_step_result_for,
+    reflection_friction_for,
+    typed_number,
 )
 from ..services import (
     friction_can_change,
@@ -51,26 +51,11 @@ from . import FILE, TRIAGE, VIEW
 @permission_required(VIEW)
 def board(request):
     """Everyone in the programme: every report, filtered and sorted."""
-    form = BoardFilterForm(request.GET or None)
-    filters = BoardFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = BoardFilters(
-            area=data["area"],
-            status=data["status"],
-            team=data["team"].pk if data["team"] else None,
-            overdue=data["overdue"],
-            sort=data["sort"] or "supported",
-        )
-    page = Paginator(friction_board(filters=filters), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, friction_board(filters=request.GET))
     return render(
         request,
         "frictions/board.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"filters": BoardFilter(request.GET).form, "page": page, "filtered": bool(request.GET)},
     )
 
 
@@ -78,14 +63,8 @@ def _source(request) -> dict:
     """What a report filed from a reflection, a journey step or an escalation starts with.
     Each source only for the person it belongs to (or who may see the escalation)."""
     user = request.user
-    if pk := request.GET.get("reflection_friction", ""):
-        friction = (
-            ReflectionFriction.objects.select_related(
-                "reflection__participant__session__activity_type"
-            )
-            .filter(pk=pk if pk.isdigit() else 0, reflection__participant__person=user)
-            .first()
-        )
+    if pk := typed_number(request.GET.get("reflection_friction", "")):
+        friction = reflection_friction_for(user=user, pk=pk)
         if friction is not None:
             session = friction.reflection.participant.session
             return {
@@ -97,12 +76,8 @@ def _source(request) -> dict:
                 },
                 "label": f"your reflection on {session.activity_type}",
             }
-    if pk := request.GET.get("journey_step", ""):
-        result = (
-            JourneyStepResult.objects.select_related("step", "exercise__template")
-            .filter(pk=pk if pk.isdigit() else 0, exercise__participant__person=user)
-            .first()
-        )
+    if pk := typed_number(request.GET.get("journey_step", "")):
+        result = journey_step_result_for(user=user, pk=pk)
         if result is not None:
             how = "failed" if not result.worked else f"took effort {result.effort} of 7"
             return {
@@ -115,8 +90,8 @@ def _source(request) -> dict:
                 },
                 "label": f"your journey “{result.exercise.template}”",
             }
-    if pk := request.GET.get("escalation", ""):
-        escalation = escalations_visible_to(user=user).filter(pk=pk if pk.isdigit() else 0).first()
+    if pk := typed_number(request.GET.get("escalation", "")):
+        escalation = escalation_for(user=user, pk=pk)
         if escalation is not None:
             return {
                 "source_escalation": escalation,
@@ -140,6 +115,7 @@ def report_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         anonymous = data.pop("anonymous")
+        # Not form_page: an anonymous filing answers with its receipt here, never a redirect.
         try:
             report, code = friction_report_file(
                 reporter=request.user,
@@ -168,7 +144,7 @@ def similar(request):
     """htmx: open reports like the title being typed, each with a "me too"."""
     return render(
         request,
-        "frictions/_similar.html",
+        "frictions/report_form.html#similar",
         {"similar": friction_similar(text=request.GET.get("title", ""))},
     )
 
@@ -183,7 +159,7 @@ def _detail(request, report, *, status=200, **forms):
         "report": report,
         "timeline": friction_timeline(report=report, internal=internal),
         "internal": internal,
-        "supported": report.supports.filter(supporter=user).exists(),
+        "supported": friction_report_supported_by(report=report, user=user),
         "can_support": user.has_perm(FILE),
         "may_change": may_change,
     }
@@ -270,17 +246,17 @@ def report_note(request, pk: int):
 @permission_required(FILE)
 def report_support(request, pk: int):
     report = get_object_or_404(FrictionReport, pk=pk)
-    try:
-        friction_report_support(
+    return action_redirect(
+        request,
+        partial(
+            friction_report_support,
             report=report,
             supporter=request.user,
             anonymous=request.POST.get("anonymous") == "yes",
-        )
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, "Thank you: your support is counted.")
-    return redirect(report.get_absolute_url())
+        ),
+        success="Thank you: your support is counted.",
+        done_url=report.get_absolute_url(),
+    )
 
 
 @require_POST
@@ -289,13 +265,10 @@ def report_information(request, pk: int):
     """Someone signed in adds information, by name, to the public timeline."""
     report = get_object_or_404(FrictionReport, pk=pk)
     form = InformationForm(request.POST)
-    if form.is_valid():
-        try:
-            friction_report_add_information(
-                report=report, text=form.cleaned_data["text"], by=request.user
-            )
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, "Added to the timeline.")
-    return redirect(report.get_absolute_url())
+    text = form.cleaned_data["text"] if form.is_valid() else ""  # "" is refused with its reason
+    return action_redirect(
+        request,
+        partial(friction_report_add_information, report=report, text=text, by=request.user),
+        success="Added to the timeline.",
+        done_url=report.get_absolute_url(),
+    )
