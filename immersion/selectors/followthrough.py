@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from core.calendar import org_zone
 
 from .. import planner
@@ -59,7 +60,7 @@ class Todos:
         )
 
 
-def _ended_places(person, now: datetime) -> QuerySet[Participant]:
+def _ended_places(person: User, now: datetime) -> QuerySet[Participant]:
     return (
         Participant.objects.filter(person=person, is_active=True, starts_at__lte=now)
         .exclude(session__status=Session.Status.CANCELLED)
@@ -68,7 +69,7 @@ def _ended_places(person, now: datetime) -> QuerySet[Participant]:
     )
 
 
-def todos_for(*, person, now: datetime | None = None) -> Todos:
+def todos_for(*, person: User, now: datetime | None = None) -> Todos:
     """Everything `person` has to do after their sessions, in five queries:
 
     - attendance to confirm: every session that has ended with no confirmation;
@@ -130,7 +131,7 @@ def todos_for(*, person, now: datetime | None = None) -> Todos:
     return todos
 
 
-def reflections_visible_to(*, user) -> QuerySet[Reflection]:
+def reflections_visible_to(*, user: User) -> QuerySet[Reflection]:
     """Reflections `user` may read: their own; all for the CX lead; those shared with
     leadership for people who read shared reflections."""
     reflections = Reflection.objects.select_related(
@@ -144,7 +145,7 @@ def reflections_visible_to(*, user) -> QuerySet[Reflection]:
     return reflections.filter(visible)
 
 
-def participant_for(*, user, pk: int) -> Participant | None:
+def participant_for(*, user: User, pk: int) -> Participant | None:
     """A place in a session that `user` may record for: their own, or anyone's for the CX lead.
     None otherwise, so the page answers 404."""
     places = Participant.objects.select_related("session__activity_type", "person", "reflection")
@@ -153,7 +154,7 @@ def participant_for(*, user, pk: int) -> Participant | None:
     return places.filter(pk=pk).first()
 
 
-def journey_exercise_for(*, user, pk: int) -> JourneyExercise | None:
+def journey_exercise_for(*, user: User, pk: int) -> JourneyExercise | None:
     """A journey exercise its walker may open, or the CX lead and leadership; None otherwise."""
     exercises = JourneyExercise.objects.select_related(
         "template", "participant__person", "participant__session__activity_type"
@@ -294,7 +295,7 @@ def journey_templates_with_counts() -> QuerySet[JourneyTemplate]:
     )
 
 
-def customer_call_for(*, user, pk: int) -> CustomerCall | None:
+def customer_call_for(*, user: User, pk: int) -> CustomerCall | None:
     """A call with the customer's details: only for the executive it is assigned to and the CX
     lead. None for anyone else, so the page answers 404."""
     calls = CustomerCall.objects.select_related(

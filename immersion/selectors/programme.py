@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.calendar import days_between, org_today, org_zone
@@ -44,7 +45,7 @@ def period_bounds(period: str, day: date) -> tuple[planner.Bucket, datetime, dat
     return bucket, start, end
 
 
-def sessions_upcoming(*, person, limit: int = 10) -> QuerySet[Participant]:
+def sessions_upcoming(*, person: User, limit: int = 10) -> QuerySet[Participant]:
     """A person's next sessions, soonest first."""
     return (
         Participant.objects.filter(person=person, is_active=True, ends_at__gt=timezone.now())
@@ -101,7 +102,7 @@ def _amount(target: CadenceTarget, count: int, duration) -> Decimal:
     return Decimal(count)
 
 
-def targets_for(person, targets) -> list[CadenceTarget]:
+def targets_for(person: User, targets) -> list[CadenceTarget]:
     """The per-executive targets that apply to `person` (theirs, or everyone's)."""
     return [
         t
@@ -152,7 +153,7 @@ def progress_for(*, people, day: date | None = None) -> dict[int, list[Progress]
         "month": Decimal(3),
     }
 
-    def progress(person, target, row, period, needed):
+    def progress(person: User, target, row, period, needed):
         return Progress(
             person=person,
             target=target,
@@ -277,7 +278,7 @@ def calendar_sessions(
     return sessions.distinct()
 
 
-def session_for_viewer(*, user, pk: int) -> Session | None:
+def session_for_viewer(*, user: User, pk: int) -> Session | None:
     """A session `user` may open: a participant (now or before), its host agent, or anyone who
     sees the programme. None otherwise, so the page answers 404 rather than confirm it exists."""
     sessions = Session.objects.select_related(
@@ -290,7 +291,7 @@ def session_for_viewer(*, user, pk: int) -> Session | None:
     return sessions.filter(pk=pk).first()
 
 
-def swap_requests_for(*, person) -> dict[str, QuerySet[SwapRequest]]:
+def swap_requests_for(*, person: User) -> dict[str, QuerySet[SwapRequest]]:
     """Swap requests a person should see: asked of them, open to anyone, and their own."""
     pending = SwapRequest.objects.filter(
         status=SwapRequest.Status.PENDING, session__starts_at__gt=timezone.now()
@@ -302,13 +303,13 @@ def swap_requests_for(*, person) -> dict[str, QuerySet[SwapRequest]]:
     }
 
 
-def time_off_upcoming(*, person=None) -> QuerySet[TimeOff]:
+def time_off_upcoming(*, person: User | None = None) -> QuerySet[TimeOff]:
     """Time off that has not ended yet, for one person or everyone."""
     entries = TimeOff.objects.filter(end_date__gte=org_today()).select_related("person")
     return entries.filter(person=person) if person is not None else entries
 
 
-def escalations_visible_to(*, user) -> QuerySet[Escalation]:
+def escalations_visible_to(*, user: User) -> QuerySet[Escalation]:
     """Escalations a person may see: all for the CX lead; routed to or logged by them otherwise."""
     escalations = Escalation.objects.select_related(
         "routed_to", "logged_by", "resolved_by", "shift"
@@ -318,7 +319,7 @@ def escalations_visible_to(*, user) -> QuerySet[Escalation]:
     return escalations.filter(Q(routed_to=user) | Q(logged_by=user))
 
 
-def escalations_open_count(*, user) -> int:
+def escalations_open_count(*, user: User) -> int:
     """How many open escalations are waiting for `user`."""
     return Escalation.objects.filter(routed_to=user, status=Escalation.Status.OPEN).count()
 
