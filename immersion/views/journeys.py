@@ -148,7 +148,7 @@ def journey_step(request, pk: int, step_pk: int):
         context["step"] = next(s for s in context["steps"] if s.pk == step.pk)
         context["saved"] = saved
         context["oob_summary"] = saved
-        return render(request, "immersion/_journey_step.html", context)
+        return render(request, "immersion/journey_exercise.html#step", context)
     return render(request, "immersion/journey_exercise.html", context, status=400)
 
 

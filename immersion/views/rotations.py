@@ -108,11 +108,11 @@ def rotation_preview_fragment(request):
     """CX lead (htmx): the preview for what is chosen so far, or the form's errors."""
     form = RotationForm(request.POST)
     if not form.is_valid():
-        return render(request, "immersion/_rotation_errors.html", {"form": form})
+        return render(request, "immersion/rotation_builder.html#errors", {"form": form})
     choice = _choice(form)
     return render(
         request,
-        "immersion/_rotation_preview.html",
+        "immersion/rotation_builder.html#preview",
         _preview_context(choice, rotation_preview(choice=choice)),
     )
 
