@@ -2,9 +2,11 @@
 read, journey results side by side, the calls an executive is to make."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import mean
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
@@ -14,6 +16,7 @@ from accounts.models import User
 from core.calendar import org_zone
 
 from .. import planner
+from ..filters import ReflectionFilter
 from ..models import (
     HARD_EFFORT,
     Commitment,
@@ -143,6 +146,17 @@ def reflections_visible_to(*, user: User) -> QuerySet[Reflection]:
     if user.has_perm("immersion.view_shared_reflections"):
         visible |= Q(visibility=Reflection.Visibility.LEADERSHIP)
     return reflections.filter(visible)
+
+
+def reflection_search(
+    *, user: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Reflection]:
+    """The reflections `user` may read (`reflections_visible_to`) matching the reflections-page
+    filters (`filters.ReflectionFilter`: picking an executive only for the CX lead and
+    leadership), newest first, with their friction lines and commitments. A filter value that
+    is not valid, or not allowed for `user`, is left out."""
+    reflections = reflections_visible_to(user=user).prefetch_related("frictions", "commitments")
+    return ReflectionFilter(filters or {}, queryset=reflections, user=user).qs
 
 
 def participant_for(*, user: User, pk: int) -> Participant | None:
@@ -288,8 +302,13 @@ def journey_comparison(
     return JourneyComparison(steps, quarters, columns, quarter_choices)
 
 
-def journey_templates_with_counts() -> QuerySet[JourneyTemplate]:
-    return JourneyTemplate.objects.annotate(
+def journey_templates_with_counts(*, active_only: bool = False) -> QuerySet[JourneyTemplate]:
+    """Journey templates (only those in use when `active_only`) with how many active steps
+    each has and how many times it was walked."""
+    templates = JourneyTemplate.objects.all()
+    if active_only:
+        templates = templates.filter(is_active=True)
+    return templates.annotate(
         step_count=Count("steps", filter=Q(steps__is_active=True), distinct=True),
         exercise_count=Count("exercises", distinct=True),
     )

@@ -1,8 +1,10 @@
 """Reads about the programme shared by pages, tasks and the metrics app."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -22,6 +24,7 @@ from accounts.selectors import people_with_role
 from core.calendar import days_between, org_today, org_zone
 
 from .. import planner
+from ..filters import CalendarFilter
 from ..models import (
     ActivityType,
     CadenceTarget,
@@ -243,15 +246,11 @@ def programme_progress(*, day: date | None = None) -> list[GroupProgress]:
 
 
 def calendar_sessions(
-    *,
-    start: datetime,
-    end: datetime,
-    activity_type: ActivityType | None = None,
-    executive=None,
-    department=None,
-    team=None,
+    *, start: datetime, end: datetime, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Session]:
-    """Sessions between two instants, with what the calendar shows loaded up front."""
+    """Sessions between two instants that are not cancelled, matching the calendar's filters
+    (`filters.CalendarFilter`), with what the calendar shows loaded up front. A filter value
+    that is not valid is left out."""
     sessions = (
         Session.objects.filter(starts_at__lt=end, ends_at__gt=start)
         .exclude(status=Session.Status.CANCELLED)
@@ -265,17 +264,7 @@ def calendar_sessions(
         )
         .order_by("starts_at", "pk")
     )
-    if activity_type is not None:
-        sessions = sessions.filter(activity_type=activity_type)
-    if executive is not None:
-        sessions = sessions.filter(participants__person=executive, participants__is_active=True)
-    if department is not None:
-        sessions = sessions.filter(
-            participants__person__department=department, participants__is_active=True
-        )
-    if team is not None:
-        sessions = sessions.filter(host_team=team)
-    return sessions.distinct()
+    return CalendarFilter(filters or {}, queryset=sessions).qs.distinct()
 
 
 def session_for_viewer(*, user: User, pk: int) -> Session | None:
@@ -317,6 +306,24 @@ def escalations_visible_to(*, user: User) -> QuerySet[Escalation]:
     if user.has_perm("immersion.manage_programme"):
         return escalations
     return escalations.filter(Q(routed_to=user) | Q(logged_by=user))
+
+
+URGENCY_ORDER = ["critical", "high", "normal", "low"]
+
+
+def escalations_open_for(*, user: User) -> list[Escalation]:
+    """Open escalations `user` may see (`escalations_visible_to`), most urgent first, then
+    the longest waiting."""
+    return sorted(
+        escalations_visible_to(user=user).filter(status=Escalation.Status.OPEN),
+        key=lambda e: (URGENCY_ORDER.index(e.urgency), e.logged_at),
+    )
+
+
+def escalations_resolved_for(*, user: User, limit: int = 20) -> QuerySet[Escalation]:
+    """The last `limit` resolved escalations `user` may see, newest first."""
+    visible = escalations_visible_to(user=user)
+    return visible.filter(status=Escalation.Status.RESOLVED).order_by("-resolved_at")[:limit]
 
 
 def escalations_open_count(*, user: User) -> int:
