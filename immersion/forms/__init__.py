@@ -15,7 +15,6 @@ from .followthrough import (
 from .programme import (
     ActivityTypeForm,
     CadenceTargetForm,
-    CalendarFilterForm,
     EscalationForm,
     HolidayForm,
     ReassignForm,
@@ -31,7 +30,6 @@ __all__ = [
     "ActivityTypeForm",
     "AttendanceForm",
     "CadenceTargetForm",
-    "CalendarFilterForm",
     "CallListUploadForm",
     "CommitmentFormSet",
     "CustomerCallForm",

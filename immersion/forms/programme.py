@@ -331,30 +331,6 @@ class RotationForm(forms.Form):
         return list(people)
 
 
-class CalendarFilterForm(forms.Form):
-    VIEWS = [("month", "Month"), ("week", "Week")]
-
-    view = forms.ChoiceField(choices=VIEWS, required=False)
-    date = forms.DateField(required=False, widget=DateInput, label="Go to")
-    activity = forms.ModelChoiceField(
-        queryset=ActivityType.objects.all(), required=False, empty_label="Every activity"
-    )
-    executive = ExecutiveChoiceField(queryset=None, required=False, empty_label="Every executive")
-    department = forms.ModelChoiceField(
-        queryset=Department.objects.all(), required=False, empty_label="Every department"
-    )
-    team = forms.ModelChoiceField(
-        queryset=FrontlineTeam.objects.all(), required=False, empty_label="Every team"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["executive"].queryset = executives()
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select form-select-sm"
-
-
 class EscalationForm(forms.ModelForm):
     class Meta:
         model = Escalation

@@ -2,17 +2,21 @@
 read, journey results side by side, the calls an executive is to make."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import mean
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from core.calendar import org_zone
 
 from .. import planner
+from ..filters import ReflectionFilter
 from ..models import (
     HARD_EFFORT,
     Commitment,
@@ -59,7 +63,7 @@ class Todos:
         )
 
 
-def _ended_places(person, now: datetime) -> QuerySet[Participant]:
+def _ended_places(person: User, now: datetime) -> QuerySet[Participant]:
     return (
         Participant.objects.filter(person=person, is_active=True, starts_at__lte=now)
         .exclude(session__status=Session.Status.CANCELLED)
@@ -68,7 +72,7 @@ def _ended_places(person, now: datetime) -> QuerySet[Participant]:
     )
 
 
-def todos_for(*, person, now: datetime | None = None) -> Todos:
+def todos_for(*, person: User, now: datetime | None = None) -> Todos:
     """Everything `person` has to do after their sessions, in five queries:
 
     - attendance to confirm: every session that has ended with no confirmation;
@@ -130,7 +134,7 @@ def todos_for(*, person, now: datetime | None = None) -> Todos:
     return todos
 
 
-def reflections_visible_to(*, user) -> QuerySet[Reflection]:
+def reflections_visible_to(*, user: User) -> QuerySet[Reflection]:
     """Reflections `user` may read: their own; all for the CX lead; those shared with
     leadership for people who read shared reflections."""
     reflections = Reflection.objects.select_related(
@@ -144,7 +148,18 @@ def reflections_visible_to(*, user) -> QuerySet[Reflection]:
     return reflections.filter(visible)
 
 
-def participant_for(*, user, pk: int) -> Participant | None:
+def reflection_search(
+    *, user: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Reflection]:
+    """The reflections `user` may read (`reflections_visible_to`) matching the reflections-page
+    filters (`filters.ReflectionFilter`: picking an executive only for the CX lead and
+    leadership), newest first, with their friction lines and commitments. A filter value that
+    is not valid, or not allowed for `user`, is left out."""
+    reflections = reflections_visible_to(user=user).prefetch_related("frictions", "commitments")
+    return ReflectionFilter(filters or {}, queryset=reflections, user=user).qs
+
+
+def participant_for(*, user: User, pk: int) -> Participant | None:
     """A place in a session that `user` may record for: their own, or anyone's for the CX lead.
     None otherwise, so the page answers 404."""
     places = Participant.objects.select_related("session__activity_type", "person", "reflection")
@@ -153,7 +168,7 @@ def participant_for(*, user, pk: int) -> Participant | None:
     return places.filter(pk=pk).first()
 
 
-def journey_exercise_for(*, user, pk: int) -> JourneyExercise | None:
+def journey_exercise_for(*, user: User, pk: int) -> JourneyExercise | None:
     """A journey exercise its walker may open, or the CX lead and leadership; None otherwise."""
     exercises = JourneyExercise.objects.select_related(
         "template", "participant__person", "participant__session__activity_type"
@@ -287,14 +302,19 @@ def journey_comparison(
     return JourneyComparison(steps, quarters, columns, quarter_choices)
 
 
-def journey_templates_with_counts() -> QuerySet[JourneyTemplate]:
-    return JourneyTemplate.objects.annotate(
+def journey_templates_with_counts(*, active_only: bool = False) -> QuerySet[JourneyTemplate]:
+    """Journey templates (only those in use when `active_only`) with how many active steps
+    each has and how many times it was walked."""
+    templates = JourneyTemplate.objects.all()
+    if active_only:
+        templates = templates.filter(is_active=True)
+    return templates.annotate(
         step_count=Count("steps", filter=Q(steps__is_active=True), distinct=True),
         exercise_count=Count("exercises", distinct=True),
     )
 
 
-def customer_call_for(*, user, pk: int) -> CustomerCall | None:
+def customer_call_for(*, user: User, pk: int) -> CustomerCall | None:
     """A call with the customer's details: only for the executive it is assigned to and the CX
     lead. None for anyone else, so the page answers 404."""
     calls = CustomerCall.objects.select_related(

@@ -1,8 +1,10 @@
 """Reads about the programme shared by pages, tasks and the metrics app."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -16,11 +18,13 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.calendar import days_between, org_today, org_zone
 
 from .. import planner
+from ..filters import CalendarFilter
 from ..models import (
     ActivityType,
     CadenceTarget,
@@ -44,7 +48,7 @@ def period_bounds(period: str, day: date) -> tuple[planner.Bucket, datetime, dat
     return bucket, start, end
 
 
-def sessions_upcoming(*, person, limit: int = 10) -> QuerySet[Participant]:
+def sessions_upcoming(*, person: User, limit: int = 10) -> QuerySet[Participant]:
     """A person's next sessions, soonest first."""
     return (
         Participant.objects.filter(person=person, is_active=True, ends_at__gt=timezone.now())
@@ -101,7 +105,7 @@ def _amount(target: CadenceTarget, count: int, duration) -> Decimal:
     return Decimal(count)
 
 
-def targets_for(person, targets) -> list[CadenceTarget]:
+def targets_for(person: User, targets) -> list[CadenceTarget]:
     """The per-executive targets that apply to `person` (theirs, or everyone's)."""
     return [
         t
@@ -152,7 +156,7 @@ def progress_for(*, people, day: date | None = None) -> dict[int, list[Progress]
         "month": Decimal(3),
     }
 
-    def progress(person, target, row, period, needed):
+    def progress(person: User, target, row, period, needed):
         return Progress(
             person=person,
             target=target,
@@ -242,15 +246,11 @@ def programme_progress(*, day: date | None = None) -> list[GroupProgress]:
 
 
 def calendar_sessions(
-    *,
-    start: datetime,
-    end: datetime,
-    activity_type: ActivityType | None = None,
-    executive=None,
-    department=None,
-    team=None,
+    *, start: datetime, end: datetime, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Session]:
-    """Sessions between two instants, with what the calendar shows loaded up front."""
+    """Sessions between two instants that are not cancelled, matching the calendar's filters
+    (`filters.CalendarFilter`), with what the calendar shows loaded up front. A filter value
+    that is not valid is left out."""
     sessions = (
         Session.objects.filter(starts_at__lt=end, ends_at__gt=start)
         .exclude(status=Session.Status.CANCELLED)
@@ -264,20 +264,10 @@ def calendar_sessions(
         )
         .order_by("starts_at", "pk")
     )
-    if activity_type is not None:
-        sessions = sessions.filter(activity_type=activity_type)
-    if executive is not None:
-        sessions = sessions.filter(participants__person=executive, participants__is_active=True)
-    if department is not None:
-        sessions = sessions.filter(
-            participants__person__department=department, participants__is_active=True
-        )
-    if team is not None:
-        sessions = sessions.filter(host_team=team)
-    return sessions.distinct()
+    return CalendarFilter(filters or {}, queryset=sessions).qs.distinct()
 
 
-def session_for_viewer(*, user, pk: int) -> Session | None:
+def session_for_viewer(*, user: User, pk: int) -> Session | None:
     """A session `user` may open: a participant (now or before), its host agent, or anyone who
     sees the programme. None otherwise, so the page answers 404 rather than confirm it exists."""
     sessions = Session.objects.select_related(
@@ -290,7 +280,7 @@ def session_for_viewer(*, user, pk: int) -> Session | None:
     return sessions.filter(pk=pk).first()
 
 
-def swap_requests_for(*, person) -> dict[str, QuerySet[SwapRequest]]:
+def swap_requests_for(*, person: User) -> dict[str, QuerySet[SwapRequest]]:
     """Swap requests a person should see: asked of them, open to anyone, and their own."""
     pending = SwapRequest.objects.filter(
         status=SwapRequest.Status.PENDING, session__starts_at__gt=timezone.now()
@@ -302,13 +292,13 @@ def swap_requests_for(*, person) -> dict[str, QuerySet[SwapRequest]]:
     }
 
 
-def time_off_upcoming(*, person=None) -> QuerySet[TimeOff]:
+def time_off_upcoming(*, person: User | None = None) -> QuerySet[TimeOff]:
     """Time off that has not ended yet, for one person or everyone."""
     entries = TimeOff.objects.filter(end_date__gte=org_today()).select_related("person")
     return entries.filter(person=person) if person is not None else entries
 
 
-def escalations_visible_to(*, user) -> QuerySet[Escalation]:
+def escalations_visible_to(*, user: User) -> QuerySet[Escalation]:
     """Escalations a person may see: all for the CX lead; routed to or logged by them otherwise."""
     escalations = Escalation.objects.select_related(
         "routed_to", "logged_by", "resolved_by", "shift"
@@ -318,7 +308,25 @@ def escalations_visible_to(*, user) -> QuerySet[Escalation]:
     return escalations.filter(Q(routed_to=user) | Q(logged_by=user))
 
 
-def escalations_open_count(*, user) -> int:
+URGENCY_ORDER = ["critical", "high", "normal", "low"]
+
+
+def escalations_open_for(*, user: User) -> list[Escalation]:
+    """Open escalations `user` may see (`escalations_visible_to`), most urgent first, then
+    the longest waiting."""
+    return sorted(
+        escalations_visible_to(user=user).filter(status=Escalation.Status.OPEN),
+        key=lambda e: (URGENCY_ORDER.index(e.urgency), e.logged_at),
+    )
+
+
+def escalations_resolved_for(*, user: User, limit: int = 20) -> QuerySet[Escalation]:
+    """The last `limit` resolved escalations `user` may see, newest first."""
+    visible = escalations_visible_to(user=user)
+    return visible.filter(status=Escalation.Status.RESOLVED).order_by("-resolved_at")[:limit]
+
+
+def escalations_open_count(*, user: User) -> int:
     """How many open escalations are waiting for `user`."""
     return Escalation.objects.filter(routed_to=user, status=Escalation.Status.OPEN).count()
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.csv_files import csv_decode
 
 from ..call_list import CallListPreview, call_list_apply
@@ -96,7 +97,7 @@ def question_set_save(
 
 
 def customer_calls_draw(
-    *, participant: Participant, question_set: QuestionSet, count: int, by
+    *, participant: Participant, question_set: QuestionSet, count: int, by: User
 ) -> list[CustomerCall]:
     """Draw up to `count` customers for the executive in a customer-call session.
 
@@ -137,7 +138,7 @@ def customer_calls_draw(
 
 @transaction.atomic
 def customer_call_record(
-    *, call: CustomerCall, reached: bool, answers: list[str], notes: str = "", by
+    *, call: CustomerCall, reached: bool, answers: list[str], notes: str = "", by: User
 ) -> CustomerCall:
     """Record how a call went: reached or not, the answer to each question (kept with the
     question as asked), notes. Only the executive it is assigned to."""

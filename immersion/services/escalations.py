@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.emails import email_render_and_enqueue
@@ -64,13 +65,13 @@ def escalation_log(
     return escalation
 
 
-def escalation_can_resolve(*, escalation: Escalation, user) -> bool:
+def escalation_can_resolve(*, escalation: Escalation, user: User) -> bool:
     """The person it was routed to, or whoever runs the programme, may resolve it."""
     return escalation.routed_to_id == user.pk or user.has_perm("immersion.manage_programme")
 
 
 @transaction.atomic
-def escalation_resolve(*, escalation: Escalation, by, note: str) -> Escalation:
+def escalation_resolve(*, escalation: Escalation, by: User, note: str) -> Escalation:
     """Close an escalation with how it was resolved; the time to resolve is kept."""
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if escalation.status == Escalation.Status.RESOLVED:

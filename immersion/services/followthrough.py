@@ -15,6 +15,8 @@ from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 
+from accounts.models import User
+
 from ..models import (
     Commitment,
     Participant,
@@ -74,7 +76,7 @@ def attendance_record(
     attended: bool,
     minutes: int | None,
     interactions: int | None,
-    by,
+    by: User,
 ) -> Participant:
     """Confirm whether `participant` attended, for how long, and how many customer calls or
     interactions they observed.
@@ -160,7 +162,7 @@ class FrictionLine:
 def reflection_save(
     *,
     participant: Participant,
-    by,
+    by: User,
     surprised: str,
     would_change: str,
     customer_quote: str = "",
@@ -210,7 +212,7 @@ def reflection_save(
     return reflection
 
 
-def _participant_to_reflect(*, participant: Participant, by) -> Participant:
+def _participant_to_reflect(*, participant: Participant, by: User) -> Participant:
     """`participant`, locked, once it is sure `by` may reflect on that session at all."""
     participant = (
         Participant.objects.select_for_update()
@@ -356,7 +358,7 @@ def _frictions_write(
 def _commitments_write(
     *,
     reflection: Reflection,
-    person,
+    person: User,
     existing: dict[str, Commitment],
     wanted: dict[str, date],
 ) -> None:
@@ -373,7 +375,7 @@ def _commitments_write(
         commitment.save()
 
 
-def commitment_set_done(*, commitment: Commitment, by, done: bool = True) -> Commitment:
+def commitment_set_done(*, commitment: Commitment, by: User, done: bool = True) -> Commitment:
     """Mark a commitment done (or not done after all). Only the person who made it."""
     if commitment.person_id != by.pk:
         raise ValidationError(COMMITMENT_NOT_YOURS_MESSAGE)

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+
 from ..models import (
     ActivityType,
     JourneyExercise,
@@ -70,7 +72,7 @@ def journey_template_save(
 
 @transaction.atomic
 def journey_exercise_start(
-    *, participant: Participant, template: JourneyTemplate, by
+    *, participant: Participant, template: JourneyTemplate, by: User
 ) -> JourneyExercise:
     """`by` starts walking a journey in their own session of a journey activity."""
     session = participant.session
@@ -98,7 +100,7 @@ def journey_step_record(
     effort: int,
     worked: bool,
     note: str = "",
-    by,
+    by: User,
 ) -> JourneyStepResult:
     """Record (or change) how one step went. The exercise is complete once every active step
     of its journey has a result."""

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.calendar import org_zone
@@ -266,7 +267,7 @@ def _host_agents(team_ids) -> dict[int, list]:
 
 @transaction.atomic
 def rotation_publish(
-    *, choice: RotationChoice, include: set[str], fingerprint: str, by
+    *, choice: RotationChoice, include: set[str], fingerprint: str, by: User
 ) -> Rotation:
     """Apply the chosen changes of a previewed plan, all or none.
 
@@ -305,7 +306,7 @@ def rotation_publish(
     return rotation
 
 
-def _apply(rotation: Rotation, chosen, by) -> None:
+def _apply(rotation: Rotation, chosen, by: User) -> None:
     """Write the chosen changes: new sessions in bulk (a year of them is tens of thousands),
     moves and cancellations through the same rules as a CX lead's own (session_reschedule,
     session_cancel), so every participant is checked again and told through the feed."""
@@ -335,7 +336,7 @@ def _apply(rotation: Rotation, chosen, by) -> None:
     rotation.save(update_fields=["created_count", "moved_count", "cancelled_count"])
 
 
-def _create_sessions(rotation: Rotation, creates, by) -> list[Session]:
+def _create_sessions(rotation: Rotation, creates, by: User) -> list[Session]:
     """New sessions of the plan with their places and history, a few bulk inserts in all; each
     session with a host team gets that team's agents in turn, least recently hosting first."""
     agents = _host_agents({p.host_team_id for p in creates if p.host_team_id})

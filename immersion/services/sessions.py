@@ -5,17 +5,15 @@ is the guard, inside an IMMEDIATE transaction)."""
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.calendar import days_between
 from core.emails import email_render_and_enqueue
 
 from ..models import ActivityType, Participant, Session, SessionChange, TimeOff
-
-User = get_user_model()
 
 OVERLAP_MESSAGE = "{person} already has “{other}” at that time ({when})."
 TIME_OFF_MESSAGE = "{person} is on time off on {day:%a %d %b %Y}."
@@ -36,7 +34,7 @@ def _when(starts_at: datetime, ends_at: datetime) -> str:
 
 
 def person_availability_check(
-    *, person, starts_at: datetime, ends_at: datetime, exclude_session: Session | None = None
+    *, person: User, starts_at: datetime, ends_at: datetime, exclude_session: Session | None = None
 ) -> None:
     """Refuse when `person` has another active session then, or time off that day (their zone)."""
     clash = (
@@ -79,7 +77,7 @@ def _times_check(*, starts_at: datetime, ends_at: datetime, allow_past: bool) ->
         raise ValidationError({"starts_at": PAST_MESSAGE})
 
 
-def _book(*, session: Session, person) -> Participant:
+def _book(*, session: Session, person: User) -> Participant:
     """Add `person` to `session` (or bring back their earlier place), refusing clashes."""
     person_availability_check(
         person=person, starts_at=session.starts_at, ends_at=session.ends_at, exclude_session=session
@@ -104,7 +102,9 @@ def _book(*, session: Session, person) -> Participant:
     return participant
 
 
-def _record(session: Session, kind: str, by, from_value: str = "", to_value: str = "") -> None:
+def _record(
+    session: Session, kind: str, by: User, from_value: str = "", to_value: str = ""
+) -> None:
     SessionChange.objects.create(
         session=session,
         kind=kind,
@@ -167,7 +167,7 @@ def _attended(session: Session) -> bool:
 
 @transaction.atomic
 def session_reschedule(
-    *, session: Session, starts_at: datetime, ends_at: datetime, by, reason: str = ""
+    *, session: Session, starts_at: datetime, ends_at: datetime, by: User, reason: str = ""
 ) -> Session:
     """Move a session; every participant must be free at the new time. Raises SEQUENCE.
     `reason` goes into the session's history beside the new time (a rotation says so)."""
@@ -200,7 +200,9 @@ def session_reschedule(
 
 
 @transaction.atomic
-def session_update_details(*, session: Session, by, host_team=None, host_agent=None, notes=""):
+def session_update_details(
+    *, session: Session, by: User, host_team=None, host_agent=None, notes=""
+):
     """Change who hosts a session and its notes for participants."""
     _editable(session)
     changed = []
@@ -221,7 +223,7 @@ def session_update_details(*, session: Session, by, host_team=None, host_agent=N
 
 
 @transaction.atomic
-def session_cancel(*, session: Session, by, reason: str = "") -> Session:
+def session_cancel(*, session: Session, by: User, reason: str = "") -> Session:
     """Cancel a session: its participants are freed and their calendars told (STATUS:CANCELLED)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     _editable(session)
@@ -236,7 +238,7 @@ def session_cancel(*, session: Session, by, reason: str = "") -> Session:
 
 
 @transaction.atomic
-def session_confirm(*, session: Session, by) -> Session:
+def session_confirm(*, session: Session, by: User) -> Session:
     """Confirm a session will happen; a confirmed session is never moved by a rotation."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     _editable(session)
@@ -250,7 +252,9 @@ def session_confirm(*, session: Session, by) -> Session:
 
 
 @transaction.atomic
-def participant_replace(*, session: Session, person, replacement, by, kind: str) -> Participant:
+def participant_replace(
+    *, session: Session, person: User, replacement, by: User, kind: str
+) -> Participant:
     """Give `person`'s place in `session` to `replacement` (a swap or a reassignment)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     _editable(session)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.emails import email_render_and_enqueue
 
 from ..models import Session, SessionChange, SwapRequest
@@ -68,7 +69,7 @@ def _pending(swap: SwapRequest) -> SwapRequest:
     return swap
 
 
-def _answer(swap: SwapRequest, status: str, by) -> None:
+def _answer(swap: SwapRequest, status: str, by: User) -> None:
     swap.status = status
     swap.answered_by = by
     swap.answered_at = timezone.now()
@@ -82,7 +83,7 @@ def _answer(swap: SwapRequest, status: str, by) -> None:
 
 
 @transaction.atomic
-def swap_request_accept(*, swap: SwapRequest, by) -> SwapRequest:
+def swap_request_accept(*, swap: SwapRequest, by: User) -> SwapRequest:
     """Take the requester's place: the named colleague, or anyone who attends sessions."""
     swap = _pending(swap)
     if swap.offered_to_id is not None and swap.offered_to_id != by.pk:
@@ -104,7 +105,7 @@ def swap_request_accept(*, swap: SwapRequest, by) -> SwapRequest:
 
 
 @transaction.atomic
-def swap_request_decline(*, swap: SwapRequest, by) -> SwapRequest:
+def swap_request_decline(*, swap: SwapRequest, by: User) -> SwapRequest:
     """The named colleague says no; the requester keeps their place."""
     swap = _pending(swap)
     if swap.offered_to_id != by.pk:
@@ -114,7 +115,7 @@ def swap_request_decline(*, swap: SwapRequest, by) -> SwapRequest:
 
 
 @transaction.atomic
-def swap_request_withdraw(*, swap: SwapRequest, by) -> SwapRequest:
+def swap_request_withdraw(*, swap: SwapRequest, by: User) -> SwapRequest:
     """The requester takes their request back."""
     swap = _pending(swap)
     if swap.requested_by_id != by.pk:

@@ -4,12 +4,16 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from accounts.models import User
+
 from ..models import TimeOff
 
 TIME_OFF_TOO_LONG_MESSAGE = "Time off longer than a year: split it, or deactivate the person."
 
 
-def time_off_create(*, person, start_date: date, end_date: date, by, note: str = "") -> TimeOff:
+def time_off_create(
+    *, person: User, start_date: date, end_date: date, by: User, note: str = ""
+) -> TimeOff:
     """Record days off. Sessions already booked then are not touched: they are returned, so the
     person can swap them or the CX lead reassign them."""
     if (end_date - start_date).days > 366:

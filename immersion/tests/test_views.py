@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -230,11 +231,11 @@ def test_preview_fragment_lists_changes_and_publishing_writes_them(client, cx_le
     assert "<html" not in page
     assert "4 to create, 0 to move, 0 to cancel" in page
     assert Session.objects.count() == 0
-    changes = fragment.context["changes"]
+    # What the browser would post back from the fragment (a partial: no test-client context).
     data.update(
         action="publish",
-        fingerprint=fragment.context["plan"].fingerprint(),
-        include=[c["proposal"].key for c in changes],
+        fingerprint=re.search(r'name="fingerprint" value="([^"]+)"', page)[1],
+        include=re.findall(r'name="include" value="([^"]+)"', page),
     )
     response = client.post(reverse("immersion:rotation_new"), data)
     rotation = Rotation.objects.get()
@@ -475,9 +476,8 @@ def test_preview_gives_a_faraway_executives_own_time(client, cx_lead, make_user)
         reverse("immersion:rotation_preview"),
         {"activity_type": activity("customer-journey").pk, "period": "next_quarter", "who": "all"},
     )
-    (row,) = fragment.context["changes"]
-    assert row["local"].endswith("in Asia/Tokyo")
-    assert row["local"] in fragment.content.decode()
+    (local,) = re.findall(r"\d\d:\d\d in Asia/Tokyo", fragment.content.decode())
+    assert local
 
 
 def test_amounts_read_as_people_say_them(client, cx_lead, executive):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.permissions import permission_required
 
-from ..forms import CalendarFilterForm
+from ..filters import CalendarFilter
 from ..selectors import at_risk, calendar_sessions, programme_progress
 from ..services.feeds import calendar_feed_get
 from . import MANAGE, VIEW
@@ -35,28 +35,17 @@ def _grid(view: str, anchor: date) -> tuple[list[list[date]], date, date]:
 @permission_required(VIEW, MANAGE)
 def programme_calendar(request):
     """CX lead and leadership: every session, by month or week, filtered."""
-    filters = CalendarFilterForm(request.GET or None)
-    chosen = filters.cleaned_data if filters.is_valid() else {}
-    view = chosen.get("view") or "month"
-    anchor = chosen.get("date") or timezone.localdate()
+    filters = CalendarFilter(request.GET)
+    filters.is_valid()  # where the calendar is: a value that cannot be read is today's month
+    view = filters.form.cleaned_data.get("view") or "month"
+    anchor = filters.form.cleaned_data.get("date") or timezone.localdate()
     weeks, previous, following = _grid(view, anchor)
     zone = timezone.get_current_timezone()
     start = datetime.combine(weeks[0][0], time(0), zone)
     end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time(0), zone)
-    sessions = calendar_sessions(
-        start=start,
-        end=end,
-        activity_type=chosen.get("activity"),
-        executive=chosen.get("executive"),
-        department=chosen.get("department"),
-        team=chosen.get("team"),
-    )
     by_day = defaultdict(list)
-    for session in sessions:
+    for session in calendar_sessions(start=start, end=end, filters=request.GET):
         by_day[timezone.localtime(session.starts_at).date()].append(session)
-    query = request.GET.copy()
-    for key in ("date", "view"):
-        query.pop(key, None)
     programme_feed_url = None
     if request.user.has_perm(MANAGE):
         token = calendar_feed_get(person=request.user).token
@@ -67,14 +56,13 @@ def programme_calendar(request):
         request,
         "immersion/calendar.html",
         {
-            "filters": filters,
+            "filters": filters.form,
             "view": view,
             "anchor": anchor,
             "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
             "previous": previous,
             "following": following,
             "today": timezone.localdate(),
-            "query": query.urlencode(),
             "count": sum(len(v) for v in by_day.values()),
             "programme_feed_url": programme_feed_url,
         },

@@ -6,21 +6,29 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.http import csv_preview_page, csv_upload_page, error_text, errors_onto, posted
+from core.http import action_redirect, csv_preview_page, csv_upload_page, form_page, page_of, posted
 from core.permissions import permission_required
 
 from ..call_list import call_list_preview
+from ..filters import CustomerFilter
 from ..forms import CallListUploadForm, CustomerCallForm, DrawCustomersForm, QuestionSetForm
-from ..models import CallListImport, Customer, CustomerCall, QuestionSet
-from ..selectors import customer_call_for, customers_callable, participant_for
+from ..models import CustomerCall, QuestionSet
+from ..selectors import (
+    call_list_imports,
+    customer_call_for,
+    customer_count,
+    customer_search,
+    customers_callable_count,
+    participant_for,
+    question_sets_with_counts,
+    question_texts,
+)
 from ..services.calls import (
     call_list_run,
     call_list_upload,
@@ -34,30 +42,17 @@ from . import ATTEND, MANAGE
 @permission_required(MANAGE)
 def call_list_view(request):
     """The CX lead: who is on the call list, who may be called now, the question sets."""
-    customers = Customer.objects.order_by("name", "account")
-    query = request.GET.get("q", "").strip()
-    if query:
-        customers = customers.filter(
-            Q(name__icontains=query) | Q(account__icontains=query) | Q(email__icontains=query)
-        )
-    page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    callable_ids = set(
-        customers_callable().filter(pk__in=[c.pk for c in page]).values_list("pk", flat=True)
-    )
-    for customer in page:
-        customer.callable_now = customer.pk in callable_ids
+    filters = CustomerFilter(request.GET)
     return render(
         request,
         "immersion/call_list.html",
         {
-            "page": page,
-            "query": query,
-            "total": Customer.objects.count(),
-            "callable_count": customers_callable().count(),
-            "question_sets": QuestionSet.objects.annotate(
-                question_count=Count("questions", distinct=True),
-                call_count=Count("calls", distinct=True),
-            ),
+            "filters": filters.form,
+            "filtered": bool(filters.is_valid() and filters.form.cleaned_data.get("q")),
+            "page": page_of(request, customer_search(filters=request.GET)),
+            "total": customer_count(),
+            "callable_count": customers_callable_count(),
+            "question_sets": question_sets_with_counts(),
             "rest_days": settings.CUSTOMER_CALL_REST_DAYS,
         },
     )
@@ -69,14 +64,14 @@ def call_list_import(request):
         request,
         form_class=CallListUploadForm,
         upload=call_list_upload,
-        recent=CallListImport.objects.all(),
+        recent=call_list_imports(),
         template="immersion/call_list_import.html",
     )
 
 
 @permission_required(MANAGE)
 def call_list_preview_view(request, pk: int):
-    call_list = get_object_or_404(CallListImport.objects.select_related("uploaded_by"), pk=pk)
+    call_list = get_object_or_404(call_list_imports(), pk=pk)
     return csv_preview_page(
         request,
         upload=call_list,
@@ -98,19 +93,14 @@ def question_set_edit(request, pk: int | None = None):
             "questions": [q.text for q in question_set.questions.all()],
             "is_active": question_set.is_active,
         }
-    form = QuestionSetForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            question_set = question_set_save(question_set=question_set, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, f"{question_set} was saved.")
-            return redirect("immersion:call_list")
-    return render(
+    return form_page(
         request,
-        "immersion/question_set_form.html",
-        {"form": form, "question_set": question_set},
+        QuestionSetForm(posted(request), initial=initial),
+        partial(question_set_save, question_set=question_set),
+        template="immersion/question_set_form.html",
+        success=lambda saved: f"{saved} was saved.",
+        done_url=reverse("immersion:call_list"),
+        context={"question_set": question_set},
     )
 
 
@@ -122,18 +112,16 @@ def customer_calls_draw_view(request, pk: int):
     if place is None:
         raise Http404
     form = DrawCustomersForm(request.POST)
-    if form.is_valid():
-        try:
-            calls = customer_calls_draw(participant=place, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(
-                request, f"{len(calls)} customer{'s' if len(calls) != 1 else ''} to call."
-            )
-    else:
+    done_url = place.session.get_absolute_url()
+    if not form.is_valid():
         messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
-    return redirect(place.session.get_absolute_url())
+        return redirect(done_url)
+    return action_redirect(
+        request,
+        partial(customer_calls_draw, participant=place, by=request.user, **form.cleaned_data),
+        success=lambda calls: f"{len(calls)} customer{'s' if len(calls) != 1 else ''} to call.",
+        done_url=done_url,
+    )
 
 
 @permission_required(ATTEND, MANAGE)
@@ -146,7 +134,7 @@ def customer_call_view(request, pk: int):
     if request.method == "POST" and not mine:
         raise PermissionDenied
     if call.status == CustomerCall.Status.TO_CALL:
-        questions = list(call.question_set.questions.values_list("text", flat=True))
+        questions = question_texts(call=call)
         initial = {}
     else:
         questions = [item["question"] for item in call.answers]
@@ -156,22 +144,18 @@ def customer_call_view(request, pk: int):
             notes=call.notes,
         )
     form = CustomerCallForm(posted(request) if mine else None, initial=initial, questions=questions)
-    if mine and request.method == "POST" and form.is_valid():
-        try:
-            customer_call_record(
-                call=call,
-                reached=form.cleaned_data["reached"],
-                answers=form.answers,
-                notes=form.cleaned_data["notes"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, f"Call to {call.customer.name} recorded.")
-            return redirect(call.participant.session.get_absolute_url())
-    return render(
+
+    def record(*, reached, notes, **_answers):
+        return customer_call_record(
+            call=call, reached=reached, answers=form.answers, notes=notes, by=request.user
+        )
+
+    return form_page(
         request,
-        "immersion/customer_call.html",
-        {"call": call, "form": form, "mine": mine, "withdrawn": call.status == "withdrawn"},
+        form,
+        record,
+        template="immersion/customer_call.html",
+        success=f"Call to {call.customer.name} recorded.",
+        done_url=call.participant.session.get_absolute_url(),
+        context={"call": call, "mine": mine, "withdrawn": call.status == "withdrawn"},
     )

@@ -1,22 +1,23 @@
 """After a session: confirming attendance, writing the reflection, keeping commitments."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.http import error_text, errors_onto, next_url, posted
+from core.http import action_redirect, errors_onto, form_page, next_url, page_of, posted
 from core.permissions import permission_required
 
+from ..filters import ReflectionFilter
 from ..forms import AttendanceForm, CommitmentFormSet, ReflectionForm
 from ..forms.followthrough import FrictionLineFormSet
 from ..models import Commitment, Participant, Reflection
-from ..selectors import executives, participant_for, reflections_visible_to
+from ..selectors import participant_for, reflection_search
 from ..services.followthrough import (
     CommitmentInput,
     FrictionLine,
@@ -50,32 +51,26 @@ def attendance_view(request, pk: int):
             "interactions": place.interactions_observed,
         }
     form = AttendanceForm(posted(request), initial=initial, limit=minutes_limit(session))
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance_record(
-                participant=place,
-                attended=form.cleaned_data["attended"],
-                minutes=form.cleaned_data["minutes"],
-                interactions=form.cleaned_data["interactions"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, f"Attendance recorded for {place.person}.")
-            own = place.person_id == request.user.pk
-            if (
-                own
-                and form.cleaned_data["attended"]
-                and session.activity_type.is_exposure
-                and not hasattr(place, "reflection")
-            ):
-                return redirect("immersion:reflection", pk=place.pk)
-            return redirect(session.get_absolute_url())
-    return render(
+
+    def then(_place) -> str:
+        """Their own attended exposure with nothing written yet: on to the reflection."""
+        if (
+            place.person_id == request.user.pk
+            and form.cleaned_data["attended"]
+            and session.activity_type.is_exposure
+            and not hasattr(place, "reflection")
+        ):
+            return reverse("immersion:reflection", kwargs={"pk": place.pk})
+        return session.get_absolute_url()
+
+    return form_page(
         request,
-        "immersion/attendance_form.html",
-        {"form": form, "place": place, "session": session},
+        form,
+        partial(attendance_record, participant=place, by=request.user),
+        template="immersion/attendance_form.html",
+        success=f"Attendance recorded for {place.person}.",
+        done_url=then,
+        context={"place": place, "session": session},
     )
 
 
@@ -152,7 +147,7 @@ def reflection_view(request, pk: int):
                 ],
                 **form.cleaned_data,
             )
-        except ValidationError as exc:
+        except ValidationError as exc:  # not form_action: the refusal is split over two formsets
             on_form, beside = _beside_fieldsets(exc)
             errors_onto(form, on_form)
         else:
@@ -189,43 +184,25 @@ def commitment_done(request, pk: int):
     """Its author: mark a commitment done, or not done after all."""
     commitment = get_object_or_404(Commitment, pk=pk, person=request.user)
     done = request.POST.get("done", "yes") != "no"
-    try:
-        commitment_set_done(commitment=commitment, by=request.user, done=done)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"“{commitment.text}” {'done' if done else 'is open again'}.")
-    return redirect(next_url(request, reverse("home")))
+    return action_redirect(
+        request,
+        partial(commitment_set_done, commitment=commitment, by=request.user, done=done),
+        success=f"“{commitment.text}” {'done' if done else 'is open again'}.",
+        done_url=next_url(request, reverse("home")),
+    )
 
 
 @permission_required(ATTEND, MANAGE, SHARED)
 def reflection_list(request):
     """Executives read their own; the CX lead all; leadership those shared with it."""
-    reflections = reflections_visible_to(user=request.user).prefetch_related(
-        "frictions", "commitments"
-    )
-    query = request.GET.get("q", "").strip()
-    if query:
-        reflections = reflections.filter(
-            Q(surprised__icontains=query)
-            | Q(would_change__icontains=query)
-            | Q(customer_quote__icontains=query)
-            | Q(frictions__text__icontains=query)
-        ).distinct()
-    can_filter_people = request.user.has_perm(MANAGE) or request.user.has_perm(SHARED)
-    person = None
-    if can_filter_people and request.GET.get("person", "").isdigit():
-        person = int(request.GET["person"])
-        reflections = reflections.filter(participant__person_id=person)
-    page = Paginator(reflections, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = ReflectionFilter(request.GET, user=request.user)
     return render(
         request,
         "immersion/reflection_list.html",
         {
-            "page": page,
-            "query": query,
-            "person": person,
-            "people": executives() if can_filter_people else None,
+            "filters": filters.form,
+            "filtered": filters.is_valid() and any(filters.form.cleaned_data.values()),
+            "page": page_of(request, reflection_search(user=request.user, filters=request.GET)),
             "is_reader": request.user.has_perm(MANAGE)
             or request.user.has_perm(SHARED)
             or request.user.has_perm(VIEW),

@@ -1,13 +1,16 @@
 """Journey exercises: the CX lead keeps the templates; executives walk them step by step; the
 results of one journey are compared across executives and quarters."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.http import error_text, errors_onto, posted
+from core.http import error_text, errors_onto, form_page, posted
 from core.permissions import permission_required
 
 from ..forms import JourneyStartForm, JourneyStepForm, JourneyTemplateForm
@@ -31,9 +34,7 @@ from . import ATTEND, MANAGE, VIEW
 @permission_required(MANAGE, VIEW, ATTEND)
 def journey_list(request):
     """Everyone in the programme: the journeys, and a way to compare results."""
-    templates = journey_templates_with_counts()
-    if not request.user.has_perm(MANAGE):
-        templates = templates.filter(is_active=True)
+    templates = journey_templates_with_counts(active_only=not request.user.has_perm(MANAGE))
     return render(request, "immersion/journey_list.html", {"templates": templates})
 
 
@@ -50,17 +51,14 @@ def journey_template_edit(request, pk: int | None = None):
             "steps": [s.title for s in template.steps.all() if s.is_active],
             "is_active": template.is_active,
         }
-    form = JourneyTemplateForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            template = journey_template_save(template=template, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto(form, exc)
-        else:
-            messages.success(request, f"{template} was saved.")
-            return redirect("immersion:journeys")
-    return render(
-        request, "immersion/journey_template_form.html", {"form": form, "template": template}
+    return form_page(
+        request,
+        JourneyTemplateForm(posted(request), initial=initial),
+        partial(journey_template_save, template=template),
+        template="immersion/journey_template_form.html",
+        success=lambda saved: f"{saved} was saved.",
+        done_url=reverse("immersion:journeys"),
+        context={"template": template},
     )
 
 
@@ -79,7 +77,7 @@ def journey_start(request, pk: int):
         exercise = journey_exercise_start(
             participant=place, template=form.cleaned_data["template"], by=request.user
         )
-    except ValidationError as exc:
+    except ValidationError as exc:  # not action_redirect: done goes to the exercise, unsaid
         messages.error(request, error_text(exc))
         return redirect(place.session.get_absolute_url())
     return redirect(exercise.get_absolute_url())
@@ -135,7 +133,7 @@ def journey_step(request, pk: int, step_pk: int):
     if form.is_valid():
         try:
             journey_step_record(exercise=exercise, step=step, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+        except ValidationError as exc:  # not form_action: with htmx the card comes back either way
             errors_onto(form, exc)
         else:
             saved = True
@@ -148,7 +146,7 @@ def journey_step(request, pk: int, step_pk: int):
         context["step"] = next(s for s in context["steps"] if s.pk == step.pk)
         context["saved"] = saved
         context["oob_summary"] = saved
-        return render(request, "immersion/_journey_step.html", context)
+        return render(request, "immersion/journey_exercise.html#step", context)
     return render(request, "immersion/journey_exercise.html", context, status=400)
 
 

@@ -1,18 +1,16 @@
 """The rotation builder (CX lead): choose, preview without a reload, adjust, publish."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import FrontlineTeam
 from core.http import error_text, posted
 from core.permissions import permission_required
 
 from ..forms import RotationForm
-from ..models import Rotation
+from ..selectors import people_by_pk, rotation_sessions, rotations_published, teams_by_pk
 from ..services.rotations import RotationChoice, rotation_preview, rotation_publish
 from . import MANAGE
 
@@ -32,10 +30,10 @@ def _choice(form: RotationForm) -> RotationChoice:
 def _preview_context(choice: RotationChoice, plan, *, ticked=None) -> dict:
     """What the preview table shows: names instead of ids, changes first, counts."""
     people = {e.pk: e for e in choice.executives}
-    teams = {t.pk: t for t in FrontlineTeam.objects.all()}
+    teams = teams_by_pk()
     missing = {s.executive_id for s in plan.shortfalls} - set(people) - {None}
     if missing:
-        people.update({u.pk: u for u in get_user_model().objects.filter(pk__in=missing)})
+        people.update(people_by_pk(pks=missing))
     viewer_zone = timezone.get_current_timezone_name()
     changes = []
     for p in plan.changes:
@@ -85,7 +83,7 @@ def rotation_builder(request):
                     fingerprint=request.POST.get("fingerprint", ""),
                     by=request.user,
                 )
-            except ValidationError as exc:
+            except ValidationError as exc:  # not action_redirect: refused, the preview is redrawn
                 messages.error(request, error_text(exc))
                 context.update(
                     _preview_context(choice, rotation_preview(choice=choice), ticked=ticked)
@@ -108,37 +106,26 @@ def rotation_preview_fragment(request):
     """CX lead (htmx): the preview for what is chosen so far, or the form's errors."""
     form = RotationForm(request.POST)
     if not form.is_valid():
-        return render(request, "immersion/_rotation_errors.html", {"form": form})
+        return render(request, "immersion/rotation_builder.html#errors", {"form": form})
     choice = _choice(form)
     return render(
         request,
-        "immersion/_rotation_preview.html",
+        "immersion/rotation_builder.html#preview",
         _preview_context(choice, rotation_preview(choice=choice)),
     )
 
 
 @permission_required(MANAGE)
 def rotation_list(request):
-    rotations = Rotation.objects.select_related("activity_type", "published_by")[:50]
+    rotations = rotations_published()[:50]
     return render(request, "immersion/rotation_list.html", {"rotations": rotations})
 
 
 @permission_required(MANAGE)
 def rotation_detail(request, pk: int):
-    rotation = get_object_or_404(
-        Rotation.objects.select_related("activity_type", "published_by"), pk=pk
-    )
-    people = {
-        u.pk: u
-        for u in get_user_model().objects.filter(
-            pk__in=[s["executive"] for s in rotation.shortfalls if s["executive"]]
-        )
-    }
-    sessions = (
-        rotation.sessions.select_related("host_team", "host_agent")
-        .prefetch_related("participants__person")
-        .order_by("starts_at")
-    )
+    rotation = get_object_or_404(rotations_published(), pk=pk)
+    people = people_by_pk(pks=[s["executive"] for s in rotation.shortfalls if s["executive"]])
+    sessions = rotation_sessions(rotation=rotation)
     return render(
         request,
         "immersion/rotation_detail.html",

@@ -1,22 +1,26 @@
 """An executive's own pages: schedule and progress, time off, swaps, calendar address."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.http import error_text, next_url, posted
+from core.http import action_redirect, errors_onto, form_page, next_url, posted
 from core.permissions import permission_required
 
 from ..forms import SwapRequestForm, TimeOffForm
-from ..models import Participant, SwapRequest, TimeOff
 from ..selectors import (
+    participant_own,
     progress_for,
     sessions_upcoming,
+    swap_requests_answerable_by,
     swap_requests_for,
     time_off_conflicts,
+    time_off_removable_by,
     time_off_upcoming,
 )
 from ..services.feeds import calendar_feed_get, calendar_feed_regenerate
@@ -78,8 +82,8 @@ def time_off_view(request):
                 note=form.cleaned_data["note"],
                 by=request.user,
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except ValidationError as exc:  # not form_page: success adds a warning of the clashes
+            errors_onto(form, exc)
         else:
             clashes = time_off_conflicts(time_off=entry)
             messages.success(request, f"Time off recorded for {person}.")
@@ -102,10 +106,7 @@ def time_off_view(request):
 @require_POST
 @permission_required(ATTEND, MANAGE)
 def time_off_remove(request, pk: int):
-    entries = TimeOff.objects.all()
-    if not request.user.has_perm(MANAGE):
-        entries = entries.filter(person=request.user)
-    time_off_delete(time_off=get_object_or_404(entries, pk=pk))
+    time_off_delete(time_off=get_object_or_404(time_off_removable_by(user=request.user), pk=pk))
     messages.success(request, "Time off removed.")
     return redirect("immersion:time_off")
 
@@ -113,49 +114,33 @@ def time_off_remove(request, pk: int):
 @permission_required(ATTEND)
 def swap_create(request, session_pk: int):
     """Executives: offer their place in one of their own upcoming sessions."""
-    place = get_object_or_404(
-        Participant.objects.select_related("session__activity_type"),
-        session_id=session_pk,
-        person=request.user,
-        is_active=True,
-    )
+    place = participant_own(person=request.user, session_pk=session_pk)
+    if place is None:
+        raise Http404
     session = place.session
     form = SwapRequestForm(posted(request), requested_by=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            swap_request_create(
-                session=session,
-                requested_by=request.user,
-                offered_to=form.cleaned_data["offered_to"],
-                message=form.cleaned_data["message"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            asked = form.cleaned_data["offered_to"] or "anyone"
-            messages.success(
-                request,
-                f"Swap request sent to {asked}. You keep the session until someone accepts.",
-            )
-            return redirect(session.get_absolute_url())
-    return render(request, "immersion/swap_form.html", {"form": form, "session": session})
-
-
-def _swaps_for(user):
-    return SwapRequest.objects.filter(
-        Q(offered_to=user) | Q(offered_to__isnull=True) | Q(requested_by=user)
-    ).select_related("session")
+    return form_page(
+        request,
+        form,
+        partial(swap_request_create, session=session, requested_by=request.user),
+        template="immersion/swap_form.html",
+        success=lambda _swap: (
+            f"Swap request sent to {form.cleaned_data['offered_to'] or 'anyone'}. "
+            "You keep the session until someone accepts."
+        ),
+        done_url=session.get_absolute_url(),
+        context={"session": session},
+    )
 
 
 def _answer(request, pk: int, action, success: str):
-    swap = get_object_or_404(_swaps_for(request.user), pk=pk)
-    try:
-        action(swap=swap, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, success)
-    return redirect("immersion:schedule")
+    swap = get_object_or_404(swap_requests_answerable_by(user=request.user), pk=pk)
+    return action_redirect(
+        request,
+        partial(action, swap=swap, by=request.user),
+        success=success,
+        done_url=reverse("immersion:schedule"),
+    )
 
 
 @require_POST

@@ -1,13 +1,11 @@
 """What the programme asks of people (CX lead): cadence targets, activities, holidays."""
 
 from django.contrib import messages
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
-from core.calendar import org_today
 from core.http import posted
 from core.models import Holiday
 from core.permissions import RecordEditView, permission_required
@@ -17,6 +15,7 @@ from ..models import (
     ActivityType,
     CadenceTarget,
 )
+from ..selectors import activity_types_with_counts, cadence_targets, holidays_upcoming
 from . import MANAGE
 
 
@@ -32,9 +31,9 @@ def setup_view(request):
         request,
         "immersion/setup.html",
         {
-            "targets": CadenceTarget.objects.select_related("activity_type", "department"),
-            "activities": ActivityType.objects.annotate(sessions_count=Count("sessions")),
-            "holidays": Holiday.objects.filter(date__gte=org_today()),
+            "targets": cadence_targets(),
+            "activities": activity_types_with_counts(),
+            "holidays": holidays_upcoming(),
             "holiday_form": holiday_form,
         },
     )

@@ -1,0 +1,152 @@
+"""The programme's list filters (django-filter), applied by the lists' selectors: the calendar
+(`selectors.calendar_sessions`), the reflections (`selectors.reflection_search`) and the
+customer call list (`selectors.customer_search`). A value a filter cannot read is left out,
+with the reason on the form; the rest of the filters still apply.
+
+(No import of `immersion.forms` or `immersion.selectors` here: both import this module's
+users, and the cycle would break whichever loads first.)"""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from accounts.models import Department, FrontlineTeam, User
+from accounts.roles import Role
+from accounts.selectors import people_with_role
+from core.forms import DateInput, FilterForm
+
+from .models import ActivityType, Customer, Reflection, Session
+
+MANAGE = "immersion.manage_programme"
+SHARED = "immersion.view_shared_reflections"
+SEARCH_MAX = 100
+
+
+def _executives() -> QuerySet[User]:
+    return people_with_role(role=Role.EXECUTIVE).select_related("department")
+
+
+def _search(placeholder: str) -> forms.TextInput:
+    return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
+
+
+class _PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} — {obj.title}" if obj.title else obj.display_name
+
+
+class _PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = _PersonField
+
+
+class _WhereMixin:
+    """Where the calendar is (month or week, which day): read by the view to choose the
+    window, not a filter of the sessions in it."""
+
+    def filter(self, qs, value):
+        return qs
+
+
+class _ViewFilter(_WhereMixin, django_filters.ChoiceFilter):
+    pass
+
+
+class _DayFilter(_WhereMixin, django_filters.DateFilter):
+    pass
+
+
+class CalendarFilter(django_filters.FilterSet):
+    view = _ViewFilter(choices=[("month", "Month"), ("week", "Week")], empty_label=None)
+    date = _DayFilter(widget=DateInput, label="Go to")
+    activity = django_filters.ModelChoiceFilter(
+        field_name="activity_type",
+        queryset=ActivityType.objects.all(),
+        label="Activity",
+        empty_label="Every activity",
+    )
+    executive = _PersonFilter(
+        queryset=lambda request: _executives(),
+        method="by_executive",
+        label="Executive",
+        empty_label="Every executive",
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(),
+        method="by_department",
+        label="Department",
+        empty_label="Every department",
+    )
+    team = django_filters.ModelChoiceFilter(
+        field_name="host_team",
+        queryset=FrontlineTeam.objects.all(),
+        label="Team",
+        empty_label="Every team",
+    )
+
+    class Meta:
+        model = Session
+        fields = ["view", "date", "activity", "executive", "department", "team"]
+        form = FilterForm
+
+    def by_executive(self, queryset, name, value):
+        return queryset.filter(participants__person=value, participants__is_active=True)
+
+    def by_department(self, queryset, name, value):
+        return queryset.filter(participants__person__department=value, participants__is_active=True)
+
+
+class ReflectionFilter(django_filters.FilterSet):
+    """`user` decides the filters: only those who read other people's reflections (the CX
+    lead, leadership) may pick an executive."""
+
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        max_length=SEARCH_MAX,
+        widget=_search("A word from what was written"),
+    )
+    person = _PersonFilter(
+        field_name="participant__person",
+        queryset=lambda request: _executives(),
+        label="Executive",
+        empty_label="Everyone",
+    )
+
+    class Meta:
+        model = Reflection
+        fields = ["q", "person"]
+        form = FilterForm
+
+    def __init__(self, data=None, queryset=None, *, user: User, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        if not (user.has_perm(MANAGE) or user.has_perm(SHARED)):
+            del self.filters["person"]
+
+    def search(self, queryset, name, value):
+        """The words as typed, in any of the answers or a friction line."""
+        return queryset.filter(
+            Q(surprised__icontains=value)
+            | Q(would_change__icontains=value)
+            | Q(customer_quote__icontains=value)
+            | Q(frictions__text__icontains=value)
+        ).distinct()
+
+
+class CustomerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        max_length=SEARCH_MAX,
+        widget=_search("Name, account or e-mail"),
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["q"]
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        """The words as typed, in the name, the account or the e-mail."""
+        return queryset.filter(
+            Q(name__icontains=value) | Q(account__icontains=value) | Q(email__icontains=value)
+        )

@@ -1,0 +1,51 @@
+"""Reads for the CX lead's set-up pages: targets, the activity catalogue, holidays, and the
+rotations published from the builder."""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, QuerySet
+
+from accounts.models import FrontlineTeam, User
+from core.calendar import org_today
+from core.models import Holiday
+
+from ..models import ActivityType, CadenceTarget, Rotation, Session
+
+
+def cadence_targets() -> QuerySet[CadenceTarget]:
+    """Every cadence target, with its activity and department."""
+    return CadenceTarget.objects.select_related("activity_type", "department")
+
+
+def activity_types_with_counts() -> QuerySet[ActivityType]:
+    """The activity catalogue, each with how many sessions it has had."""
+    return ActivityType.objects.annotate(sessions_count=Count("sessions"))
+
+
+def holidays_upcoming() -> QuerySet[Holiday]:
+    """Holidays from today on (the organisation's today)."""
+    return Holiday.objects.filter(date__gte=org_today())
+
+
+def rotations_published() -> QuerySet[Rotation]:
+    """Published rotations, newest first, with their activity and who published them."""
+    return Rotation.objects.select_related("activity_type", "published_by")
+
+
+def rotation_sessions(*, rotation: Rotation) -> QuerySet[Session]:
+    """The sessions a rotation made, in time order, with hosts and participants loaded."""
+    return (
+        rotation.sessions.select_related("host_team", "host_agent")
+        .prefetch_related("participants__person")
+        .order_by("starts_at")
+    )
+
+
+def people_by_pk(*, pks: Iterable[int]) -> dict[int, User]:
+    """The people with these ids, by id (one query; ids of people gone are left out)."""
+    return {person.pk: person for person in User.objects.filter(pk__in=list(pks))}
+
+
+def teams_by_pk() -> dict[int, FrontlineTeam]:
+    """Every frontline team, by id."""
+    return {team.pk: team for team in FrontlineTeam.objects.all()}

@@ -1,0 +1,191 @@
+"""The lists' filters (immersion/filters.py, applied in the selectors): a value a filter cannot
+read is left out with the reason on the form, never a 500; page links keep the filters."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from immersion.models import Customer, Reflection
+from immersion.services.followthrough import reflection_save
+from immersion.tests.factories import SessionFactory, activity, past_place
+
+pytestmark = pytest.mark.django_db
+
+LEFT_OUT = "This filter is left out."
+
+
+def _session_on(day, person):
+    starts_at = datetime.combine(day, time(10), timezone.get_current_timezone())
+    return SessionFactory(
+        people=[person], starts_at=starts_at, ends_at=starts_at + timedelta(hours=1)
+    )
+
+
+def _reflection(person, n: float, *, about: str = "refund"):
+    return reflection_save(
+        participant=past_place(person, hours_ago=2 + n),
+        by=person,
+        surprised=f"Customers call three times about one {about}.",
+        would_change=f"Let agents settle a {about} themselves.",
+        visibility=Reflection.Visibility.LEADERSHIP,
+    )
+
+
+def _customers(n: int, name: str = "Customer") -> list[Customer]:
+    return [
+        Customer.objects.create(name=f"{name} {i}", account=f"AC-{i}", consent=True, phone="+44")
+        for i in range(n)
+    ]
+
+
+# The calendar
+
+
+def test_calendar_leaves_out_an_unknown_activity_and_keeps_the_other_filters(
+    client, cx_lead, executive, make_user
+):
+    day = timezone.localdate() + timedelta(days=3)
+    _session_on(day, executive)
+    _session_on(day, make_user(roles=[Role.EXECUTIVE]))
+    client.force_login(cx_lead)
+    response = client.get(
+        reverse("immersion:calendar"),
+        {"view": "week", "date": day.isoformat(), "activity": "999999", "executive": executive.pk},
+    )
+    assert response.status_code == 200
+    assert response.context["count"] == 1  # the executive filter still applies
+    assert "activity" in response.context["filters"].errors
+    assert LEFT_OUT in response.content.decode()
+
+
+def test_calendar_reads_a_date_it_cannot_as_today(client, cx_lead):
+    client.force_login(cx_lead)
+    response = client.get(reverse("immersion:calendar"), {"date": "2026-02-31", "view": "month"})
+    assert response.status_code == 200
+    assert response.context["anchor"] == timezone.localdate()
+    assert "date" in response.context["filters"].errors
+
+
+def test_calendar_arrows_keep_the_filters(client, cx_lead, executive):
+    client.force_login(cx_lead)
+    page = client.get(reverse("immersion:calendar"), {"executive": executive.pk}).content.decode()
+    assert f'href="?executive={executive.pk}&amp;view=month&amp;date=' in page
+    assert "?&amp;" not in page
+
+
+# Reflections
+
+
+def test_reflections_leave_out_a_person_they_cannot_read_and_say_why(
+    client, leadership, executive, make_user
+):
+    _reflection(executive, 1)
+    _reflection(make_user(roles=[Role.EXECUTIVE]), 2)
+    client.force_login(leadership)
+    response = client.get(reverse("immersion:reflections"), {"person": "abc"})
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 2
+    assert "person" in response.context["filters"].errors
+    assert LEFT_OUT in response.content.decode()
+    mine = client.get(reverse("immersion:reflections"), {"person": executive.pk})
+    assert [r.participant.person for r in mine.context["page"]] == [executive]
+
+
+def test_reflections_search_too_long_is_left_out(client, leadership, executive):
+    _reflection(executive, 1)
+    client.force_login(leadership)
+    response = client.get(reverse("immersion:reflections"), {"q": "refund " * 20})
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 1
+    assert "q" in response.context["filters"].errors
+
+
+def test_an_executive_cannot_pick_a_person_and_sees_only_their_own(client, executive, make_user):
+    other = make_user(roles=[Role.EXECUTIVE])
+    _reflection(executive, 1)
+    _reflection(other, 2)
+    client.force_login(executive)
+    response = client.get(reverse("immersion:reflections"), {"person": other.pk})
+    assert response.status_code == 200
+    assert "person" not in response.context["filters"].fields
+    assert [r.participant.person for r in response.context["page"]] == [executive]
+
+
+def test_reflection_pages_keep_the_search_and_read_newer_and_older(
+    client, settings, leadership, executive
+):
+    settings.PAGE_SIZE = 2
+    for n in range(3):
+        _reflection(executive, n)
+    _reflection(executive, 4, about="delivery")
+    client.force_login(leadership)
+    first = client.get(reverse("immersion:reflections"), {"q": "refund"}).content.decode()
+    assert 'href="?q=refund&amp;page=2">Older</a>' in first
+    second = client.get(reverse("immersion:reflections"), {"q": "refund", "page": 2})
+    assert len(second.context["page"]) == 1
+    assert 'href="?q=refund&amp;page=1">Newer</a>' in second.content.decode()
+    assert "?&amp;page=" not in first + second.content.decode()
+
+
+# The customer call list
+
+
+def test_call_list_leaves_out_a_search_too_long_and_says_why(client, cx_lead):
+    _customers(3)
+    client.force_login(cx_lead)
+    response = client.get(reverse("immersion:call_list"), {"q": "x" * 101})
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 3
+    assert "q" in response.context["filters"].errors
+    assert LEFT_OUT in response.content.decode()
+
+
+def test_call_list_pages_keep_the_search(client, settings, cx_lead):
+    settings.PAGE_SIZE = 2
+    _customers(5, "Acme")
+    _customers(2, "Other")
+    client.force_login(cx_lead)
+    first = client.get(reverse("immersion:call_list"), {"q": "acme"})
+    assert first.context["page"].paginator.count == 5
+    page = first.content.decode()
+    assert 'href="?q=acme&amp;page=2">Next</a>' in page
+    assert "?&amp;page=" not in page
+    assert all(c.callable_now for c in first.context["page"])
+
+
+# Filtered lists stay at a fixed number of queries
+
+
+@pytest.mark.parametrize("listing", ["calendar", "reflections", "call_list"])
+def test_filtered_lists_take_the_same_queries_at_two_sizes(
+    client, cx_lead, make_user, queries_at_two_sizes, listing
+):
+    client.force_login(cx_lead)
+    day = timezone.localdate() + timedelta(days=2)
+
+    def build(size):
+        # One executive each: nobody is in two sessions at once (PostgreSQL refuses it).
+        for _ in range(size):
+            if listing == "calendar":
+                _session_on(day, make_user(roles=[Role.EXECUTIVE]))
+            elif listing == "reflections":
+                _reflection(make_user(roles=[Role.EXECUTIVE]), 1)
+        if listing == "call_list":
+            Customer.objects.all().delete()
+            _customers(size, "Acme")
+            return reverse("immersion:call_list") + "?q=acme"
+        if listing == "calendar":
+            listening = activity("call-listening").pk
+            return (
+                reverse("immersion:calendar")
+                + f"?view=week&date={day.isoformat()}&activity={listening}"
+            )
+        return reverse("immersion:reflections") + "?q=refund"
+
+    def shown(response):
+        return response.context["count"] if listing == "calendar" else len(response.context["page"])
+
+    queries_at_two_sizes(build, shown, ceiling=14, sizes=(3, 12), warm_up=True)
