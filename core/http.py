@@ -148,14 +148,17 @@ def form_page(
     return render(request, template, {**(context or {}), "form": form})
 
 
-def action_redirect(request, action, *, success, done_url) -> HttpResponse:
+def action_redirect(request, action, *, success, done_url, refused_url=None) -> HttpResponse:
     """A button that asks a service for one thing (confirm, cancel, accept a swap): a message
-    saying it was done, or the service's refusal as the message; back to `done_url` either way.
-    `success` may be a function of what the service returned."""
+    saying it was done, or the service's refusal as the message. Back to `done_url`, or on a
+    refusal to `refused_url` when there is one (the page the button was on, when success opens
+    another). `success` (None: say nothing) and `done_url` may be functions of what the service
+    returned."""
     try:
         result = action()
     except ValidationError as exc:
         messages.error(request, error_text(exc))
-    else:
+        return redirect(refused_url or done_url)
+    if success is not None:
         messages.success(request, _said(success, result))
-    return redirect(done_url)
+    return redirect(_said(done_url, result))

@@ -109,3 +109,27 @@ def test_action_redirect_says_what_was_done_or_why_not():
     )
     assert response.url == "/s/"
     assert [(m.level_tag, str(m)) for m in get_messages(refused)] == [("error", "It has started.")]
+
+
+def test_action_redirect_can_open_what_it_made_and_send_a_refusal_back():
+    done = _request()
+    response = action_redirect(
+        done,
+        lambda: "/agenda/7/",
+        success=None,
+        done_url=lambda made: made,
+        refused_url="/reviews/",
+    )
+    assert response.url == "/agenda/7/"
+    assert list(get_messages(done)) == []
+
+    refused = _request()
+    response = action_redirect(
+        refused,
+        _service_refusing("Cancelled."),
+        success=None,
+        done_url=lambda made: made,
+        refused_url="/reviews/",
+    )
+    assert response.url == "/reviews/"
+    assert [str(m) for m in get_messages(refused)] == ["Cancelled."]

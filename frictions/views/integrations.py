@@ -13,7 +13,7 @@ from ..forms import IntegrationForm
 from ..models import ApiIntegration
 from ..selectors import api_integration_list
 from ..services.integrations import api_integration_issue, api_integration_revoke
-from .reports import TRIAGE
+from . import TRIAGE
 
 
 @never_cache

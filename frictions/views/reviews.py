@@ -3,13 +3,12 @@ everyone who reads the board reads them."""
 
 from functools import partial
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.http import error_text, form_action
+from core.http import action_redirect, form_action
 from core.permissions import permission_required
 
 from ..forms import ReviewItemForm
@@ -22,7 +21,7 @@ from ..selectors import (
     review_sessions_recent,
 )
 from ..services.reviews import friction_review_prepare, review_item_record
-from .reports import TRIAGE, VIEW
+from . import TRIAGE, VIEW
 
 
 def _found(record):
@@ -41,14 +40,13 @@ def review_list(request):
 @permission_required(TRIAGE)
 def review_prepare(request, session_pk: int):
     session = _found(review_session_for(pk=session_pk))
-    # Not action_redirect: a refusal goes back to the list, the agenda to its own page.
-    try:
-        review = friction_review_prepare(session=session, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect("frictions:reviews")
-    messages.success(request, "The agenda is ready.")
-    return redirect(review.get_absolute_url())
+    return action_redirect(
+        request,
+        partial(friction_review_prepare, session=session, by=request.user),
+        success="The agenda is ready.",
+        done_url=lambda review: review.get_absolute_url(),
+        refused_url=reverse("frictions:reviews"),
+    )
 
 
 def _review_page(request, review, *, bound=None, status=200):

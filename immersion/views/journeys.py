@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.http import error_text, errors_onto, form_page, posted
+from core.http import action_redirect, errors_onto, form_page, posted
 from core.permissions import permission_required
 
 from ..forms import JourneyStartForm, JourneyStepForm, JourneyTemplateForm
@@ -73,14 +73,18 @@ def journey_start(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Choose which journey to walk.")
         return redirect(place.session.get_absolute_url())
-    try:
-        exercise = journey_exercise_start(
-            participant=place, template=form.cleaned_data["template"], by=request.user
-        )
-    except ValidationError as exc:  # not action_redirect: done goes to the exercise, unsaid
-        messages.error(request, error_text(exc))
-        return redirect(place.session.get_absolute_url())
-    return redirect(exercise.get_absolute_url())
+    return action_redirect(
+        request,
+        partial(
+            journey_exercise_start,
+            participant=place,
+            template=form.cleaned_data["template"],
+            by=request.user,
+        ),
+        success=None,  # the exercise's page says it all
+        done_url=lambda exercise: exercise.get_absolute_url(),
+        refused_url=place.session.get_absolute_url(),
+    )
 
 
 def _exercise_context(exercise, user, forms=None):
