@@ -27,7 +27,7 @@ from immersion.services.followthrough import (
     FrictionLine,
     reflection_save,
 )
-from immersion.tests.factories import past_place
+from immersion.tests.factories import past_place, reflection_post
 
 pytestmark = pytest.mark.django_db
 
@@ -328,30 +328,12 @@ def test_the_database_keeps_a_reflection_friction_a_report_came_from(executive):
     assert report.source_reflection_friction_id == callback.pk
 
 
-def _reflection_post(reflection, lines):
-    """What the reflection page sends: `lines` are the friction lines, (id or None, text)."""
-    data = {
-        "surprised": reflection.surprised,
-        "would_change": reflection.would_change,
-        "customer_quote": "",
-        "visibility": reflection.visibility,
-        "frictions-TOTAL_FORMS": str(len(lines)),
-        "frictions-INITIAL_FORMS": str(sum(1 for pk, _ in lines if pk)),
-        "commitments-TOTAL_FORMS": "0",
-        "commitments-INITIAL_FORMS": "0",
-    }
-    for n, (pk, text) in enumerate(lines):
-        data[f"frictions-{n}-id"] = pk or ""
-        data[f"frictions-{n}-text"] = text
-    return data
-
-
 def test_reflection_page_corrects_a_reported_line_in_place(client, executive):
     reflection, callback, music, report = _reported_line(executive)
     client.force_login(executive)
     response = client.post(
         reverse("immersion:reflection", args=[reflection.participant_id]),
-        _reflection_post(
+        reflection_post(
             reflection,
             [(callback.pk, "Refund limit forces a call-back"), (music.pk, "Hold music loops")],
         ),
@@ -367,7 +349,7 @@ def test_reflection_page_refuses_to_drop_a_reported_line_and_keeps_what_was_type
 ):
     reflection, callback, music, report = _reported_line(executive)
     client.force_login(executive)
-    data = _reflection_post(
+    data = reflection_post(
         reflection, [(callback.pk, ""), (music.pk, "Hold music never ends"), (None, "Chat")]
     )
     data["surprised"] = "Longer waits than I thought"

@@ -54,3 +54,23 @@ def past_place(person, slug: str = "call-listening", *, hours_ago: float = 26, m
         ends_at=starts_at + timedelta(minutes=minutes),
     )
     return session.participants.get()
+
+
+def reflection_post(reflection, lines, **overrides):
+    """The reflection page's form for `reflection` as its author would send it, with `lines`
+    as the friction lines: (id or None, text) each."""
+    data = {
+        "surprised": reflection.surprised,
+        "would_change": reflection.would_change,
+        "customer_quote": reflection.customer_quote,
+        "visibility": reflection.visibility,
+        "frictions-TOTAL_FORMS": str(len(lines)),
+        "frictions-INITIAL_FORMS": str(sum(1 for pk, _ in lines if pk)),
+        "commitments-TOTAL_FORMS": "0",
+        "commitments-INITIAL_FORMS": "0",
+    }
+    for n, (pk, text) in enumerate(lines):
+        data[f"frictions-{n}-id"] = pk or ""
+        data[f"frictions-{n}-text"] = text
+    data.update(overrides)
+    return data

@@ -34,7 +34,7 @@ from immersion.services.followthrough import (
     reflection_save,
 )
 from immersion.services.sessions import LOCKED_MESSAGE, session_cancel
-from immersion.tests.factories import SessionFactory, past_place
+from immersion.tests.factories import SessionFactory, past_place, reflection_post
 
 pytestmark = pytest.mark.django_db
 
@@ -366,26 +366,6 @@ def test_reflection_page_keeps_typed_text_when_a_commitment_has_no_date(client, 
     assert not Reflection.objects.exists()
 
 
-def _reflection_post(reflection, lines, **overrides):
-    """The reflection page's form for `reflection` as its author would send it, with `lines`
-    as the friction lines: (id or None, text) each."""
-    data = {
-        "surprised": reflection.surprised,
-        "would_change": reflection.would_change,
-        "customer_quote": reflection.customer_quote,
-        "visibility": reflection.visibility,
-        "frictions-TOTAL_FORMS": str(len(lines)),
-        "frictions-INITIAL_FORMS": str(sum(1 for pk, _ in lines if pk)),
-        "commitments-TOTAL_FORMS": "0",
-        "commitments-INITIAL_FORMS": "0",
-    }
-    for n, (pk, text) in enumerate(lines):
-        data[f"frictions-{n}-id"] = pk or ""
-        data[f"frictions-{n}-text"] = text
-    data.update(overrides)
-    return data
-
-
 def test_reflection_page_edits_friction_lines_by_id_and_drops_an_emptied_one(client, executive):
     place = past_place(executive)
     reflection = reflect(place, frictions=["Refunds need a callback", "Hold music loops"])
@@ -398,7 +378,7 @@ def test_reflection_page_edits_friction_lines_by_id_and_drops_an_emptied_one(cli
 
     response = client.post(
         url,
-        _reflection_post(
+        reflection_post(
             reflection,
             [(callback.pk, "Refunds need a call-back"), (music.pk, ""), (None, "Chat closes")],
         ),
