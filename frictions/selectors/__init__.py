@@ -33,7 +33,6 @@ from .reviews import (
     review_session_for,
     review_sessions_recent,
 )
-from .sources import escalation_for, journey_step_result_for, reflection_friction_for
 
 __all__ = [
     "NUMBER_MAX",
@@ -48,7 +47,6 @@ __all__ = [
     "decisions_changed_after_exposure",
     "decisions_visible_to",
     "decisions_with_exposure",
-    "escalation_for",
     "friction_board",
     "friction_report_for",
     "friction_report_lookup",
@@ -58,8 +56,6 @@ __all__ = [
     "friction_similar",
     "friction_timeline",
     "frictions_for_home",
-    "journey_step_result_for",
-    "reflection_friction_for",
     "review_item_for",
     "review_items_for",
     "review_session_for",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.http import action_redirect, errors_onto, form_action, page_of, posted
 from core.permissions import permission_required
+from immersion.selectors import escalation_for, journey_step_result_for, reflection_friction_for
 
 from ..filters import BoardFilter
 from ..forms import (
@@ -26,14 +27,11 @@ from ..forms import (
 )
 from ..models import FrictionReport
 from ..selectors import (
-    escalation_for,
     friction_board,
     friction_report_for,
     friction_report_supported_by,
     friction_similar,
     friction_timeline,
-    journey_step_result_for,
-    reflection_friction_for,
     typed_number,
 )
 from ..services import (

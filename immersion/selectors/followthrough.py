@@ -29,6 +29,7 @@ from ..models import (
     Participant,
     Pillar,
     Reflection,
+    ReflectionFriction,
     Session,
 )
 
@@ -341,4 +342,22 @@ def customers_callable(*, now=None) -> QuerySet[Customer]:
         .exclude(calls__called_at__gte=rested_since)
         .annotate(last_called=Subquery(last_called))
         .order_by(F("last_called").asc(nulls_first=True), "pk")
+    )
+
+
+def reflection_friction_for(*, user: User, pk: int) -> ReflectionFriction | None:
+    """A friction line of `user`'s own reflection, with its session; None for anyone else's."""
+    return (
+        ReflectionFriction.objects.select_related("reflection__participant__session__activity_type")
+        .filter(pk=pk, reflection__participant__person=user)
+        .first()
+    )
+
+
+def journey_step_result_for(*, user: User, pk: int) -> JourneyStepResult | None:
+    """A step result of a journey `user` walked, with its step and journey; None otherwise."""
+    return (
+        JourneyStepResult.objects.select_related("step", "exercise__template")
+        .filter(pk=pk, exercise__participant__person=user)
+        .first()
     )

@@ -373,3 +373,8 @@ def time_off_conflicts(*, time_off: TimeOff) -> list[Participant]:
             for day in days_between(p.starts_at, p.ends_at, zone)
         )
     ]
+
+
+def escalation_for(*, user: User, pk: int) -> Escalation | None:
+    """An escalation `user` may see (`escalations_visible_to`)."""
+    return escalations_visible_to(user=user).filter(pk=pk).first()
