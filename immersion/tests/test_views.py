@@ -497,6 +497,17 @@ def test_cx_lead_finds_the_programme_feed_address_on_the_calendar(client, cx_lea
     assert client.get(reverse("immersion:calendar")).context["programme_feed_url"] is None
 
 
+def test_the_calendar_title_is_short_and_holds_no_feed_address_or_token(client, cx_lead):
+    client.force_login(cx_lead)
+    page = client.get(reverse("immersion:calendar")).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
+    token = calendar_feed_get(person=cx_lead).token
+    assert title == "Programme calendar · Proximity"
+    assert token not in title
+    assert "csrfmiddlewaretoken" not in title
+    assert "http" not in title
+
+
 def test_making_a_new_feed_address_never_redirects_off_site(client, executive):
     client.force_login(executive)
     away = client.post(reverse("immersion:feed_regenerate"), {"next": "https://evil.example/"})
