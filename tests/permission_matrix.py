@@ -234,16 +234,11 @@ MATRIX: dict[str, Entry] = {
     "frictions:decision_create": Entry(only("executive", "cx_lead")),
     "frictions:decision_lookup": Entry(only("executive", "cx_lead")),
     "frictions:decision": Entry(only("executive", "cx_lead", "leadership"), **DECISION),
-    "frictions:decision_edit": Entry(only("executive", "cx_lead"), **DECISION),
-    "frictions:decision_status": Entry(
-        only("executive", "cx_lead", allowed=200), method="post", **DECISION
-    ),
-    "frictions:decision_outcome": Entry(
-        only("executive", "cx_lead", allowed=200), method="post", **DECISION
-    ),
-    "frictions:decision_evidence": Entry(
-        only("executive", "cx_lead", allowed=200), method="post", **DECISION
-    ),
+    # The decision is another executive's: the executive reads it but may not change it.
+    "frictions:decision_edit": Entry(only("cx_lead"), **DECISION),
+    "frictions:decision_status": Entry(only("cx_lead", allowed=200), method="post", **DECISION),
+    "frictions:decision_outcome": Entry(only("cx_lead", allowed=200), method="post", **DECISION),
+    "frictions:decision_evidence": Entry(only("cx_lead", allowed=200), method="post", **DECISION),
     "frictions:integrations": Entry(cx_lead_only()),
     "frictions:integration_revoke": Entry(
         cx_lead_only(302), method="post", kwargs=lambda o: {"pk": o["integration"].pk}
@@ -305,13 +300,14 @@ def build_objects(*, make_user, executive, frontline, cx_lead) -> dict[str, Any]
         activity_type=activity("friction-review"),
         starts_at=yesterday + timedelta(days=3),
     )
+    # Owned by a colleague, so the matrix checks that an executive cannot change it.
     decision = decision_save(
-        by=executive,
+        by=colleague,
         title="Raise the refund limit",
         area="policy",
         context="Agents cannot refund above 50 euros.",
         decision="Agents refund up to 200 euros.",
-        owner=executive,
+        owner=colleague,
         review_by=timezone.localdate(),
         friction_reports=[report],
     )

@@ -18,6 +18,9 @@ SUPERSEDED_BY_MESSAGE = "Choose the decision that supersedes this one."
 OUTCOME_REQUIRED_MESSAGE = "Write what happened."
 NOT_ALLOWED_MESSAGE = "Only executives and the CX lead record decisions."
 EVIDENCE_NOT_FOUND_MESSAGE = "No {kind} with that number that you may see."
+NOT_YOURS_MESSAGE = "Only the decision's owner, its deciders and the CX lead may change it."
+# The CX lead's mark: the permission to triage friction reports, which executives do not hold.
+CX_LEAD = "frictions.triage_frictions"
 
 DECISION_TRANSITIONS = {
     Decision.Status.PROPOSED: {Decision.Status.APPROVED, Decision.Status.REJECTED},
@@ -49,6 +52,24 @@ def _check(by: User) -> None:
         raise ValidationError(NOT_ALLOWED_MESSAGE)
 
 
+def decision_may_change(*, decision: Decision, user: User) -> bool:
+    """Whether `user` may change `decision` (edit, status, outcome, evidence).
+
+    Rule: executives own their decisions. Only its owner, its deciders and the CX lead may change
+    a decision; other executives read it."""
+    if not user.has_perm("frictions.log_decisions"):
+        return False
+    if user.has_perm(CX_LEAD) or decision.owner_id == user.pk:
+        return True
+    return decision.deciders.filter(pk=user.pk).exists()
+
+
+def _check_owner(decision: Decision, by: User) -> None:
+    _check(by)
+    if not decision_may_change(decision=decision, user=by):
+        raise ValidationError(NOT_YOURS_MESSAGE)
+
+
 @transaction.atomic
 def decision_save(
     *,
@@ -67,6 +88,8 @@ def decision_save(
         if creating
         else Decision.objects.select_for_update().get(pk=existing.pk)  # never a stale copy
     )
+    if not creating:
+        _check_owner(decision, by)
     changes = {}
     for name in TRACKED:
         if name not in fields:
@@ -110,9 +133,10 @@ def decision_set_status(
     superseded_by: Decision | None = None,
 ) -> Decision:
     """proposed → approved (only with its customer-impact assessment) or rejected; approved →
-    superseded (by another decision) or reversed, which count as changing it."""
-    _check(by)
+    superseded (by another decision) or reversed, which count as changing it. Only its owner,
+    its deciders and the CX lead change it."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    _check_owner(decision, by)
     if status not in DECISION_TRANSITIONS.get(decision.status, set()):
         raise ValidationError(
             TRANSITION_MESSAGE.format(
@@ -147,8 +171,9 @@ def decision_set_status(
 
 
 def decision_record_outcome(*, decision: Decision, by: User, text: str) -> Decision:
-    """The outcome check when the review-by date comes: what actually happened."""
-    _check(by)
+    """The outcome check when the review-by date comes: what actually happened. Only its
+    owner, its deciders and the CX lead record it."""
+    _check_owner(decision, by)
     if not text.strip():
         raise ValidationError({"text": OUTCOME_REQUIRED_MESSAGE})
     decision.outcome_check = text.strip()
@@ -170,8 +195,9 @@ EVIDENCE_KINDS = {
 
 
 def decision_link_evidence(*, decision: Decision, by: User, kind: str, target) -> None:
-    """Link one piece of evidence; the history says so."""
-    _check(by)
+    """Link one piece of evidence; the history says so. Only the decision's owner, its deciders
+    and the CX lead link it."""
+    _check_owner(decision, by)
     field, label = EVIDENCE_KINDS[kind]
     getattr(decision, field).add(target)
     DecisionEvent.objects.create(

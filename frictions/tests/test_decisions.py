@@ -25,8 +25,10 @@ from frictions.selectors import NUMBER_MAX, decision_lookup, decisions_changed_a
 from frictions.services import DECISION_REQUIRED_MESSAGE, friction_report_transition
 from frictions.services.decisions import (
     NEEDS_ASSESSMENT_MESSAGE,
+    NOT_YOURS_MESSAGE,
     SUPERSEDED_BY_MESSAGE,
     decision_link_evidence,
+    decision_record_outcome,
     decision_save,
     decision_set_status,
 )
@@ -76,6 +78,87 @@ def test_every_change_to_a_decision_is_kept_with_who_and_what(executive, cx_lead
     assert change.changes == {
         "title": ["Raise the refund limit", "Raise the refund limit to 200 euros"]
     }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d, by: decision_save(existing=d, by=by, title="Someone else's words"),
+        lambda d, by: decision_set_status(decision=d, by=by, status="rejected"),
+        lambda d, by: decision_record_outcome(decision=d, by=by, text="It worked."),
+        lambda d, by: decision_link_evidence(
+            decision=d, by=by, kind="friction_report", target=file(by)[0]
+        ),
+    ],
+    ids=["edit", "status", "outcome", "evidence"],
+)
+def test_decision_changes_refuse_an_executive_who_neither_owns_nor_decided_it(
+    executive, make_user, change
+):
+    other = make_user(roles=[Role.EXECUTIVE])
+    decision = record(executive)
+    events = DecisionEvent.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        change(decision, other)
+    assert caught.value.messages == [NOT_YOURS_MESSAGE]
+    decision.refresh_from_db()
+    assert (decision.title, decision.status, decision.outcome_check) == (
+        "Raise the refund limit",
+        "proposed",
+        "",
+    )
+    assert not decision.friction_reports.exists()
+    assert DecisionEvent.objects.count() == events
+
+
+def test_decision_changes_are_open_to_its_owner_deciders_and_the_cx_lead(
+    executive, make_user, cx_lead
+):
+    decider = make_user(roles=[Role.EXECUTIVE])
+    decision = record(executive, deciders=[decider])
+    decision_save(existing=decision, by=decider, title="A decider's words")
+    decision_record_outcome(decision=decision, by=cx_lead, text="It worked.")
+    decision_set_status(decision=decision, by=executive, status="rejected")
+    decision.refresh_from_db()
+    assert (decision.title, decision.outcome_check, decision.status) == (
+        "A decider's words",
+        "It worked.",
+        "rejected",
+    )
+
+
+def test_another_executive_reads_a_decision_without_its_forms_and_may_post_none(
+    client, executive, make_user
+):
+    decision = record(executive, review_by=timezone.localdate(), **ASSESSMENT)
+    other = make_user(roles=[Role.EXECUTIVE])
+    client.force_login(other)
+    page = client.get(decision.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    for action in ("decision_edit", "decision_status", "decision_outcome", "decision_evidence"):
+        assert reverse(f"frictions:{action}", args=[decision.pk]) not in html, action
+    assert not {"status_form", "outcome_form", "evidence_form"} & set(page.context.keys())
+    assert client.get(reverse("frictions:decision_edit", args=[decision.pk])).status_code == 403
+    posts = {
+        "decision_edit": {**FORM, "owner": other.pk},
+        "decision_status": {"status-status": "approved"},
+        "decision_outcome": {"outcome-text": "It worked."},
+        "decision_evidence": {"evidence-kind": "session", "evidence-number": "1"},
+    }
+    for action, data in posts.items():
+        response = client.post(reverse(f"frictions:{action}", args=[decision.pk]), data)
+        assert response.status_code == 403, action
+    decision.refresh_from_db()
+    assert (decision.title, decision.status, decision.outcome_check) == (
+        "Raise the refund limit",
+        "proposed",
+        "",
+    )
+    client.force_login(executive)
+    html = client.get(decision.get_absolute_url()).content.decode()
+    for action in ("decision_edit", "decision_status", "decision_outcome", "decision_evidence"):
+        assert reverse(f"frictions:{action}", args=[decision.pk]) in html, action
 
 
 def test_changed_after_customer_exposure_is_counted_from_the_links(executive, frontline):

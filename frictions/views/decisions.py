@@ -1,9 +1,11 @@
 """The decision log: leadership and executives read it; executives and the CX lead record
-decisions, their customer-impact assessment, their evidence and what came of them."""
+decisions, their customer-impact assessment, their evidence and what came of them. A decision
+is changed only by its owner, its deciders and the CX lead: other executives read it, without
+the forms, and a POST from them answers 403."""
 
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,6 +21,7 @@ from ..services.decisions import (
     EVIDENCE_KINDS,
     EVIDENCE_NOT_FOUND_MESSAGE,
     decision_link_evidence,
+    decision_may_change,
     decision_record_outcome,
     decision_save,
     decision_set_status,
@@ -41,9 +44,17 @@ def decision_list(request):
     )
 
 
+def _changeable(request, pk: int) -> Decision:
+    """The decision, or 403 when the person may read it but not change it."""
+    decision = get_object_or_404(Decision, pk=pk)
+    if not decision_may_change(decision=decision, user=request.user):
+        raise PermissionDenied
+    return decision
+
+
 @permission_required(LOG_DECISIONS)
 def decision_edit(request, pk: int | None = None):
-    decision = get_object_or_404(Decision, pk=pk) if pk else None
+    decision = _changeable(request, pk) if pk else None
     form = DecisionForm(
         posted(request), instance=decision or Decision(owner=request.user), user=request.user
     )
@@ -81,7 +92,8 @@ def _decision_page(request, decision, *, status=200, **forms):
         and decision.review_by <= timezone.localdate()
         and not decision.outcome_checked_at,
     }
-    if request.user.has_perm(LOG_DECISIONS):
+    context["may_change"] = decision_may_change(decision=decision, user=request.user)
+    if context["may_change"]:
         context["status_form"] = forms.get("status_form") or DecisionStatusForm(
             decision=decision, user=request.user
         )
@@ -100,7 +112,7 @@ def decision_detail(request, pk: int):
 @require_POST
 @permission_required(LOG_DECISIONS)
 def decision_status(request, pk: int):
-    decision = get_object_or_404(Decision, pk=pk)
+    decision = _changeable(request, pk)
     form = DecisionStatusForm(request.POST, decision=decision, user=request.user)
     done = form_action(
         request,
@@ -115,7 +127,7 @@ def decision_status(request, pk: int):
 @require_POST
 @permission_required(LOG_DECISIONS)
 def decision_outcome(request, pk: int):
-    decision = get_object_or_404(Decision, pk=pk)
+    decision = _changeable(request, pk)
     form = OutcomeForm(request.POST)
     done = form_action(
         request,
@@ -130,7 +142,7 @@ def decision_outcome(request, pk: int):
 @require_POST
 @permission_required(LOG_DECISIONS)
 def decision_evidence(request, pk: int):
-    decision = get_object_or_404(Decision, pk=pk)
+    decision = _changeable(request, pk)
     form = EvidenceForm(request.POST)
 
     def link(*, kind: str, number: int) -> None:
