@@ -240,12 +240,15 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    # A refusal (403) is one line, method, path and status, not a traceback.
+    "filters": {"denial_one_line": {"()": "config.log_filters.DenialOneLine"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["denial_one_line"]},
     },
 }
 
