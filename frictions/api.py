@@ -1,20 +1,27 @@
 """The REST API for contact-centre tools: file a friction report and read its status.
 
 Each tool authenticates with its own token (`Authorization: Bearer <token>`), issued by the CX
-lead. Anonymous filing through the API is as safe as in the browser: the same service writes
-the report, with no reporter, and nothing about the calling tool or request is stored with it.
+lead, and has its own rate (REST_FRAMEWORK's "integration" rate, 60 a minute unless
+PROXIMITY_API_RATE says otherwise); past it the answer is 429. Anonymous filing through the API is
+as safe as in the browser: the same service writes the report, with no reporter, and nothing about
+the calling tool or request is stored with it.
+
+The API cannot speak for someone: a named report may name only an active frontline agent (who
+holds the frontline role and no other, and is not an administrator). A tool cannot file in the
+name of an executive, the CX lead or a superuser; they file in Proximity itself.
 """
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import FrontlineTeam
+from accounts.roles import Role
 
-from .models import Area, Severity
+from .models import Area, Severity, Status
 from .selectors import friction_report_for, friction_timeline
 from .services import friction_report_file
 
@@ -22,7 +29,7 @@ User = get_user_model()
 
 ANONYMOUS_WITH_REPORTER_MESSAGE = "Leave reporter_email out to file anonymously."
 REPORTER_REQUIRED_MESSAGE = "Give the reporter's e-mail address, or set anonymous to true."
-UNKNOWN_REPORTER_MESSAGE = "Nobody who may file reports has this e-mail address in Proximity."
+UNKNOWN_REPORTER_MESSAGE = "No active frontline agent has this e-mail address in Proximity."
 
 
 class IntegrationTokenScheme(OpenApiAuthenticationExtension):
@@ -37,6 +44,24 @@ class IntegrationTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A token the CX lead issued for this integration.",
         }
+
+
+def frontline_agent_by_email(email: str):
+    """The active frontline agent with this address, or None. Rule: only someone holding the
+    frontline role and no other, and no administrator, can be named by a tool."""
+    others = [role for role in Role.values if role != Role.FRONTLINE]
+    agents = (
+        User.objects.filter(
+            email__iexact=email,
+            is_active=True,
+            is_superuser=False,
+            is_staff=False,
+            groups__name=Role.FRONTLINE,
+        )
+        .exclude(groups__name__in=others)
+        .distinct()
+    )
+    return agents.first()
 
 
 class FrictionCreateSerializer(serializers.Serializer):
@@ -59,7 +84,11 @@ class FrictionCreateSerializer(serializers.Serializer):
     )
     anonymous = serializers.BooleanField(default=False)
     reporter_email = serializers.EmailField(
-        required=False, help_text="The agent filing it; leave out when anonymous."
+        required=False,
+        help_text=(
+            "The frontline agent filing it (an active agent; nobody else can be named). "
+            "Required unless anonymous is true; must be left out when it is."
+        ),
     )
 
     def validate(self, data):
@@ -72,11 +101,60 @@ class FrictionCreateSerializer(serializers.Serializer):
             return data
         if not email:
             raise serializers.ValidationError({"reporter_email": REPORTER_REQUIRED_MESSAGE})
-        reporter = User.objects.filter(email__iexact=email, is_active=True).first()
-        if reporter is None or not reporter.has_perm("frictions.file_friction"):
+        reporter = frontline_agent_by_email(email)
+        if reporter is None:
+            # The same answer for "nobody" and "not a frontline agent": the API tells a tool
+            # nothing about who else works here.
             raise serializers.ValidationError({"reporter_email": UNKNOWN_REPORTER_MESSAGE})
         data["reporter"] = reporter
         return data
+
+
+class FrictionCreateSchema(OpenApiSerializerExtension):
+    """States the rule for reporter_email in the schema: required unless anonymous, forbidden
+    when anonymous (exactly one of the two shapes)."""
+
+    target_class = FrictionCreateSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = super().map_serializer(auto_schema, direction)
+        # The branches keep their conditions under "not", where drf-spectacular's enum hook
+        # does not reach (it would merge the two enums into one component).
+        is_anonymous = {"properties": {"anonymous": {"enum": [True]}}, "required": ["anonymous"]}
+        schema["oneOf"] = [
+            {"title": "Named", "required": ["reporter_email"], "not": is_anonymous},
+            {
+                "title": "Anonymous",
+                "not": {"anyOf": [{"required": ["reporter_email"]}, {"not": is_anonymous}]},
+            },
+        ]
+        return schema
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class FrictionCreateErrorsSerializer(serializers.Serializer):
+    """A refused filing: the messages by field, or `detail` when the body is not JSON."""
+
+    detail = serializers.CharField(required=False, help_text="The body could not be read.")
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in FrictionCreateSerializer().fields:
+            fields[name] = serializers.ListField(child=serializers.CharField(), required=False)
+        return fields
+
+
+UNAUTHORISED = OpenApiResponse(
+    ErrorSerializer, description="No token, or an unknown or revoked one."
+)
+THROTTLED = OpenApiResponse(
+    ErrorSerializer,
+    description="This integration has used its rate; try again after Retry-After seconds.",
+)
 
 
 class ResponseSerializer(serializers.Serializer):
@@ -89,15 +167,22 @@ class ResponseSerializer(serializers.Serializer):
 class FrictionStatusSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
     status_label = serializers.CharField(source="get_status_display")
-    area = serializers.CharField()
+    area = serializers.ChoiceField(choices=Area.choices)
     acknowledge_by = serializers.DateField()
     decide_by = serializers.DateField()
     overdue = serializers.BooleanField(source="is_overdue")
-    owner = serializers.CharField(source="owner.display_name", default=None)
+    owner = serializers.CharField(
+        source="owner.display_name",
+        default=None,
+        allow_null=True,
+        help_text="Who answers for it; null until the CX lead assigns someone.",
+    )
     affected = serializers.SerializerMethodField()
-    resolution = serializers.CharField(source="get_resolution_display")
+    resolution = serializers.CharField(
+        source="get_resolution_display", help_text="Empty until it is resolved."
+    )
     responses = serializers.SerializerMethodField()
 
     def get_affected(self, report) -> int:
@@ -118,10 +203,24 @@ class FrictionCreatedSerializer(FrictionStatusSerializer):
 class FrictionListCreate(APIView):
     @extend_schema(
         request=FrictionCreateSerializer,
-        responses={201: FrictionCreatedSerializer},
+        responses={
+            201: FrictionCreatedSerializer,
+            400: OpenApiResponse(
+                FrictionCreateErrorsSerializer,
+                description="Refused: the messages by field; nothing was written.",
+            ),
+            401: UNAUTHORISED,
+            429: THROTTLED,
+        },
         summary="File a friction report",
     )
     def post(self, request):
+        """File a report, named or anonymous.
+
+        Named: give `reporter_email`, the address of an active frontline agent; nobody else
+        (an executive, the CX lead, an administrator) can be named through the API. Anonymous:
+        set `anonymous` to true and leave `reporter_email` out; the answer holds the receipt
+        code, shown this once."""
         serializer = FrictionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -136,7 +235,15 @@ class FrictionListCreate(APIView):
 
 
 class FrictionStatus(APIView):
-    @extend_schema(responses=FrictionStatusSerializer, summary="A friction report's status")
+    @extend_schema(
+        responses={
+            200: FrictionStatusSerializer,
+            401: UNAUTHORISED,
+            404: OpenApiResponse(ErrorSerializer, description="No report with this number."),
+            429: THROTTLED,
+        },
+        summary="A friction report's status",
+    )
     def get(self, request, pk: int):
         report = friction_report_for(pk=pk)
         if report is None:

@@ -1,4 +1,5 @@
-"""How API callers authenticate: a per-integration token (`Authorization: Bearer <token>`).
+"""How API callers authenticate, a per-integration token (`Authorization: Bearer <token>`),
+and how often each integration may call (a throttle keyed by the integration).
 
 Kept apart from the API's views because settings name these classes, and rest_framework.views
 reads the settings when it is imported.
@@ -7,7 +8,8 @@ reads the settings when it is imported.
 import hashlib
 
 from django.utils import timezone
-from rest_framework import authentication, exceptions, permissions
+from rest_framework import authentication, exceptions, permissions, throttling
+from rest_framework.settings import api_settings
 
 from .models import ApiIntegration
 
@@ -58,3 +60,21 @@ class IntegrationTokenAuthentication(authentication.BaseAuthentication):
 class IsIntegration(permissions.BasePermission):
     def has_permission(self, request, view):
         return isinstance(request.auth, ApiIntegration)
+
+
+class IntegrationRateThrottle(throttling.SimpleRateThrottle):
+    """Each integration's own budget of requests (REST_FRAMEWORK's rate for "integration"),
+    counted in Django's default cache; past it, 429 with Retry-After. One integration gone
+    wrong cannot flood the others out. Requests without a token are refused (401) before this
+    counts them."""
+
+    scope = "integration"
+
+    def get_rate(self):
+        # Read when a request comes, not when the class is defined, so settings changes hold.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, ApiIntegration):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

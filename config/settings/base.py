@@ -281,6 +281,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # Per integration, counted in the default cache (CACHES; per process while it is local).
+    "DEFAULT_THROTTLE_CLASSES": ["frictions.api_auth.IntegrationRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"integration": env("PROXIMITY_API_RATE", default="60/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Proximity API",

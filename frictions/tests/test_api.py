@@ -2,9 +2,13 @@
 
 import json
 
+import jsonschema
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+from drf_spectacular.validation import validate_schema
 
+from accounts.roles import Role
 from frictions.api import (
     ANONYMOUS_WITH_REPORTER_MESSAGE,
     UNKNOWN_REPORTER_MESSAGE,
@@ -24,6 +28,14 @@ PAYLOAD = {
     "customers_per_week": 60,
     "severity": "high",
 }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rates():
+    """Each integration's request count lives in the cache; no test inherits another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -166,3 +178,86 @@ def test_api_filings_appear_on_the_timeline_like_any_other(client, token, frontl
     post(client, token, {**PAYLOAD, "reporter_email": frontline.email})
     event = FrictionEvent.objects.get()
     assert (event.kind, event.actor) == (FrictionEvent.Kind.FILED, frontline)
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["executive", "cx_lead", "superuser", "leadership", "inactive agent", "agent and executive"],
+)
+def test_a_named_report_through_the_api_may_name_only_an_active_frontline_agent(
+    client, token, user_for_role, make_user, who
+):
+    person = {
+        "inactive agent": lambda: make_user(roles=[Role.FRONTLINE], is_active=False),
+        "agent and executive": lambda: make_user(roles=[Role.FRONTLINE, Role.EXECUTIVE]),
+    }.get(who, lambda: user_for_role(who))()
+    response = post(client, token, {**PAYLOAD, "reporter_email": person.email})
+    assert response.status_code == 400
+    assert response.json() == {"reporter_email": [UNKNOWN_REPORTER_MESSAGE]}
+    assert not FrictionReport.objects.exists()
+
+
+def test_each_integration_has_its_own_rate_and_past_it_gets_a_429(client, token, cx_lead, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"integration": "2/minute"},
+    }
+    other = api_integration_issue(name="Genesys", by=cx_lead)[1]
+    assert post(client, token, {**PAYLOAD, "anonymous": True}).status_code == 201
+    status_url = reverse("api:friction", args=[FrictionReport.objects.get().pk])
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.get(status_url, **headers).status_code == 200
+    refused = post(client, token, {**PAYLOAD, "anonymous": True})
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert client.get(status_url, **headers).status_code == 429
+    assert FrictionReport.objects.count() == 1
+    assert post(client, other, {**PAYLOAD, "anonymous": True}).status_code == 201, "its own rate"
+
+
+def _schema(client):
+    response = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_the_openapi_schema_is_valid_and_states_the_real_types_and_answers(client):
+    schema = _schema(client)
+    validate_schema(schema)  # the OpenAPI 3.0 meta-schema, via jsonschema
+    components = schema["components"]["schemas"]
+    for name in ("FrictionStatus", "FrictionCreated"):
+        assert components[name]["properties"]["owner"]["nullable"] is True
+        assert "enum" in components[name]["properties"]["status"] or (
+            "$ref" in components[name]["properties"]["status"]
+        )
+    paths = schema["paths"]
+    assert set(paths["/api/frictions/"]["post"]["responses"]) == {"201", "400", "401", "429"}
+    assert set(paths["/api/frictions/{id}/"]["get"]["responses"]) == {
+        "200",
+        "401",
+        "404",
+        "429",
+    }
+
+
+@pytest.mark.parametrize(
+    ("extra", "valid"),
+    [
+        ({"reporter_email": "agent@example.com"}, True),
+        ({"anonymous": False, "reporter_email": "agent@example.com"}, True),
+        ({"anonymous": True}, True),
+        ({}, False),
+        ({"anonymous": False}, False),
+        ({"anonymous": True, "reporter_email": "agent@example.com"}, False),
+    ],
+)
+def test_the_schema_states_when_reporter_email_is_required_and_when_forbidden(client, extra, valid):
+    """Required unless anonymous; forbidden when anonymous."""
+    schema = _schema(client)
+    # The request's schema, with the components its enums point at (#/components/...).
+    request = {
+        **schema["components"]["schemas"]["FrictionCreate"],
+        "components": schema["components"],
+    }
+    validator = jsonschema.Draft4Validator(request)
+    assert validator.is_valid({**PAYLOAD, **extra}) is valid, extra
