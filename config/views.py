@@ -1,8 +1,13 @@
 """The pages that belong to no single app: home, the favicon, the health check."""
 
+import time
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
@@ -11,6 +16,7 @@ from django.views.decorators.http import require_GET
 from accounts.roles import Role
 from accounts.selectors import user_has_role
 from frictions.selectors import frictions_for_home
+from frictions.tasks import OVERDUE_SCAN_LAST_RUN_KEY
 from immersion import selectors as immersion
 
 
@@ -44,14 +50,80 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+# What /healthz/ checks, each cheap: a request never waits on the broker longer than this.
+BROKER_TIMEOUT_SECONDS = 1.5
+# A file every page links to: if the static storage cannot name it, every page fails.
+KNOWN_STATIC_FILE = "css/app.css"
+OVERDUE_SCAN = "escalate-overdue-frictions"
+
+
+class HealthCheckError(Exception):
+    """A check's own verdict, said as its state ("stale")."""
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _check_broker() -> str:
+    from kombu import Connection
+
+    with Connection(
+        settings.CELERY_BROKER_URL,
+        connect_timeout=BROKER_TIMEOUT_SECONDS,
+        transport_options=getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+    ) as broker:
+        broker.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT_SECONDS)
+    return "ok"
+
+
+def _check_static() -> str:
+    # Manifest storage raises here when its manifest is missing (no collectstatic).
+    staticfiles_storage.url(KNOWN_STATIC_FILE)
+    return "ok"
+
+
+def _check_beat() -> str:
+    """Stale once the hourly overdue scan has not run for two periods; "not yet run" until it
+    first has (a new install), which is not a failure. The task records its run in Django's
+    default cache: with no CACHES configured that is each process's own memory, where the web
+    never sees the worker's record, so this bites only once CACHES names a shared cache."""
+    last_run = cache.get(OVERDUE_SCAN_LAST_RUN_KEY)
+    if last_run is None:
+        return "not yet run"
+    period = settings.CELERY_BEAT_SCHEDULE[OVERDUE_SCAN]["schedule"]
+    period = getattr(period, "total_seconds", lambda: period)()
+    if time.time() - last_run > 2 * period:
+        raise HealthCheckError("stale")
+    return "ok"
+
+
+HEALTH_CHECKS = {
+    "database": _check_database,
+    "broker": _check_broker,
+    "static": _check_static,
+    "beat": _check_beat,
+}
+
+
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request):
-    """Anyone (load balancers): 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any failure means "not healthy", and says nothing more
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    """Anyone (load balancers): each check's state as JSON; 200 when all hold, 503 naming the
+    ones that failed (the database, the broker, the static files' manifest, beat's freshness)."""
+    checks, failed = {}, []
+    for name, check in HEALTH_CHECKS.items():
+        try:
+            checks[name] = check()
+        except HealthCheckError as exc:
+            checks[name] = str(exc)
+            failed.append(name)
+        except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+            # The kind of failure, never its text: it may hold an address or a password.
+            checks[name] = f"failed ({type(exc).__name__})"
+            failed.append(name)
+    body = {"status": "failed" if failed else "ok", "failed": failed, "checks": checks}
+    return JsonResponse(body, status=503 if failed else 200)

@@ -1,9 +1,16 @@
 from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
 
 from .services import frictions_escalate_overdue
+
+# When beat last had the overdue scan run, for /healthz/ to tell a stopped beat from a quiet one.
+OVERDUE_SCAN_LAST_RUN_KEY = "beat:escalate-overdue-frictions:last-run"
 
 
 @shared_task
 def escalate_overdue_frictions() -> int:
     """Beat, hourly: overdue reports go up their owner's reporting chain, a week a level."""
-    return frictions_escalate_overdue()
+    sent = frictions_escalate_overdue()
+    cache.set(OVERDUE_SCAN_LAST_RUN_KEY, timezone.now().timestamp(), timeout=None)
+    return sent

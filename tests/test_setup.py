@@ -91,7 +91,7 @@ def test_seed_demo_refuses_with_debug_off(settings):
 @pytest.mark.django_db
 def test_healthz_answers_ok_without_signing_in(client):
     response = client.get("/healthz/")
-    assert (response.status_code, response.content) == (200, b"ok\n")
+    assert (response.status_code, response.json()["status"]) == (200, "ok")
     assert "no-cache" in response["Cache-Control"]
 
 

@@ -1,0 +1,82 @@
+"""/healthz/ tells the truth: database, broker, static files and beat, each named."""
+
+import socket
+import time
+
+import pytest
+from django.core.cache import cache
+
+from config.views import BROKER_TIMEOUT_SECONDS
+from frictions.tasks import OVERDUE_SCAN_LAST_RUN_KEY, escalate_overdue_frictions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_beat_record():
+    cache.delete(OVERDUE_SCAN_LAST_RUN_KEY)
+    yield
+    cache.delete(OVERDUE_SCAN_LAST_RUN_KEY)
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # closed again when the block ends
+
+
+def test_healthz_answers_200_with_each_check_when_all_hold(client):
+    escalate_overdue_frictions()
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "failed": [],
+        "checks": {"database": "ok", "broker": "ok", "static": "ok", "beat": "ok"},
+    }
+
+
+def test_healthz_is_503_naming_the_broker_when_it_is_unreachable_and_answers_quickly(
+    client, settings
+):
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+    started = time.monotonic()
+    response = client.get("/healthz/")
+    assert time.monotonic() - started < 2 * BROKER_TIMEOUT_SECONDS
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failed"] == ["broker"]
+    assert body["checks"]["broker"].startswith("failed")
+    assert "127.0.0.1" not in response.content.decode()
+
+
+def test_healthz_is_503_naming_static_files_when_the_manifest_is_missing(
+    client, settings, tmp_path
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path  # collectstatic never ran here: no manifest
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["static"]
+
+
+def test_healthz_is_503_naming_beat_when_the_overdue_scan_has_not_run_for_two_periods(
+    client, settings
+):
+    period = settings.CELERY_BEAT_SCHEDULE["escalate-overdue-frictions"]["schedule"]
+    cache.set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - 2 * period - 60, timeout=None)
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["beat"]
+    assert response.json()["checks"]["beat"] == "stale"
+    cache.set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - period, timeout=None)
+    assert client.get("/healthz/").status_code == 200
+
+
+def test_healthz_does_not_fail_before_beat_first_runs(client):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json()["checks"]["beat"] == "not yet run"
