@@ -132,6 +132,8 @@ MATRIX: dict[str, Entry] = {
     "immersion:swap_accept": Entry(only("executive", allowed=302), method="post", **SWAP),
     "immersion:swap_decline": Entry(only("executive", allowed=302), method="post", **SWAP),
     "immersion:swap_withdraw": Entry(only("executive", allowed=302), method="post", **SWAP),
+    "immersion:swaps": Entry(cx_lead_only()),
+    "immersion:swap_cancel": Entry(cx_lead_only(302), method="post", **SWAP),
     # Immersion: the programme
     "immersion:calendar": Entry(only("cx_lead", "leadership")),
     "immersion:at_risk": Entry(cx_lead_only()),

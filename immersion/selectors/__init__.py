@@ -62,6 +62,7 @@ from .sessions import (
     session_participants,
     session_reflections,
     swap_requests_answerable_by,
+    swap_requests_pending,
     time_off_removable_by,
 )
 from .setup import (
@@ -132,6 +133,7 @@ __all__ = [
     "sessions_upcoming",
     "swap_requests_answerable_by",
     "swap_requests_for",
+    "swap_requests_pending",
     "targets_for",
     "teams_by_pk",
     "time_off_conflicts",

@@ -2,6 +2,7 @@
 changed, what each participant did there; their places, swaps and time off."""
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -83,6 +84,18 @@ def swap_requests_answerable_by(*, user: User) -> QuerySet[SwapRequest]:
     return SwapRequest.objects.filter(
         Q(offered_to=user) | Q(offered_to__isnull=True) | Q(requested_by=user)
     ).select_related("session")
+
+
+def swap_requests_pending() -> QuerySet[SwapRequest]:
+    """Every swap request still waiting for an answer, for sessions yet to start, soonest first:
+    what the programme's owner watches."""
+    return (
+        SwapRequest.objects.filter(
+            status=SwapRequest.Status.PENDING, session__starts_at__gt=timezone.now()
+        )
+        .select_related("session__activity_type", "requested_by", "offered_to")
+        .order_by("session__starts_at", "created_at")
+    )
 
 
 def time_off_removable_by(*, user: User) -> QuerySet[TimeOff]:

@@ -17,7 +17,9 @@ SWAP_CLOSED_MESSAGE = "This swap request has already been answered or withdrawn.
 SWAP_NOT_FOR_YOU_MESSAGE = "This swap request was made to someone else."
 SWAP_CANNOT_ATTEND_MESSAGE = "{person} does not take part in the programme's sessions."
 SWAP_ONLY_REQUESTER_MESSAGE = "Only the person who asked can withdraw a swap request."
+SWAP_ONLY_PROGRAMME_OWNER_MESSAGE = "Only the programme's owner can cancel someone's swap request."
 ATTEND = "immersion.attend_sessions"
+MANAGE = "immersion.manage_programme"
 
 
 def _open_session(session: Session) -> None:
@@ -124,4 +126,25 @@ def swap_request_withdraw(*, swap: SwapRequest, by: User) -> SwapRequest:
     swap.answered_by = by
     swap.answered_at = timezone.now()
     swap.save(update_fields=["status", "answered_by", "answered_at"])
+    return swap
+
+
+@transaction.atomic
+def swap_request_cancel(*, swap: SwapRequest, by: User) -> SwapRequest:
+    """The programme's owner (the CX lead) cancels a pending swap request; the requester keeps
+    their place and is told. Rule: only the programme's owner, and only while it is pending."""
+    if not by.has_perm(MANAGE):
+        raise ValidationError(SWAP_ONLY_PROGRAMME_OWNER_MESSAGE)
+    swap = _pending(swap)
+    # Recorded as withdrawn (by the programme's owner, in answered_by): no new status to migrate.
+    swap.status = SwapRequest.Status.WITHDRAWN
+    swap.answered_by = by
+    swap.answered_at = timezone.now()
+    swap.save(update_fields=["status", "answered_by", "answered_at"])
+    email_render_and_enqueue(
+        subject_template="immersion/email/swap_cancelled_subject.txt",
+        body_template="immersion/email/swap_cancelled_body.txt",
+        context={"swap": swap, "session": swap.session, "by": by},
+        to=[swap.requested_by.email],
+    )
     return swap

@@ -1,4 +1,5 @@
-"""An executive's own pages: schedule and progress, time off, swaps, calendar address."""
+"""An executive's own pages: schedule and progress, time off, swaps, calendar address; and the
+CX lead's list of pending swaps, where one can be cancelled."""
 
 from functools import partial
 
@@ -13,12 +14,14 @@ from core.http import action_redirect, errors_onto, form_page, next_url, posted
 from core.permissions import permission_required
 
 from ..forms import SwapRequestForm, TimeOffForm
+from ..models import SwapRequest
 from ..selectors import (
     participant_own,
     progress_for,
     sessions_upcoming,
     swap_requests_answerable_by,
     swap_requests_for,
+    swap_requests_pending,
     time_off_conflicts,
     time_off_removable_by,
     time_off_upcoming,
@@ -26,6 +29,7 @@ from ..selectors import (
 from ..services.feeds import calendar_feed_get, calendar_feed_regenerate
 from ..services.swaps import (
     swap_request_accept,
+    swap_request_cancel,
     swap_request_create,
     swap_request_decline,
     swap_request_withdraw,
@@ -161,3 +165,22 @@ def swap_decline(request, pk: int):
 @permission_required(ATTEND)
 def swap_withdraw(request, pk: int):
     return _answer(request, pk, swap_request_withdraw, "Swap request withdrawn.")
+
+
+@permission_required(MANAGE)
+def swaps_pending(request):
+    """CX lead: every swap request waiting for an answer (session, who asked, to whom)."""
+    return render(request, "immersion/swap_list.html", {"swaps": swap_requests_pending()})
+
+
+@require_POST
+@permission_required(MANAGE)
+def swap_cancel(request, pk: int):
+    """CX lead: cancel a pending swap request; the requester keeps their place."""
+    swap = get_object_or_404(SwapRequest, pk=pk)
+    return action_redirect(
+        request,
+        partial(swap_request_cancel, swap=swap, by=request.user),
+        success="Swap request cancelled; the person who asked has been told.",
+        done_url=reverse("immersion:swaps"),
+    )
