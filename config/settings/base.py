@@ -213,6 +213,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
         "store_processed": False,
     }
+else:
+    # A web request hands jobs over without retrying; a Redis host that does not answer must
+    # fail that in seconds, not hang the request.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -230,8 +234,39 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "frictions.tasks.escalate_overdue_frictions",
         "schedule": 60 * 60,
     },
+    # An import queued while the broker was down starts within a minute of its return, with no
+    # request waiting on the broker and whether or not anyone has the page open (core/jobs.py).
+    "relay-waiting-jobs": {
+        "task": "core.tasks.relay_waiting_jobs",
+        "schedule": 60,
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
+
+# Caches: Redis when REDIS_URL is set, shared by every web process and the worker. Without it,
+# "default" (the receipt page's rate limit) is per process, and "jobs" (import progress, written
+# by the worker and read by the web) is a file cache beside the filesystem broker, which both
+# processes reach.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "jobs": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "jobs",
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "jobs": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CELERY_FILESYSTEM_DIR / "progress"),
+        },
+    }
 
 # Logging: to stdout; no request addresses or browsers are ever logged (anonymous reporters).
 LOGGING = {
