@@ -304,6 +304,14 @@ FRICTION_ACKNOWLEDGE_BUSINESS_DAYS = env.int("PROXIMITY_FRICTION_ACKNOWLEDGE_DAY
 FRICTION_DECIDE_DAYS = env.int("PROXIMITY_FRICTION_DECIDE_DAYS", default=30)
 # The receipt page answers no sooner than this, found or not, so codes cannot be told by timing.
 FRICTION_RECEIPT_MIN_SECONDS = env.float("PROXIMITY_RECEIPT_MIN_SECONDS", default=0.25)
+# …and answers 429 past these counts (frictions/ratelimit.py; no address or person is kept):
+# one code 20 times in 10 minutes is more than a reporter checking and adding information;
+# 300 a minute for everyone is far above the organisation's use, and with the floor holds at
+# most ~1.3 gunicorn threads on average.
+FRICTION_RECEIPT_RATE_PER_CODE = env.int("PROXIMITY_RECEIPT_RATE_PER_CODE", default=20)
+FRICTION_RECEIPT_RATE_CODE_WINDOW = 10 * 60
+FRICTION_RECEIPT_RATE_GLOBAL = env.int("PROXIMITY_RECEIPT_RATE_GLOBAL", default=300)
+FRICTION_RECEIPT_RATE_GLOBAL_WINDOW = 60
 
 # The REST API for contact-centre tools: JSON only, authenticated by per-integration tokens.
 REST_FRAMEWORK = {
