@@ -218,5 +218,7 @@ class User(AbstractUser):
 class PeopleImport(CsvUpload):
     """An uploaded people CSV."""
 
+    job_task = "accounts.tasks.people_import_apply"
+
     def get_absolute_url(self) -> str:
         return reverse("accounts:people_import_preview", kwargs={"pk": self.pk})

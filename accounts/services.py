@@ -1,6 +1,6 @@
 """Writes to people, roles and teams, each with its rules."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -15,7 +15,7 @@ from core.csv_files import csv_decode
 from core.emails import email_render_and_enqueue
 
 from .models import Department, FrontlineTeam, PeopleImport, User, normalize_email
-from .people_import import ImportPreview, people_import_apply
+from .people_import import ImportPreview, ImportRow, people_import_apply
 from .roles import Role
 
 MANAGER_CYCLE_MESSAGE = "{manager} already reports to {person}, directly or through others."
@@ -168,8 +168,14 @@ def people_import_upload(*, uploaded_by: User, file_name: str, data: bytes) -> P
 
 
 @transaction.atomic
-def people_import_run(*, people_import: PeopleImport, send_invitations: bool) -> ImportPreview:
-    """Apply a previewed import once: all rows or none; optionally invite the new people."""
+def people_import_run(
+    *,
+    people_import: PeopleImport,
+    send_invitations: bool,
+    on_row: Callable[[ImportRow], None] | None = None,
+) -> ImportPreview:
+    """Apply a previewed import once: all rows or none; optionally invite the new people.
+    `on_row` hears of each row as it is written (the worker's progress)."""
     people_import = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
     if people_import.applied_at is not None:
         raise ValidationError(ALREADY_APPLIED_MESSAGE.format(when=people_import.applied_at))
@@ -178,6 +184,8 @@ def people_import_run(*, people_import: PeopleImport, send_invitations: bool) ->
     def remember_created(row) -> None:
         if row.action == "create":
             created.append(row.email)
+        if on_row is not None:
+            on_row(row)
 
     result = people_import_apply(data=people_import.content, on_row=remember_created)
     people_import.applied_at = timezone.now()

@@ -41,6 +41,11 @@ urlpatterns = [
         views.people_import_preview_view,
         name="people_import_preview",
     ),
+    path(
+        "people/import/<int:pk>/progress/",
+        views.people_import_progress_view,
+        name="people_import_progress",
+    ),
     path("teams/", views.teams_view, name="teams"),
     path("teams/new/", views.TeamCreateView.as_view(), name="team_create"),
     path("teams/<int:pk>/", views.TeamEditView.as_view(), name="team_edit"),

@@ -10,7 +10,15 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
-from core.http import action_redirect, csv_preview_page, csv_upload_page, form_page, page_of, posted
+from core.http import (
+    action_redirect,
+    csv_preview_page,
+    csv_progress_fragment,
+    csv_upload_page,
+    form_page,
+    page_of,
+    posted,
+)
 from core.permissions import RecordEditView, permission_required
 
 from .filters import PeopleFilter
@@ -24,7 +32,7 @@ from .forms import (
     PersonCreateForm,
     PersonForm,
 )
-from .models import Department, FrontlineTeam, User
+from .models import Department, FrontlineTeam, PeopleImport, User
 from .people_import import people_import_preview
 from .selectors import (
     departments_with_member_counts,
@@ -36,7 +44,6 @@ from .selectors import (
     teams_with_member_counts,
 )
 from .services import (
-    people_import_run,
     people_import_upload,
     user_create,
     user_deactivate,
@@ -214,10 +221,22 @@ def people_import_preview_view(request, pk: int):
         request,
         upload=people_import,
         preview=people_import_preview,
-        apply=partial(people_import_run, people_import=people_import),
         form=PeopleImportConfirmForm,
         template="accounts/people_import_preview.html",
         upload_url=reverse("accounts:people_import"),
+        progress_url=reverse("accounts:people_import_progress", kwargs={"pk": pk}),
+    )
+
+
+@permission_required(MANAGE_PEOPLE)
+def people_import_progress_view(request, pk: int):
+    """How far the worker has got with an import; the preview page polls it."""
+    # Polled every second: not the file itself, which may be 2 MB.
+    people_import = get_object_or_404(PeopleImport.objects.defer("content"), pk=pk)
+    return csv_progress_fragment(
+        request,
+        upload=people_import,
+        progress_url=request.path,
         done_url=reverse("accounts:people"),
     )
 

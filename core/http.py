@@ -7,6 +7,9 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+
+from .jobs import JOB_STARTED_MESSAGE, JOB_WORKER_AWAY_MESSAGE, job_progress, job_queue
 
 
 def posted(request):
@@ -67,30 +70,29 @@ def csv_upload_page(request, *, form_class, upload, recent, template: str):
 
 
 def csv_preview_page(
-    request, *, upload, preview, apply, template: str, upload_url: str, done_url: str, form=None
+    request, *, upload, preview, template: str, upload_url: str, progress_url: str, form=None
 ):
-    """The preview of a stored CSV upload and, on POST, importing it.
+    """The preview of a stored CSV upload and, on POST, queueing its import for the worker.
 
-    `preview(data=)` says what importing the file would do, row by row; `apply(**confirmation)`
-    imports it (refusing a file already imported or gone bad since) and records its counts on
-    `upload`; `form`, when the import asks something first, is the confirmation form's class.
-    On success a message with the counts and a redirect to `done_url`; a refusal is shown on the
-    preview again."""
+    `preview(data=)` says what importing the file would do, row by row; `form`, when the import
+    asks something first, is the confirmation form's class (what it says goes to the job as its
+    options). The worker applies the file (core/jobs.py) and the page follows it through
+    `csv_progress_fragment` at `progress_url`. A refusal, or a worker out of reach, is said in
+    a message; the request never waits on the broker."""
     confirm = form(posted(request)) if form is not None else None
     if request.method == "POST" and (confirm is None or confirm.is_valid()):
         try:
-            apply(**(confirm.cleaned_data if confirm is not None else {}))
+            sent = job_queue(
+                upload=upload, options=confirm.cleaned_data if confirm is not None else {}
+            )
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            upload.refresh_from_db()
-            messages.success(
-                request,
-                f"Imported: {upload.created_count} added, {upload.updated_count} updated, "
-                f"{upload.unchanged_count} unchanged.",
-            )
-            return redirect(done_url)
-        upload.refresh_from_db()
+            if sent is False:
+                messages.warning(request, JOB_WORKER_AWAY_MESSAGE)
+            else:
+                messages.info(request, JOB_STARTED_MESSAGE)
+        return redirect(upload.get_absolute_url())
     return render(
         request,
         template,
@@ -99,7 +101,34 @@ def csv_preview_page(
             "preview": preview(data=upload.content),
             "form": confirm,
             "upload_url": upload_url,
+            "progress_url": progress_url,
+            "progress": job_progress(upload=upload),
         },
+    )
+
+
+def csv_progress_fragment(request, *, upload, progress_url: str, done_url: str) -> HttpResponse:
+    """The progress of an upload's import, polled by its preview page (htmx, every second).
+
+    When the job has ended, a polling page is sent on: once done, to `done_url` with the counts
+    as a message (as when the import ran in the request); once failed, back to the preview,
+    which says why and offers the import again."""
+    if request.htmx and upload.status == upload.Status.DONE:
+        messages.success(request, imported_message(upload))
+        return HttpResponseClientRedirect(done_url)
+    if request.htmx and upload.status == upload.Status.FAILED:
+        return HttpResponseClientRedirect(upload.get_absolute_url())
+    return render(
+        request,
+        "core/csv_preview.html#progress",
+        {"upload": upload, "progress_url": progress_url, "progress": job_progress(upload=upload)},
+    )
+
+
+def imported_message(upload) -> str:
+    return (
+        f"Imported: {upload.created_count} added, {upload.updated_count} updated, "
+        f"{upload.unchanged_count} unchanged."
     )
 
 

@@ -20,3 +20,11 @@ def send_email(
     if html_body:
         message.attach_alternative(html_body, "text/html")
     message.send()
+
+
+@shared_task
+def relay_waiting_jobs() -> int:
+    """Celery beat, every minute: send again the imports the broker never took (core/jobs.py)."""
+    from .jobs import jobs_relay
+
+    return jobs_relay()

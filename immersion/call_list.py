@@ -6,6 +6,7 @@ nothing and a corrected file updates contact details, consent and the do-not-con
 customer who withdraws consent or asks not to be contacted loses every call not yet made.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -184,15 +185,20 @@ def _existing_by_key() -> dict[tuple[str, str], Customer]:
 
 
 @transaction.atomic
-def call_list_apply(*, data: bytes | str) -> CallListPreview:
+def call_list_apply(
+    *, data: bytes | str, on_row: Callable[[object], None] | None = None
+) -> CallListPreview:
     """Write a call list: every row or, when any row has an error, nothing. Customers who may no
-    longer be called lose the calls drawn for them and not yet made."""
+    longer be called lose the calls drawn for them and not yet made. `on_row` hears of each row
+    as it is gone through."""
     preview = call_list_preview(data=data)
     if not preview.ok:
         raise ValidationError(NOT_VALID_ROWS_MESSAGE)
     existing = _existing_by_key()
     new, changed = [], []
     for row in preview.rows:
+        if on_row is not None:
+            on_row(row)
         if row.action == "unchanged":
             continue
         customer = existing.get(_key(row.account, row.name)) or Customer()

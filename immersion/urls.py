@@ -62,6 +62,9 @@ urlpatterns = [
     path("calls/", calls.call_list_view, name="call_list"),
     path("calls/import/", calls.call_list_import, name="call_list_import"),
     path("calls/import/<int:pk>/", calls.call_list_preview_view, name="call_list_preview"),
+    path(
+        "calls/import/<int:pk>/progress/", calls.call_list_progress_view, name="call_list_progress"
+    ),
     path("calls/questions/new/", calls.question_set_edit, name="question_set_create"),
     path("calls/questions/<int:pk>/", calls.question_set_edit, name="question_set_edit"),
     path("calls/<int:pk>/", calls.customer_call_view, name="customer_call"),

@@ -107,6 +107,9 @@ MATRIX: dict[str, Entry] = {
     "accounts:people_import_preview": Entry(
         cx_lead_only(), kwargs=lambda o: {"pk": o["people_import"].pk}
     ),
+    "accounts:people_import_progress": Entry(
+        cx_lead_only(), kwargs=lambda o: {"pk": o["people_import"].pk}
+    ),
     "accounts:teams": Entry(cx_lead_only()),
     "accounts:team_create": Entry(cx_lead_only()),
     "accounts:team_edit": Entry(cx_lead_only(), kwargs=lambda o: {"pk": o["team"].pk}),
@@ -191,6 +194,9 @@ MATRIX: dict[str, Entry] = {
     "immersion:call_list": Entry(cx_lead_only()),
     "immersion:call_list_import": Entry(cx_lead_only()),
     "immersion:call_list_preview": Entry(
+        cx_lead_only(), kwargs=lambda o: {"pk": o["call_list_import"].pk}
+    ),
+    "immersion:call_list_progress": Entry(
         cx_lead_only(), kwargs=lambda o: {"pk": o["call_list_import"].pk}
     ),
     "immersion:question_set_create": Entry(cx_lead_only()),

@@ -12,6 +12,7 @@ from accounts.forms import (
 from accounts.models import FrontlineTeam, PeopleImport, User
 from accounts.roles import Role
 from accounts.services import DEACTIVATE_SELF_MESSAGE
+from accounts.tasks import people_import_apply
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory, UserFactory
 from core.csv_files import NOT_UTF8_MESSAGE
 from core.forms import NOT_CSV_MESSAGE
@@ -308,7 +309,7 @@ def upload(name, data):
 
 
 def test_import_upload_preview_confirm(
-    client, cx_lead, enqueued_emails, django_capture_on_commit_callbacks
+    client, cx_lead, enqueued_emails, jobs_sent, django_capture_on_commit_callbacks
 ):
     FrontlineTeamFactory(name="Phone support")
     client.force_login(cx_lead)
@@ -325,8 +326,11 @@ def test_import_upload_preview_confirm(
     assert not User.objects.filter(email="agent@example.com").exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(response.url, {"send_invitations": "on"})
-    assert done.url == reverse("accounts:people")
+        queued = client.post(response.url, {"send_invitations": "on"})
+    assert queued.url == people_import.get_absolute_url()
+    assert not User.objects.filter(email="agent@example.com").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        people_import_apply.run(people_import.pk)  # what the worker does with the job
     assert User.objects.get(email="agent@example.com").manager.email == "lead@example.com"
     assert sorted(call["to"][0] for call in enqueued_emails) == [
         "agent@example.com",
@@ -339,7 +343,15 @@ def test_import_upload_preview_confirm(
     assert "This file was already imported" in again.content.decode()
 
 
-def test_import_preview_with_errors_offers_no_import_button(client, cx_lead):
+@pytest.fixture
+def jobs_sent(monkeypatch):
+    """The jobs handed to the broker, instead of reaching one."""
+    calls = []
+    monkeypatch.setattr("core.jobs.current_app.send_task", lambda name, **kw: calls.append(kw))
+    return calls
+
+
+def test_import_preview_with_errors_offers_no_import_button(client, cx_lead, jobs_sent):
     client.force_login(cx_lead)
     data = b"email,name,team\nok@example.com,Ok,\nbad@example.com,Bad,Nowhere\n"
     response = client.post(
@@ -349,7 +361,10 @@ def test_import_preview_with_errors_offers_no_import_button(client, cx_lead):
     assert "Unknown team “Nowhere”." in page
     assert "1 row has errors. Nothing will be imported" in page
     assert "Import 2 rows" not in page
-    refused = client.post(PeopleImport.objects.get().get_absolute_url(), {}, follow=True)
+    people_import = PeopleImport.objects.get()
+    client.post(people_import.get_absolute_url(), {})
+    people_import_apply.run(people_import.pk)  # the worker checks the file again, and refuses
+    refused = client.get(people_import.get_absolute_url())
     assert "Nothing was imported: fix the rows marked with errors" in refused.content.decode()
     assert not User.objects.filter(email="ok@example.com").exists()
 
@@ -403,7 +418,7 @@ def test_teams_page_counts_active_members(client, cx_lead):
 
 
 def test_import_confirmed_without_invitations_imports_and_sends_nothing(
-    client, cx_lead, enqueued_emails, django_capture_on_commit_callbacks
+    client, cx_lead, enqueued_emails, jobs_sent, django_capture_on_commit_callbacks
 ):
     client.force_login(cx_lead)
     client.post(
@@ -413,6 +428,7 @@ def test_import_confirmed_without_invitations_imports_and_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         # The only field is an unticked checkbox, so the POST body is empty.
         response = client.post(PeopleImport.objects.get().get_absolute_url(), {})
+        people_import_apply.run(PeopleImport.objects.get().pk)
     assert response.status_code == 302
     assert User.objects.filter(email="quiet@example.com").exists()
     assert enqueued_emails == []

@@ -213,6 +213,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
         "store_processed": False,
     }
+else:
+    # A web request hands jobs over without retrying; a Redis host that does not answer must
+    # fail that in seconds, not hang the request.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -230,8 +234,39 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "frictions.tasks.escalate_overdue_frictions",
         "schedule": 60 * 60,
     },
+    # An import queued while the broker was down starts within a minute of its return, with no
+    # request waiting on the broker and whether or not anyone has the page open (core/jobs.py).
+    "relay-waiting-jobs": {
+        "task": "core.tasks.relay_waiting_jobs",
+        "schedule": 60,
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
+
+# Caches: Redis when REDIS_URL is set, shared by every web process and the worker. Without it,
+# "default" (the receipt page's rate limit) is per process, and "jobs" (import progress, written
+# by the worker and read by the web) is a file cache beside the filesystem broker, which both
+# processes reach.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "jobs": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "jobs",
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "jobs": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CELERY_FILESYSTEM_DIR / "progress"),
+        },
+    }
 
 # Logging: to stdout; no request addresses or browsers are ever logged (anonymous reporters).
 LOGGING = {
@@ -272,6 +307,14 @@ FRICTION_ACKNOWLEDGE_BUSINESS_DAYS = env.int("PROXIMITY_FRICTION_ACKNOWLEDGE_DAY
 FRICTION_DECIDE_DAYS = env.int("PROXIMITY_FRICTION_DECIDE_DAYS", default=30)
 # The receipt page answers no sooner than this, found or not, so codes cannot be told by timing.
 FRICTION_RECEIPT_MIN_SECONDS = env.float("PROXIMITY_RECEIPT_MIN_SECONDS", default=0.25)
+# …and answers 429 past these counts (frictions/ratelimit.py; no address or person is kept):
+# one code 20 times in 10 minutes is more than a reporter checking and adding information;
+# 300 a minute for everyone is far above the organisation's use, and with the floor holds at
+# most ~1.3 gunicorn threads on average.
+FRICTION_RECEIPT_RATE_PER_CODE = env.int("PROXIMITY_RECEIPT_RATE_PER_CODE", default=20)
+FRICTION_RECEIPT_RATE_CODE_WINDOW = 10 * 60
+FRICTION_RECEIPT_RATE_GLOBAL = env.int("PROXIMITY_RECEIPT_RATE_GLOBAL", default=300)
+FRICTION_RECEIPT_RATE_GLOBAL_WINDOW = 60
 
 # The REST API for contact-centre tools: JSON only, authenticated by per-integration tokens.
 REST_FRAMEWORK = {

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from core.http import errors_onto
 
 from ..forms import InformationForm, ReceiptForm
+from ..ratelimit import receipt_rate_limit
 from ..selectors import friction_report_for, friction_timeline
 from ..services import friction_report_add_information, friction_report_by_receipt
 
@@ -39,6 +40,7 @@ def _no_sooner_than_the_floor(view):
 
 @login_not_required
 @never_cache
+@receipt_rate_limit
 @_no_sooner_than_the_floor
 def receipt(request):
     """Anyone with a receipt code: the report's status and public responses; adds information,

@@ -50,6 +50,8 @@ class Customer(models.Model):
 class CallListImport(CsvUpload):
     """An uploaded call list: previewed row by row, applied once."""
 
+    job_task = "immersion.tasks.call_list_apply"
+
     def get_absolute_url(self) -> str:
         return reverse("immersion:call_list_preview", kwargs={"pk": self.pk})
 

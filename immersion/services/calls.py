@@ -6,6 +6,8 @@ with another executive, and was not called (reached or not) by anyone in the las
 CUSTOMER_CALL_REST_DAYS days. Those rested longest are drawn first.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -52,12 +54,15 @@ def call_list_upload(*, uploaded_by, file_name: str, data: bytes) -> CallListImp
 
 
 @transaction.atomic
-def call_list_run(*, call_list_import: CallListImport) -> CallListPreview:
-    """Apply a previewed call list once: all rows or none."""
+def call_list_run(
+    *, call_list_import: CallListImport, on_row: Callable[[object], None] | None = None
+) -> CallListPreview:
+    """Apply a previewed call list once: all rows or none. `on_row` hears of each row as it is
+    gone through (the worker's progress)."""
     call_list_import = CallListImport.objects.select_for_update().get(pk=call_list_import.pk)
     if call_list_import.applied_at is not None:
         raise ValidationError(ALREADY_APPLIED_MESSAGE.format(when=call_list_import.applied_at))
-    result = call_list_apply(data=call_list_import.content)
+    result = call_list_apply(data=call_list_import.content, on_row=on_row)
     call_list_import.applied_at = timezone.now()
     call_list_import.created_count = result.count_create
     call_list_import.updated_count = result.count_update

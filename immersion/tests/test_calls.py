@@ -33,6 +33,7 @@ from immersion.services.calls import (
     customer_calls_draw,
     question_set_save,
 )
+from immersion.tasks import call_list_apply as call_list_apply_task
 from immersion.tests.factories import past_place
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,8 @@ def test_opting_out_withdraws_calls_not_yet_made(executive, questions):
         customer_call_record(call=call, reached=True, answers=["x"], by=executive)
 
 
-def test_call_list_pages_preview_then_import(client, cx_lead):
+def test_call_list_pages_preview_then_import(client, cx_lead, monkeypatch):
+    monkeypatch.setattr("core.jobs.current_app.send_task", lambda name, **kw: None)
     client.force_login(cx_lead)
     upload = SimpleUploadedFile(
         "calls.csv", (HEADER + "Maria Lopez,ACME-1,+34 600 123 456,,yes,no\n").encode()
@@ -129,7 +131,14 @@ def test_call_list_pages_preview_then_import(client, cx_lead):
     assert "1 to add" in client.get(response.url).content.decode()
     assert not Customer.objects.exists()
     client.post(response.url)
+    assert not Customer.objects.exists()  # the worker imports it
+    call_list_apply_task.run(call_list.pk)
     assert Customer.objects.get().name == "Maria Lopez"
+    progress = client.get(
+        reverse("immersion:call_list_progress", kwargs={"pk": call_list.pk}),
+        headers={"HX-Request": "true"},
+    )
+    assert progress.headers["HX-Redirect"] == reverse("immersion:call_list")
     again = client.post(call_list.get_absolute_url(), follow=True)
     assert "already imported" in again.content.decode()
 

@@ -12,7 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.http import action_redirect, csv_preview_page, csv_upload_page, form_page, page_of, posted
+from core.http import (
+    action_redirect,
+    csv_preview_page,
+    csv_progress_fragment,
+    csv_upload_page,
+    form_page,
+    page_of,
+    posted,
+)
 from core.permissions import permission_required
 
 from ..call_list import call_list_preview
@@ -30,7 +38,6 @@ from ..selectors import (
     question_texts,
 )
 from ..services.calls import (
-    call_list_run,
     call_list_upload,
     customer_call_record,
     customer_calls_draw,
@@ -76,9 +83,20 @@ def call_list_preview_view(request, pk: int):
         request,
         upload=call_list,
         preview=call_list_preview,
-        apply=partial(call_list_run, call_list_import=call_list),
         template="immersion/call_list_preview.html",
         upload_url=reverse("immersion:call_list_import"),
+        progress_url=reverse("immersion:call_list_progress", kwargs={"pk": pk}),
+    )
+
+
+@permission_required(MANAGE)
+def call_list_progress_view(request, pk: int):
+    """How far the worker has got with a call list upload; the preview page polls it."""
+    return csv_progress_fragment(
+        request,
+        # Polled every second: not the file itself, which may be 2 MB.
+        upload=get_object_or_404(call_list_imports().defer("content"), pk=pk),
+        progress_url=request.path,
         done_url=reverse("immersion:call_list"),
     )
 

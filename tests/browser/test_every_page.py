@@ -19,6 +19,8 @@ NOT_PAGES = {
     "immersion:feed",
     "immersion:programme_feed",
     "frictions:similar",
+    "accounts:people_import_progress",
+    "immersion:call_list_progress",
     "api:schema",
 }
 PAGES = sorted(

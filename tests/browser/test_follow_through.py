@@ -119,7 +119,7 @@ def test_executive_walks_a_journey_step_by_step(page, live_server, sign_in, audi
 
 
 def test_cx_lead_loads_a_call_list_and_the_executive_calls_a_customer(
-    page, live_server, sign_in, audit, cx_lead, executive, tmp_path
+    page, live_server, sign_in, audit, cx_lead, executive, tmp_path, celery_worker
 ):
     place = past_place(executive, "customer-calls", hours_ago=1)
     calls = tmp_path / "calls.csv"
@@ -148,7 +148,8 @@ def test_cx_lead_loads_a_call_list_and_the_executive_calls_a_customer(
     expect(page.get_by_text("3 to add")).to_be_visible()
     audit()
     page.get_by_role("button", name="Import 3 rows").click()
-    expect(page.get_by_text("2 may be called now")).to_be_visible()
+    # The worker imports the list; the page follows it, then goes on to the call list.
+    expect(page.get_by_text("2 may be called now")).to_be_visible(timeout=30_000)
     audit()
     page.get_by_role("link", name="New question set").first.click()
     audit()

@@ -53,7 +53,7 @@ def test_cx_lead_finds_and_adds_people(page, live_server, sign_in, audit, cx_lea
 
 
 def test_cx_lead_imports_people_after_a_preview(
-    page, live_server, sign_in, audit, cx_lead, organisation, tmp_path
+    page, live_server, sign_in, audit, cx_lead, organisation, tmp_path, celery_worker
 ):
     good = tmp_path / "people.csv"
     good.write_text(
@@ -81,6 +81,10 @@ def test_cx_lead_imports_people_after_a_preview(
     expect(page.get_by_text("2 rows: 2 to add, 0 to update, 0 unchanged.")).to_be_visible()
     assert not User.objects.filter(email="agent@example.com").exists()
     page.get_by_role("button", name="Import 2 rows").click()
+    # The worker imports the file; the page follows it, then goes on to the people.
+    expect(page.get_by_role("status")).to_contain_text("The import has started.")
     audit()
+    expect(page).to_have_url(f"{live_server.url}/accounts/people/", timeout=30_000)
     expect(page.get_by_role("status")).to_contain_text("Imported: 2 added, 0 updated")
+    audit()
     assert User.objects.get(email="agent@example.com").manager.email == "lead@example.com"
