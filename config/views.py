@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -87,10 +87,10 @@ def _check_static() -> str:
 
 def _check_beat() -> str:
     """Stale once the hourly overdue scan has not run for two periods; "not yet run" until it
-    first has (a new install), which is not a failure. The task records its run in Django's
-    default cache: with no CACHES configured that is each process's own memory, where the web
-    never sees the worker's record, so this bites only once CACHES names a shared cache."""
-    last_run = cache.get(OVERDUE_SCAN_LAST_RUN_KEY)
+    first has (a new install), which is not a failure. The task records its run in the "jobs"
+    cache, the one the worker and the web processes share (Redis, or files beside the embedded
+    broker)."""
+    last_run = caches["jobs"].get(OVERDUE_SCAN_LAST_RUN_KEY)
     if last_run is None:
         return "not yet run"
     period = settings.CELERY_BEAT_SCHEDULE[OVERDUE_SCAN]["schedule"]

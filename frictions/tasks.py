@@ -1,5 +1,5 @@
 from celery import shared_task
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from .services import frictions_escalate_overdue
@@ -12,5 +12,5 @@ OVERDUE_SCAN_LAST_RUN_KEY = "beat:escalate-overdue-frictions:last-run"
 def escalate_overdue_frictions() -> int:
     """Beat, hourly: overdue reports go up their owner's reporting chain, a week a level."""
     sent = frictions_escalate_overdue()
-    cache.set(OVERDUE_SCAN_LAST_RUN_KEY, timezone.now().timestamp(), timeout=None)
+    caches["jobs"].set(OVERDUE_SCAN_LAST_RUN_KEY, timezone.now().timestamp(), timeout=None)
     return sent

@@ -244,9 +244,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 CELERY_TASK_ALWAYS_EAGER = False
 
 # Caches: Redis when REDIS_URL is set, shared by every web process and the worker. Without it,
-# "default" (the receipt page's rate limit) is per process, and "jobs" (import progress, written
-# by the worker and read by the web) is a file cache beside the filesystem broker, which both
-# processes reach.
+# "default" (the receipt page's rate limit, the API throttle) is per process, and "jobs" (what the
+# worker tells the web: import progress, when beat's tasks last ran) is a file cache beside the
+# filesystem broker, which both processes reach.
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -4,7 +4,7 @@ import socket
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from config.views import BROKER_TIMEOUT_SECONDS
 from frictions.tasks import OVERDUE_SCAN_LAST_RUN_KEY, escalate_overdue_frictions
@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_beat_record():
-    cache.delete(OVERDUE_SCAN_LAST_RUN_KEY)
+    caches["jobs"].delete(OVERDUE_SCAN_LAST_RUN_KEY)
     yield
-    cache.delete(OVERDUE_SCAN_LAST_RUN_KEY)
+    caches["jobs"].delete(OVERDUE_SCAN_LAST_RUN_KEY)
 
 
 def _closed_port() -> int:
@@ -67,12 +67,12 @@ def test_healthz_is_503_naming_beat_when_the_overdue_scan_has_not_run_for_two_pe
     client, settings
 ):
     period = settings.CELERY_BEAT_SCHEDULE["escalate-overdue-frictions"]["schedule"]
-    cache.set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - 2 * period - 60, timeout=None)
+    caches["jobs"].set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - 2 * period - 60, timeout=None)
     response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["failed"] == ["beat"]
     assert response.json()["checks"]["beat"] == "stale"
-    cache.set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - period, timeout=None)
+    caches["jobs"].set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - period, timeout=None)
     assert client.get("/healthz/").status_code == 200
 
 
