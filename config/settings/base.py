@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "frictions.tasks.escalate_overdue_frictions",
         "schedule": 60 * 60,
     },
+    # Anonymous writes wait for their hour to end; this releases them a few minutes after.
+    "release-anonymous-writes": {
+        "task": "frictions.tasks.release_anonymous_writes",
+        "schedule": 5 * 60,
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 
@@ -269,6 +274,19 @@ FRICTION_ACKNOWLEDGE_BUSINESS_DAYS = env.int("PROXIMITY_FRICTION_ACKNOWLEDGE_DAY
 FRICTION_DECIDE_DAYS = env.int("PROXIMITY_FRICTION_DECIDE_DAYS", default=30)
 # The receipt page answers no sooner than this, found or not, so codes cannot be told by timing.
 FRICTION_RECEIPT_MIN_SECONDS = env.float("PROXIMITY_RECEIPT_MIN_SECONDS", default=0.25)
+# Filing answers no sooner than this, named or anonymous, so the two cannot be told by timing.
+FRICTION_FILING_MIN_SECONDS = env.float("PROXIMITY_FILING_MIN_SECONDS", default=0.4)
+# Anonymous writes wait in a holding table until the hour they were sent in has ended.
+FRICTION_ANONYMOUS_HOLD_HOUR = env.bool("PROXIMITY_ANONYMOUS_HOLD_HOUR", default=True)
+# Anonymous "me too": remembered (as a keyed hash, in the cache only) this long, and capped a day.
+FRICTION_ANONYMOUS_SUPPORT_MEMORY_DAYS = 90
+FRICTION_ANONYMOUS_SUPPORTS_PER_DAY = 10
+# The signed cookies that show a receipt code once and let its holder follow the report
+# (HttpOnly, SameSite=Strict, Secure with the session cookie): nothing kept on the server.
+FRICTION_RECEIPT_COOKIE_SECONDS = 5 * 60
+FRICTION_FOLLOW_COOKIE_SECONDS = 30 * 60
+# Database sessions whose expiry is kept to the hour: it would otherwise date the sign-in.
+SESSION_ENGINE = "frictions.session_store"
 
 # The REST API for contact-centre tools: JSON only, authenticated by per-integration tokens.
 REST_FRAMEWORK = {
