@@ -150,12 +150,15 @@ def _anonymous_support_allowed(*, report: FrictionReport, supporter: User) -> No
     FRICTION_ANONYMOUS_SUPPORTS_PER_DAY, so a lost cache entry cannot be turned into many."""
     if FrictionSupport.objects.filter(report=report, supporter=supporter).exists():
         raise ValidationError(ALREADY_SUPPORTED_MESSAGE)
+    report_key = _support_key("report", supporter.pk, report.pk)
+    if cache.get(report_key):
+        raise ValidationError(ALREADY_SUPPORTED_MESSAGE)
     day_key = _support_key("day", supporter.pk, org_today().isoformat())
     cache.add(day_key, 0, timeout=24 * 3600)
     if cache.incr(day_key) > settings.FRICTION_ANONYMOUS_SUPPORTS_PER_DAY:
         raise ValidationError(SUPPORT_DAILY_CAP_MESSAGE)
     remembered = settings.FRICTION_ANONYMOUS_SUPPORT_MEMORY_DAYS * 24 * 3600
-    if not cache.add(_support_key("report", supporter.pk, report.pk), 1, timeout=remembered):
+    if not cache.add(report_key, 1, timeout=remembered):  # two at once: one wins
         raise ValidationError(ALREADY_SUPPORTED_MESSAGE)
 
 
