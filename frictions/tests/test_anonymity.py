@@ -92,7 +92,9 @@ def test_every_anonymous_entry_point_leaves_nothing_that_names_the_sender(
     )
     template = journey_template_save(name="Cancel a plan", kind="renewal", steps=["Cancel"])
     exercise = journey_exercise_start(
-        participant=past_place(executive, "customer-journey"), template=template, by=executive
+        participant=past_place(executive, "customer-journey", hours_ago=50),
+        template=template,
+        by=executive,
     )
     step = journey_step_record(
         exercise=exercise, step=template.steps.get(), effort=6, worked=False, by=executive
