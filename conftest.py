@@ -32,6 +32,17 @@ def _is_transactional(item) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _caches_start_empty():
+    """Every test starts with empty caches: the shared one is files that outlive a test, and
+    what it remembers (a "me too", a rate count, import progress) is keyed by ids a later test
+    may be given again."""
+    from django.core.cache import caches
+
+    for alias in ("default", "shared"):
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
 def _migrated_defaults(request):
     """Transactional tests (live server, real worker) flush the database when they end, rows
     from data migrations included. Put those back before each one, with the migrations' own

@@ -40,11 +40,19 @@ def main() -> None:
 
 
 def run(requests: int) -> None:
+    from datetime import timedelta
+
     from django.conf import settings
+    from django.utils import timezone
 
     from accounts.roles import Role
     from accounts.tests.factories import UserFactory
-    from frictions.services import friction_report_add_information, friction_report_file
+    from frictions.models import FrictionReport
+    from frictions.services import (
+        anonymous_writes_release,
+        friction_report_add_information,
+        friction_report_file,
+    )
 
     agent = UserFactory(roles=[Role.FRONTLINE])
     values = {
@@ -59,6 +67,9 @@ def run(requests: int) -> None:
     report, code = friction_report_file(
         reporter=agent, anonymous=True, title="The real one", **values
     )
+    # Anonymous reports wait in the holding table for their hour; release them all now.
+    anonymous_writes_release(now=timezone.now() + timedelta(hours=1))
+    report = FrictionReport.objects.get(receipt_hash=report.receipt_hash)
     for n in range(10):
         friction_report_add_information(report=report, text=f"More {n}")
     client = Client()
@@ -74,7 +85,7 @@ def run(requests: int) -> None:
             started = time.perf_counter()
             response = client.post(url, {"code": given})
             timings[label].append((time.perf_counter() - started) * 1000)
-            if response.status_code not in (200, 404):
+            if response.status_code not in (302, 404):
                 raise SystemExit(f"unexpected answer {response.status_code}")
         if n == 0:
             timings = {label: [] for label in timings}  # the first round warms caches

@@ -87,10 +87,10 @@ def _check_static() -> str:
 
 def _check_beat() -> str:
     """Stale once the hourly overdue scan has not run for two periods; "not yet run" until it
-    first has (a new install), which is not a failure. The task records its run in the "jobs"
+    first has (a new install), which is not a failure. The task records its run in the "shared"
     cache, the one the worker and the web processes share (Redis, or files beside the embedded
     broker)."""
-    last_run = caches["jobs"].get(OVERDUE_SCAN_LAST_RUN_KEY)
+    last_run = caches["shared"].get(OVERDUE_SCAN_LAST_RUN_KEY)
     if last_run is None:
         return "not yet run"
     period = settings.CELERY_BEAT_SCHEDULE[OVERDUE_SCAN]["schedule"]

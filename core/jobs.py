@@ -17,7 +17,7 @@ only queues the job and the page follows it. The job's states, on `core.models.C
 
 Progress. The apply is one transaction that locks the upload's row (and on SQLite the whole
 database): progress written to that row would show only when the import ends. So the worker
-writes it every PROGRESS_EVERY rows to the "jobs" cache, which the web processes share with it
+writes it every PROGRESS_EVERY rows to the "shared" cache, which the web processes share with it
 (Redis in production; in the demo a file cache beside the filesystem broker), and the row keeps
 the final figure.
 """
@@ -117,7 +117,7 @@ def job_queue(*, upload: CsvUpload, options: dict) -> bool | None:
             done = applied_at is not None or status == Status.DONE
             raise ValidationError(JOB_DONE_MESSAGE if done else JOB_BUSY_MESSAGE)
         transaction.on_commit(lambda: sent.update(ok=job_send(model=model, pk=upload.pk)))
-    caches["jobs"].delete(_progress_key(model, upload.pk))
+    caches["shared"].delete(_progress_key(model, upload.pk))
     return sent.get("ok")
 
 
@@ -130,7 +130,7 @@ class _Progress:
     def __call__(self, *row) -> None:
         self.done += 1
         if self.done % PROGRESS_EVERY == 0 or self.done == self.total:
-            caches["jobs"].set(self.key, self.done, timeout=settings.CELERY_TASK_TIME_LIMIT)
+            caches["shared"].set(self.key, self.done, timeout=settings.CELERY_TASK_TIME_LIMIT)
 
 
 def job_run(*, model, pk: int, apply: Callable[[CsvUpload, Callable], object]) -> str | None:
@@ -168,7 +168,7 @@ def job_run(*, model, pk: int, apply: Callable[[CsvUpload, Callable], object]) -
         _fail(model, pk, JOB_UNEXPECTED_ERROR_MESSAGE)
         raise
     finally:
-        caches["jobs"].delete(progress.key)
+        caches["shared"].delete(progress.key)
     return Status.DONE
 
 
@@ -189,7 +189,7 @@ def job_progress(*, upload: CsvUpload) -> JobProgress:
     """How far an upload's job has got: the worker's last published count while it runs."""
     done = upload.progress_done
     if upload.status == Status.RUNNING:
-        done = max(done, caches["jobs"].get(_progress_key(type(upload), upload.pk)) or 0)
+        done = max(done, caches["shared"].get(_progress_key(type(upload), upload.pk)) or 0)
     waited_long = (
         upload.status == Status.QUEUED
         and upload.queued_at is not None

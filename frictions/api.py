@@ -23,7 +23,7 @@ from accounts.roles import Role
 
 from .models import Area, Severity, Status
 from .selectors import friction_report_for, friction_timeline
-from .services import friction_report_file
+from .services import anonymous_release_by, friction_report_file
 
 User = get_user_model()
 
@@ -195,8 +195,17 @@ class FrictionStatusSerializer(serializers.Serializer):
 
 
 class FrictionCreatedSerializer(FrictionStatusSerializer):
-    receipt_code = serializers.CharField(
-        required=False, help_text="Anonymous reports only: shown once, never again."
+    """A named report, filed at once."""
+
+
+class AnonymousReceivedSerializer(serializers.Serializer):
+    """An anonymous report, received: it waits until its hour has ended and then joins the board
+    among the others of that hour, so that nothing orders it next to its sender's own writes."""
+
+    status = serializers.ChoiceField(choices=["received"])
+    receipt_code = serializers.CharField(help_text="Shown this once, never again.")
+    on_the_board_by = serializers.DateTimeField(
+        help_text="When it joins the board at the latest; follow it by the receipt code."
     )
 
 
@@ -205,6 +214,7 @@ class FrictionListCreate(APIView):
         request=FrictionCreateSerializer,
         responses={
             201: FrictionCreatedSerializer,
+            202: AnonymousReceivedSerializer,
             400: OpenApiResponse(
                 FrictionCreateErrorsSerializer,
                 description="Refused: the messages by field; nothing was written.",
@@ -219,8 +229,8 @@ class FrictionListCreate(APIView):
 
         Named: give `reporter_email`, the address of an active frontline agent; nobody else
         (an executive, the CX lead, an administrator) can be named through the API. Anonymous:
-        set `anonymous` to true and leave `reporter_email` out; the answer holds the receipt
-        code, shown this once."""
+        set `anonymous` to true and leave `reporter_email` out; the answer is 202 with the receipt
+        code, shown this once, and when the report joins the board."""
         serializer = FrictionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -228,9 +238,16 @@ class FrictionListCreate(APIView):
         reporter = data.pop("reporter", None)
         anonymous = data.pop("anonymous")
         report, code = friction_report_file(reporter=reporter, anonymous=anonymous, **data)
-        body = FrictionStatusSerializer(friction_report_for(pk=report.pk)).data
-        if code:
-            body["receipt_code"] = code
+        if anonymous:
+            received = {
+                "status": "received",
+                "receipt_code": code,
+                "on_the_board_by": anonymous_release_by(),
+            }
+            return Response(
+                AnonymousReceivedSerializer(received).data, status=status.HTTP_202_ACCEPTED
+            )
+        body = FrictionCreatedSerializer(friction_report_for(pk=report.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 

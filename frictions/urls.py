@@ -7,6 +7,7 @@ app_name = "frictions"
 urlpatterns = [
     path("", reports.board, name="board"),
     path("new/", reports.report_new, name="new"),
+    path("filed/", reports.report_filed, name="filed"),
     path("similar/", reports.similar, name="similar"),
     path("receipt/", receipt.receipt, name="receipt"),
     path("lookup/", lookups.report_lookup, name="report_lookup"),

@@ -214,7 +214,8 @@ MATRIX: dict[str, Entry] = {
     # Friction reports
     "frictions:board": Entry(only("frontline", "executive", "cx_lead", "leadership")),
     "frictions:new": Entry(only("frontline", "executive", "cx_lead")),
-    "frictions:similar": Entry(only("frontline", "executive", "cx_lead")),
+    "frictions:filed": Entry(only("frontline", "executive", "cx_lead")),
+    "frictions:similar": Entry(only("frontline", "executive", "cx_lead"), method="post"),
     "frictions:receipt": Entry(outcomes(anonymous=200)),
     "frictions:report_lookup": Entry(only("executive", "cx_lead")),
     "frictions:report": Entry(only("frontline", "executive", "cx_lead", "leadership"), **REPORT),

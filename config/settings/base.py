@@ -240,31 +240,36 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.relay_waiting_jobs",
         "schedule": 60,
     },
+    # Anonymous writes wait for their hour to end; this releases them a few minutes after.
+    "release-anonymous-writes": {
+        "task": "frictions.tasks.release_anonymous_writes",
+        "schedule": 5 * 60,
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 
 # Caches: Redis when REDIS_URL is set, shared by every web process and the worker. Without it,
-# "default" (the receipt page's rate limit, the API throttle) is per process, and "jobs" (what the
-# worker tells the web: import progress, when beat's tasks last ran) is a file cache beside the
-# filesystem broker, which both processes reach.
+# "default" (the receipt page's rate limit, the API throttle) is per process, and "shared" (what
+# every process must see alike: import progress, when beat's tasks last ran, the anonymous "me
+# too" bound) is a file cache beside the filesystem broker, which all of them reach.
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
         },
-        "jobs": {
+        "shared": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "jobs",
+            "KEY_PREFIX": "shared",
         },
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "jobs": {
+        "shared": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(CELERY_FILESYSTEM_DIR / "progress"),
+            "LOCATION": str(CELERY_FILESYSTEM_DIR / "shared-cache"),
         },
     }
 
@@ -315,6 +320,19 @@ FRICTION_RECEIPT_RATE_PER_CODE = env.int("PROXIMITY_RECEIPT_RATE_PER_CODE", defa
 FRICTION_RECEIPT_RATE_CODE_WINDOW = 10 * 60
 FRICTION_RECEIPT_RATE_GLOBAL = env.int("PROXIMITY_RECEIPT_RATE_GLOBAL", default=300)
 FRICTION_RECEIPT_RATE_GLOBAL_WINDOW = 60
+# Filing answers no sooner than this, named or anonymous, so the two cannot be told by timing.
+FRICTION_FILING_MIN_SECONDS = env.float("PROXIMITY_FILING_MIN_SECONDS", default=0.4)
+# Anonymous writes wait in a holding table until the hour they were sent in has ended.
+FRICTION_ANONYMOUS_HOLD_HOUR = env.bool("PROXIMITY_ANONYMOUS_HOLD_HOUR", default=True)
+# Anonymous "me too": remembered (as a keyed hash, in the cache only) this long, and capped a day.
+FRICTION_ANONYMOUS_SUPPORT_MEMORY_DAYS = 90
+FRICTION_ANONYMOUS_SUPPORTS_PER_DAY = 10
+# The signed cookies that show a receipt code once and let its holder follow the report
+# (HttpOnly, SameSite=Strict, Secure with the session cookie): nothing kept on the server.
+FRICTION_RECEIPT_COOKIE_SECONDS = 5 * 60
+FRICTION_FOLLOW_COOKIE_SECONDS = 30 * 60
+# Database sessions whose expiry is kept to the hour: it would otherwise date the sign-in.
+SESSION_ENGINE = "frictions.session_store"
 
 # The REST API for contact-centre tools: JSON only, authenticated by per-integration tokens.
 REST_FRAMEWORK = {

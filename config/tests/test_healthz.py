@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_beat_record():
-    caches["jobs"].delete(OVERDUE_SCAN_LAST_RUN_KEY)
+    caches["shared"].delete(OVERDUE_SCAN_LAST_RUN_KEY)
     yield
-    caches["jobs"].delete(OVERDUE_SCAN_LAST_RUN_KEY)
+    caches["shared"].delete(OVERDUE_SCAN_LAST_RUN_KEY)
 
 
 def _closed_port() -> int:
@@ -67,12 +67,12 @@ def test_healthz_is_503_naming_beat_when_the_overdue_scan_has_not_run_for_two_pe
     client, settings
 ):
     period = settings.CELERY_BEAT_SCHEDULE["escalate-overdue-frictions"]["schedule"]
-    caches["jobs"].set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - 2 * period - 60, timeout=None)
+    caches["shared"].set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - 2 * period - 60, timeout=None)
     response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["failed"] == ["beat"]
     assert response.json()["checks"]["beat"] == "stale"
-    caches["jobs"].set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - period, timeout=None)
+    caches["shared"].set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - period, timeout=None)
     assert client.get("/healthz/").status_code == 200
 
 

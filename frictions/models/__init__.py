@@ -1,6 +1,7 @@
 """Friction reports, reviews, the decision log and API integrations; every name is importable
 from here."""
 
+from .anonymous import AnonymousWrite
 from .decisions import Decision, DecisionEvent
 from .integrations import ApiIntegration
 from .reports import (
@@ -21,6 +22,7 @@ from .reviews import FrictionReview, ReviewItem
 __all__ = [
     "OPEN_STATUSES",
     "USER",
+    "AnonymousWrite",
     "ApiIntegration",
     "Area",
     "Decision",

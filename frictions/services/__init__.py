@@ -3,6 +3,12 @@ log, the weekly review and API tokens. The reports' names are importable from he
 decision log's, the review's and the tokens' come from their own modules, whose messages would
 otherwise share names with the reports'."""
 
+from .anonymous import (
+    anonymous_information_pending,
+    anonymous_release_by,
+    anonymous_write_pending,
+    anonymous_writes_release,
+)
 from .overdue import (
     ESCALATION_WEEKS_PER_LEVEL,
     frictions_escalate_overdue,
@@ -14,8 +20,10 @@ from .reports import (
     INFORMATION_REQUIRED_MESSAGE,
     OWN_REPORT_MESSAGE,
     RECEIPT_ALPHABET,
+    SUPPORT_DAILY_CAP_MESSAGE,
     friction_report_add_information,
     friction_report_by_receipt,
+    friction_report_by_receipt_hash,
     friction_report_file,
     friction_report_support,
     receipt_hash,
@@ -60,10 +68,16 @@ __all__ = [
     "REPORT_TRANSITIONS",
     "RESOLUTION_REQUIRED_MESSAGE",
     "RESPONSE_REQUIRED_MESSAGE",
+    "SUPPORT_DAILY_CAP_MESSAGE",
     "TRANSITION_MESSAGE",
+    "anonymous_information_pending",
+    "anonymous_release_by",
+    "anonymous_write_pending",
+    "anonymous_writes_release",
     "friction_can_change",
     "friction_report_add_information",
     "friction_report_by_receipt",
+    "friction_report_by_receipt_hash",
     "friction_report_file",
     "friction_report_note",
     "friction_report_support",

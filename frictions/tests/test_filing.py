@@ -21,7 +21,13 @@ from frictions.services import (
     friction_report_support,
     receipt_hash,
 )
-from frictions.tests.factories import USER_FIELDS, _database, _database_diff, file
+from frictions.tests.factories import (
+    USER_FIELDS,
+    _database,
+    _database_diff,
+    file,
+    release_anonymous,
+)
 from immersion.services.followthrough import (
     FRICTION_IN_USE_MESSAGE,
     FrictionLine,
@@ -83,9 +89,11 @@ def test_anonymous_filing_leaves_no_trace_of_the_reporter_anywhere(client, front
         HTTP_USER_AGENT=USER_AGENT,
         REMOTE_ADDR=ADDRESS,
     )
-    assert response.status_code == 200
+    assert (response.status_code, response.url) == (302, reverse("frictions:filed"))
+    response = client.get(response.url)
     code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", response.content.decode())
     assert code, "the receipt code is shown"
+    release_anonymous()
     report = FrictionReport.objects.get()
     assert (report.reporter, report.is_anonymous, report.team) == (None, True, None)
     assert (report.created_at.minute, report.created_at.second) == (0, 0)
@@ -129,12 +137,13 @@ def test_anonymous_report_shows_nobody_to_the_cx_lead_or_an_administrator(
 def test_a_receipt_code_opens_the_report_and_adds_information_anonymously(client, frontline):
     report, code = file(frontline, anonymous=True)
     response = client.post(reverse("frictions:receipt"), {"code": code.lower().replace("-", " ")})
-    assert response.status_code == 200
+    assert (response.status_code, response.url) == (302, reverse("frictions:receipt"))
+    response = client.get(response.url)
     assert report.title in response.content.decode()
-    response = client.post(
-        reverse("frictions:receipt"), {"code": code, "text": "It happened again today."}
-    )
-    assert "Added to the timeline, anonymously." in response.content.decode()
+    response = client.post(reverse("frictions:receipt"), {"text": "It happened again today."})
+    assert response.status_code == 302
+    assert "Added to the timeline, anonymously." in client.get(response.url).content.decode()
+    release_anonymous()
     event = report.events.get(kind=FrictionEvent.Kind.INFORMATION)
     assert (event.actor, event.actor_label, event.public) == (None, "Anonymous reporter", True)
     assert (event.created_at.minute, event.created_at.second) == (0, 0)
@@ -154,6 +163,7 @@ def test_me_too_is_counted_once_and_the_board_sorts_by_support(frontline, execut
     for person in others:
         friction_report_support(report=loud, supporter=person)
     friction_report_support(report=loud, supporter=executive, anonymous=True)
+    release_anonymous()
     with pytest.raises(Exception, match=ALREADY_SUPPORTED_MESSAGE):
         friction_report_support(report=loud, supporter=others[0])
     board = list(friction_board(filters={"sort": "supported"}))
@@ -168,7 +178,7 @@ def test_similar_open_reports_are_offered_while_typing(client, frontline):
     found = friction_similar(text="refunds take too long")
     assert [r.title for r in found] == ["Refund limit forces a callback"]
     client.force_login(frontline)
-    fragment = client.get(reverse("frictions:similar"), {"title": "refund callback"})
+    fragment = client.post(reverse("frictions:similar"), {"title": "refund callback"})
     assert "Me too" in fragment.content.decode()
     assert friction_similar(text="a") == []
 
@@ -241,14 +251,16 @@ def test_a_reflection_friction_becomes_a_report_in_one_click(client, executive):
     )
     friction = reflection.frictions.get()
     client.force_login(executive)
-    page = client.get(reverse("frictions:new"), {"reflection_friction": friction.pk})
+    page = client.post(reverse("frictions:new"), {"start": "1", "reflection_friction": friction.pk})
     assert 'value="Refund limit forces a callback"' in page.content.decode()
+    assert not page.context["form"].errors, "starting shows the form, it files nothing"
     response = client.post(
-        reverse("frictions:new") + f"?reflection_friction={friction.pk}",
-        form_data(title="Refund limit forces a callback"),
+        reverse("frictions:new"),
+        form_data(title="Refund limit forces a callback", reflection_friction=friction.pk),
     )
     report = FrictionReport.objects.get()
-    assert response.url == report.get_absolute_url()
+    assert response.url == reverse("frictions:filed")
+    assert client.get(response.url).url == report.get_absolute_url()
     assert report.source_reflection_friction == friction
 
 
@@ -281,9 +293,9 @@ def _edit(reflection, lines, **overrides):
 
 def test_the_filing_page_ignores_a_source_it_cannot_read(client, executive):
     client.force_login(executive)
-    response = client.get(
+    response = client.post(
         reverse("frictions:new"),
-        {"reflection_friction": "abc", "journey_step": "²", "escalation": "99999999999"},
+        {"start": "1", "reflection_friction": "abc", "journey_step": "²", "escalation": "9" * 11},
     )
     assert response.status_code == 200
     assert response.context["source"] is None
@@ -444,10 +456,10 @@ def test_the_receipt_page_waits_out_the_same_floor_for_real_and_made_up_codes(
     _, code = file(frontline, anonymous=True)
     settings.FRICTION_RECEIPT_MIN_SECONDS = 30
     waits = []
-    monkeypatch.setattr("frictions.views.receipt.time.sleep", waits.append)
+    monkeypatch.setattr("frictions.views.time.sleep", waits.append)
     real = client.post(reverse("frictions:receipt"), {"code": code})
     made_up = client.post(reverse("frictions:receipt"), {"code": "ABCD-EFGH-JKMN-PQRS"})
-    assert (real.status_code, made_up.status_code) == (200, 404)
+    assert (real.status_code, made_up.status_code) == (302, 404)
     assert len(waits) == 2
     assert all(25 < wait <= 30 for wait in waits), waits
     client.get(reverse("frictions:receipt"))

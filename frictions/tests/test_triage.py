@@ -26,7 +26,7 @@ from frictions.services import (
     friction_report_transition,
 )
 from frictions.services.decisions import decision_save
-from frictions.tests.factories import file, triage
+from frictions.tests.factories import file, release_anonymous, triage
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +121,7 @@ def test_a_duplicate_moves_its_supporters_to_the_original_once_each(
     friction_report_support(report=original, supporter=both)
     friction_report_support(report=duplicate, supporter=both)
     friction_report_support(report=duplicate, supporter=executive, anonymous=True)
+    release_anonymous()
     friction_report_support(report=duplicate, supporter=frontline)  # the original's reporter
 
     friction_report_transition(

@@ -1,17 +1,23 @@
 """The friction board, filing a report (named or anonymous) and a report's page.
 
-Anonymous filing writes nothing about the request: no message in the session (the receipt is
-rendered in the response itself), no redirect carrying the code.
+Filing keeps the reporter out of every address and every log line: what a report is filed from
+(an escalation, a reflection, a journey step) travels in POST bodies, never in a query string;
+the title typed is looked up by POST. Named and anonymous filings answer alike — a 302 to
+/frictions/filed/, no sooner than FRICTION_FILING_MIN_SECONDS — and the receipt code reaches
+the filer's browser in a signed five-minute cookie that the page reads once and deletes; the
+session is not written.
 """
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from core.http import action_redirect, errors_onto, form_action, page_of, posted
 from core.permissions import permission_required
@@ -25,7 +31,7 @@ from ..forms import (
     TransitionForm,
     TriageForm,
 )
-from ..models import FrictionReport
+from ..models import FrictionReport, FrictionSupport
 from ..selectors import (
     friction_board,
     friction_report_for,
@@ -35,6 +41,7 @@ from ..selectors import (
     typed_number,
 )
 from ..services import (
+    anonymous_release_by,
     friction_can_change,
     friction_report_add_information,
     friction_report_file,
@@ -43,7 +50,15 @@ from ..services import (
     friction_report_transition,
     friction_report_triage,
 )
-from . import FILE, TRIAGE, VIEW
+from . import FILE, TRIAGE, VIEW, no_sooner_than
+from .cookies import signed_cookie_delete, signed_cookie_get, signed_cookie_set
+
+FILED_COOKIE = "frictions_filed"
+FILED_MESSAGE = "Filed. You will see every response on its page."
+ANONYMOUS_SUPPORT_MESSAGE = (
+    "Thank you: your support is counted. It shows on the board once the hour you gave it in "
+    "has ended, so nobody can tell it was you."
+)
 
 
 @permission_required(VIEW)
@@ -58,10 +73,11 @@ def board(request):
 
 
 def _source(request) -> dict:
-    """What a report filed from a reflection, a journey step or an escalation starts with.
-    Each source only for the person it belongs to (or who may see the escalation)."""
+    """What a report filed from a reflection, a journey step or an escalation starts with,
+    named in the POST body (an address would put it in the access log). Each source only for
+    the person it belongs to (or who may see the escalation)."""
     user = request.user
-    if pk := typed_number(request.GET.get("reflection_friction", "")):
+    if pk := typed_number(request.POST.get("reflection_friction", "")):
         friction = reflection_friction_for(user=user, pk=pk)
         if friction is not None:
             session = friction.reflection.participant.session
@@ -73,8 +89,9 @@ def _source(request) -> dict:
                     f"{session.starts_at:%d %b %Y}: {friction.text}",
                 },
                 "label": f"your reflection on {session.activity_type}",
+                "field": ("reflection_friction", friction.pk),
             }
-    if pk := typed_number(request.GET.get("journey_step", "")):
+    if pk := typed_number(request.POST.get("journey_step", "")):
         result = journey_step_result_for(user=user, pk=pk)
         if result is not None:
             how = "failed" if not result.worked else f"took effort {result.effort} of 7"
@@ -87,8 +104,9 @@ def _source(request) -> dict:
                     f"customer, the step “{result.step}” {how}.",
                 },
                 "label": f"your journey “{result.exercise.template}”",
+                "field": ("journey_step", result.pk),
             }
-    if pk := typed_number(request.GET.get("escalation", "")):
+    if pk := typed_number(request.POST.get("escalation", "")):
         escalation = escalation_for(user=user, pk=pk)
         if escalation is not None:
             return {
@@ -99,21 +117,27 @@ def _source(request) -> dict:
                     "channel": escalation.channel,
                 },
                 "label": f"escalation {escalation.customer_reference}",
+                "field": ("escalation", escalation.pk),
             }
     return {}
 
 
 @never_cache
 @permission_required(FILE)
+@no_sooner_than("FRICTION_FILING_MIN_SECONDS")
 def report_new(request):
-    """Frontline agents (and executives from what they saw): file a report in one page."""
+    """Frontline agents (and executives from what they saw): file a report in one page.
+
+    A "Report it" button elsewhere posts `start` with its source; the form posts back here with
+    the source in a hidden field. Filed, named or not: a 302 to the filed page, and the same
+    floor of time (the named filing writes a report and an event, the anonymous one a single
+    holding row)."""
     source = _source(request)
-    initial = source.get("initial", {})
-    form = FrictionReportForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
+    starting = request.method == "POST" and "start" in request.POST
+    form = FrictionReportForm(None if starting else posted(request), initial=source.get("initial"))
+    if request.method == "POST" and not starting and form.is_valid():
         data = form.cleaned_data
         anonymous = data.pop("anonymous")
-        # Not form_page: an anonymous filing answers with its receipt here, never a redirect.
         try:
             report, code = friction_report_file(
                 reporter=request.user,
@@ -124,26 +148,52 @@ def report_new(request):
         except ValidationError as exc:
             errors_onto(form, exc)
         else:
-            if anonymous:
-                # Shown once, here; nothing about it goes into the session or a redirect.
-                return render(
-                    request, "frictions/receipt_issued.html", {"report": report, "code": code}
-                )
-            messages.success(request, "Filed. You will see every response on its page.")
-            return redirect(report.get_absolute_url())
+            filed = {"code": code} if anonymous else {"report": report.pk}
+            return signed_cookie_set(
+                redirect("frictions:filed"),
+                FILED_COOKIE,
+                filed,
+                max_age=settings.FRICTION_RECEIPT_COOKIE_SECONDS,
+                path=reverse("frictions:filed"),
+            )
     return render(
-        request, "frictions/report_form.html", {"form": form, "source": source.get("label")}
+        request,
+        "frictions/report_form.html",
+        {"form": form, "source": source.get("label"), "source_field": source.get("field")},
     )
 
 
-@require_GET
+@never_cache
+@permission_required(FILE)
+def report_filed(request):
+    """After filing (post/redirect/get): a named report's page, or the anonymous reporter's
+    receipt code, shown once — read from the signed cookie and deleted with this answer, so a
+    reload says it was already shown."""
+    filed = signed_cookie_get(
+        request, FILED_COOKIE, max_age=settings.FRICTION_RECEIPT_COOKIE_SECONDS
+    )
+    report = typed_number(str(filed.get("report", "")))
+    if report and (found := friction_report_for(pk=report)) is not None:
+        messages.success(request, FILED_MESSAGE)
+        response = redirect(found.get_absolute_url())
+    else:
+        response = render(
+            request,
+            "frictions/receipt_issued.html",
+            {"code": filed.get("code"), "appears_by": anonymous_release_by()},
+        )
+    return signed_cookie_delete(response, FILED_COOKIE, path=reverse("frictions:filed"))
+
+
+@require_POST
 @permission_required(FILE)
 def similar(request):
-    """htmx: open reports like the title being typed, each with a "me too"."""
+    """htmx: open reports like the title being typed, each with a "me too". A POST, so what
+    is typed stays out of the address and the access log."""
     return render(
         request,
         "frictions/report_form.html#similar",
-        {"similar": friction_similar(text=request.GET.get("title", ""))},
+        {"similar": friction_similar(text=request.POST.get("title", ""))},
     )
 
 
@@ -252,7 +302,11 @@ def report_support(request, pk: int):
             supporter=request.user,
             anonymous=request.POST.get("anonymous") == "yes",
         ),
-        success="Thank you: your support is counted.",
+        success=lambda support: (
+            ANONYMOUS_SUPPORT_MESSAGE
+            if not isinstance(support, FrictionSupport)
+            else "Thank you: your support is counted."
+        ),
         done_url=report.get_absolute_url(),
     )
 

@@ -3,12 +3,20 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
-from frictions.models import Decision, FrictionReport
+from frictions.models import AnonymousWrite, Decision, FrictionReport
 from frictions.services import friction_report_file
+from frictions.tests.factories import release_anonymous
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Anonymous support is bounded in the cache by (person, report): ids repeat across tests."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -53,6 +61,7 @@ def test_agent_files_anonymously_and_follows_the_report_by_receipt(
     page = phone
     sign_in(frontline)
     page.goto(live_server.url + "/frictions/new/")
+    audit()
     page.get_by_label("In a line: what gets in customers' way").fill(
         "Cancel fee surprises loyal customers"
     )
@@ -66,8 +75,16 @@ def test_agent_files_anonymously_and_follows_the_report_by_receipt(
     page.get_by_label("File anonymously").check()
     page.get_by_role("button", name="File the report").click()
     expect(page.get_by_role("heading", name="Filed anonymously")).to_be_visible()
+    assert page.url == live_server.url + "/frictions/filed/"
     audit()
     code = re.search(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}", page.content()).group()
+    assert not FrictionReport.objects.exists(), "it waits for its hour to end"
+    page.reload()
+    expect(page.get_by_text("Your receipt code was already shown")).to_be_visible()
+    assert code not in page.content()
+    audit()
+    assert AnonymousWrite.objects.count() == 1, "the reload filed nothing"
+    release_anonymous()
     report = FrictionReport.objects.get()
     assert report.reporter is None
 
@@ -90,6 +107,13 @@ def test_agent_files_anonymously_and_follows_the_report_by_receipt(
     page.get_by_label("Add information (anonymously)").fill("Three more customers today.")
     page.get_by_role("button", name="Add").click()
     expect(page.get_by_text("Added to the timeline, anonymously.")).to_be_visible()
+    assert "?" not in page.url
+    audit()
+    page.reload()
+    expect(page.get_by_role("heading", name="Cancel fee surprises loyal customers")).to_be_visible()
+    release_anonymous()
+    assert report.events.filter(kind="information").count() == 1, "the reload added nothing"
+    page.reload()
     expect(page.get_by_text("Three more customers today.")).to_be_visible()
     audit()
 

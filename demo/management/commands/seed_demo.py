@@ -14,6 +14,7 @@ from core.calendar import org_today
 from core.models import Holiday
 from frictions.models import FrictionReport
 from frictions.services import (
+    anonymous_writes_release,
     friction_report_file,
     friction_report_support,
     friction_report_transition,
@@ -540,7 +541,7 @@ class Command(BaseCommand):
         for n, (title, area, channel, per_week, severity, policy, description) in enumerate(
             FRICTIONS
         ):
-            report, _ = friction_report_file(
+            report, code = friction_report_file(
                 reporter=agents[n % len(agents)],
                 anonymous=n % 3 == 1,
                 title=title,
@@ -551,6 +552,9 @@ class Command(BaseCommand):
                 severity=severity,
                 policy_reference=policy,
             )
+            if code is not None:  # anonymous reports wait for their hour; the demo shows them now
+                anonymous_writes_release(now=timezone.now() + timedelta(hours=1))
+                report = FrictionReport.objects.get(receipt_hash=report.receipt_hash)
             for supporter in agents[n + 1 : n + 1 + (len(FRICTIONS) - n)]:
                 friction_report_support(report=report, supporter=supporter)
             reports.append(report)
