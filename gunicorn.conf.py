@@ -21,4 +21,6 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = 30
 accesslog = "-"
-access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+# No response size: the page after a named filing and the one after an anonymous filing differ
+# in length, and the log would tell them apart.
+access_log_format = '%(t)s "%(r)s" %(s)s %(M)sms'

@@ -11,7 +11,6 @@ session is not written.
 from functools import partial
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,7 +53,6 @@ from . import FILE, TRIAGE, VIEW, no_sooner_than
 from .cookies import signed_cookie_delete, signed_cookie_get, signed_cookie_set
 
 FILED_COOKIE = "frictions_filed"
-FILED_MESSAGE = "Filed. You will see every response on its page."
 ANONYMOUS_SUPPORT_MESSAGE = (
     "Thank you: your support is counted. It shows on the board once the hour you gave it in "
     "has ended, so nobody can tell it was you."
@@ -172,16 +170,15 @@ def report_filed(request):
     filed = signed_cookie_get(
         request, FILED_COOKIE, max_age=settings.FRICTION_RECEIPT_COOKIE_SECONDS
     )
+    # Both answer 200 from this one address, so the access log cannot tell them apart; the named
+    # reporter follows a link to their report's page.
     report = typed_number(str(filed.get("report", "")))
-    if report and (found := friction_report_for(pk=report)) is not None:
-        messages.success(request, FILED_MESSAGE)
-        response = redirect(found.get_absolute_url())
-    else:
-        response = render(
-            request,
-            "frictions/receipt_issued.html",
-            {"code": filed.get("code"), "appears_by": anonymous_release_by()},
-        )
+    named = friction_report_for(pk=report) if report else None
+    response = render(
+        request,
+        "frictions/receipt_issued.html",
+        {"named": named, "code": filed.get("code"), "appears_by": anonymous_release_by()},
+    )
     return signed_cookie_delete(response, FILED_COOKIE, path=reverse("frictions:filed"))
 
 
