@@ -9,7 +9,12 @@ from core.forms import BoundedDateField, BoundedIntegerField, CsvUploadForm
 
 from ..models import JourneyTemplate, QuestionSet, Reflection
 from ..services.calls import MAX_DRAW
-from ..services.followthrough import INTERACTIONS_MAX, MINUTES_MAX
+from ..services.followthrough import (
+    INTERACTIONS_MAX,
+    INTERACTIONS_NEGATIVE_MESSAGE,
+    MINUTES_MAX,
+    MINUTES_NEGATIVE_MESSAGE,
+)
 
 WHOLE_NUMBER_MESSAGE = "Enter a whole number."
 
@@ -43,14 +48,17 @@ class AttendanceForm(forms.Form):
         label="Minutes spent",
         max_value=MINUTES_MAX,
         required=False,
-        error_messages={"invalid": WHOLE_NUMBER_MESSAGE},
+        error_messages={"invalid": WHOLE_NUMBER_MESSAGE, "min_value": MINUTES_NEGATIVE_MESSAGE},
         help_text="Leave empty for the whole session.",
     )
     interactions = BoundedIntegerField(
         label="Customer calls or interactions observed",
         max_value=INTERACTIONS_MAX,
         required=False,
-        error_messages={"invalid": WHOLE_NUMBER_MESSAGE},
+        error_messages={
+            "invalid": WHOLE_NUMBER_MESSAGE,
+            "min_value": INTERACTIONS_NEGATIVE_MESSAGE,
+        },
     )
 
     def __init__(self, *args, limit: int, **kwargs):
