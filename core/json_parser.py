@@ -9,6 +9,8 @@ from rest_framework.parsers import JSONParser
 
 MAX_DEPTH = 32
 TOO_DEEP_MESSAGE = f"JSON parse error - nested deeper than {MAX_DEPTH} levels."
+# PostgreSQL's text cannot hold NUL: a "\u0000" reached a query and answered 500.
+NUL_MESSAGE = "JSON parse error - a string contains the NUL character (\\u0000)."
 
 
 def json_depth(value, *, stop_at: int = MAX_DEPTH) -> int:
@@ -29,10 +31,26 @@ def json_depth(value, *, stop_at: int = MAX_DEPTH) -> int:
     return deepest
 
 
+def json_has_nul(value) -> bool:
+    """Whether any string in a parsed JSON value, key or value, holds a NUL character."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 class DepthLimitedJSONParser(JSONParser):
-    """JSONParser that answers 400 with the reason to a body nested past MAX_DEPTH: deeper than
+    """JSONParser that answers 400 with the reason to a body nested past MAX_DEPTH (deeper than
     the interpreter's recursion limit, the parse itself stops; below it, the parsed value is
-    measured."""
+    measured) or with a NUL character in a string."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -41,4 +59,6 @@ class DepthLimitedJSONParser(JSONParser):
             raise ParseError(TOO_DEEP_MESSAGE) from None
         if json_depth(data) > MAX_DEPTH:
             raise ParseError(TOO_DEEP_MESSAGE)
+        if json_has_nul(data):
+            raise ParseError(NUL_MESSAGE)
         return data

@@ -3,7 +3,13 @@ import io
 import pytest
 from rest_framework.exceptions import ParseError
 
-from core.json_parser import MAX_DEPTH, TOO_DEEP_MESSAGE, DepthLimitedJSONParser, json_depth
+from core.json_parser import (
+    MAX_DEPTH,
+    NUL_MESSAGE,
+    TOO_DEEP_MESSAGE,
+    DepthLimitedJSONParser,
+    json_depth,
+)
 
 
 def parse(text: str):
@@ -25,3 +31,14 @@ def test_parser_refuses_json_nested_past_the_limit_with_the_reason(depth):
     with pytest.raises(ParseError) as refused:
         parse('{"title": ' + "[" * depth + "]" * depth + "}")
     assert str(refused.value.detail) == TOO_DEEP_MESSAGE
+
+
+@pytest.mark.parametrize("body", ['{"team": "\\u0000"}', '{"a\\u0000": 1}', '["x\\u0000y"]'])
+def test_parser_refuses_a_nul_character_in_any_string(body):
+    with pytest.raises(ParseError) as refused:
+        parse(body)
+    assert str(refused.value.detail) == NUL_MESSAGE
+
+
+def test_parser_reads_a_backslash_u_typed_as_text():
+    assert parse('{"title": "\\\\u0000"}') == {"title": "\\u0000"}

@@ -4,6 +4,7 @@ They check the shape of input only; the rules (limits, locks, who may) are the s
 """
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 from core.forms import BoundedDateField, BoundedIntegerField, CsvUploadForm
 
@@ -26,6 +27,8 @@ class LinesField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
+        # CharField's own NUL check sees the list, whose repr hides the character.
+        ProhibitNullCharactersValidator()(text)
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def prepare_value(self, value):
