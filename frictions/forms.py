@@ -5,7 +5,7 @@ import re
 from django import forms
 
 from accounts.models import FrontlineTeam
-from core.forms import BoundedDateField, BoundedModelMultipleChoiceField
+from core.forms import BoundedDateField, BoundedIntegerField, BoundedModelMultipleChoiceField
 from immersion.selectors import executives
 
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
@@ -95,9 +95,9 @@ TOO_MANY_REPORTS_MESSAGE = f"Link at most {REPORT_NUMBERS_MAX} reports at a time
 REPORTS_NOT_FOUND_MESSAGE = "No report numbers {numbers} that you may see."
 
 
-def _number_field(label: str, message: str, help_text: str) -> forms.IntegerField:
+def _number_field(label: str, message: str, help_text: str) -> BoundedIntegerField:
     """A record named by its number (a select of every record would grow with the table)."""
-    return forms.IntegerField(
+    return BoundedIntegerField(
         label=label,
         required=False,
         min_value=1,

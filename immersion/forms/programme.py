@@ -64,7 +64,7 @@ class WhenMixin(forms.Form):
 
     day = BoundedDateField()
     start_time = forms.TimeField(widget=TimeInput, label="Starts at")
-    duration_minutes = forms.IntegerField(
+    duration_minutes = BoundedIntegerField(
         label="Length (minutes)",
         min_value=5,
         max_value=24 * 60,
