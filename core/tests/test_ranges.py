@@ -4,9 +4,9 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.models import FrontlineTeam
 from core.calendar import org_today
 from core.forms import BoundedDateField, BoundedIntegerField, BoundedModelMultipleChoiceField
+from core.models import Holiday
 from core.ranges import (
     DATE_RANGE_YEARS,
     INT_MAX,
@@ -66,7 +66,7 @@ def test_service_checks_name_the_field_out_of_range():
 
 @pytest.mark.django_db
 def test_choice_of_several_refuses_a_number_past_the_database_range():
-    field = BoundedModelMultipleChoiceField(queryset=FrontlineTeam.objects.all())
+    field = BoundedModelMultipleChoiceField(queryset=Holiday.objects.all())
     with pytest.raises(ValidationError) as refused:
         field.clean([str(INT_MAX + 1)])
     assert refused.value.code == "invalid_choice"
