@@ -1,7 +1,7 @@
 """The programme's numbers and dates have a range: refused on the form with what was typed kept,
 and refused again by the service, before anything is written."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.ranges import INT_RANGE_MESSAGE, date_range_message
-from immersion.models import Participant, TimeOff
+from immersion.models import Participant, Session, TimeOff
 from immersion.services.followthrough import INTERACTIONS_MAX, attendance_record
+from immersion.services.sessions import session_create
 from immersion.services.time_off import time_off_create
-from immersion.tests.factories import past_place
+from immersion.tests.factories import activity, past_place
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,36 @@ def test_calendar_at_a_date_out_of_range_shows_today(client, cx_lead, far):
     response = client.get(reverse("immersion:calendar"), {"date": far, "view": "week"})
     assert response.status_code == 200
     assert timezone.localdate() in [day for day, _ in response.context["weeks"][0]]
+
+
+def test_session_create_refuses_a_day_out_of_range(executive, cx_lead):
+    starts_at = datetime(9999, 12, 30, 10, tzinfo=UTC)
+    with pytest.raises(ValidationError) as refused:
+        session_create(
+            activity_type=activity("call-listening"),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=1),
+            participants=[executive],
+            created_by=cx_lead,
+        )
+    assert refused.value.message_dict == {
+        "starts_at": [date_range_message()],
+        "ends_at": [date_range_message()],
+    }
+    assert not Session.objects.exists()
+
+
+def test_session_page_says_the_range_beside_the_day(client, cx_lead, executive):
+    client.force_login(cx_lead)
+    response = client.post(
+        reverse("immersion:session_create"),
+        {
+            "activity_type": activity("call-listening").pk,
+            "day": "9999-12-31",
+            "start_time": "10:00",
+            "participants": [executive.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["day"] == [date_range_message()]
+    assert 'value="9999-12-31"' in response.content.decode()
