@@ -6,7 +6,7 @@ from django.contrib.auth import forms as auth_forms
 from django.db.models.functions import Lower
 
 from core.emails import email_render_and_enqueue
-from core.forms import CsvUploadForm
+from core.forms import BoundedIntegerField, CsvUploadForm
 
 from .models import Department, FrontlineTeam, User
 from .roles import Role
@@ -154,7 +154,18 @@ class DepartmentForm(forms.ModelForm):
         fields = ["name"]
 
 
+# More executives than this in a week is a typo: a team hosts a handful.
+LISTENERS_MAX = 100
+
+
 class FrontlineTeamForm(forms.ModelForm):
+    weekly_listener_capacity = BoundedIntegerField(
+        max_value=LISTENERS_MAX,
+        initial=4,
+        label="Executives it can host per week",
+        help_text="How many executives the team can host per week.",
+    )
+
     class Meta:
         model = FrontlineTeam
         fields = ["name", "channel", "weekly_listener_capacity", "time_zone"]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -24,6 +24,10 @@ DEACTIVATE_SELF_MESSAGE = "You cannot deactivate yourself."
 UNKNOWN_ROLE_MESSAGE = "“{role}” is not a role."
 INACTIVE_INVITE_MESSAGE = "{person} is deactivated; reactivate them before inviting them."
 ALREADY_APPLIED_MESSAGE = "This file was already imported on {when:%d %b %Y at %H:%M}."
+APPLIED_MEANWHILE_MESSAGE = (
+    "These people were already imported from another upload at the same moment; nothing from "
+    "this file was applied. Open its preview again to see what is left."
+)
 
 
 def manager_chain_check(*, user: User, manager: User | None) -> None:
@@ -187,7 +191,13 @@ def people_import_run(
         if on_row is not None:
             on_row(row)
 
-    result = people_import_apply(data=people_import.content, on_row=remember_created)
+    try:
+        with transaction.atomic():
+            result = people_import_apply(data=people_import.content, on_row=remember_created)
+    except IntegrityError:
+        # Another upload of the same people, applied at the same moment, added them first: the
+        # lock above is on this upload's row only, and the unique e-mail settles the race.
+        raise ValidationError(APPLIED_MEANWHILE_MESSAGE) from None
     people_import.applied_at = timezone.now()
     people_import.created_count = result.count("create")
     people_import.updated_count = result.count("update")

@@ -1,8 +1,19 @@
-"""Form parts every app uses: date and time inputs the browser understands, and a CSV upload."""
+"""Form parts every app uses: date and time inputs the browser understands, number and date
+fields with a range (core/ranges.py), and a CSV upload."""
+
+from datetime import date
 
 from django import forms
 
 from .csv_files import MAX_BYTES, TOO_BIG_MESSAGE
+from .ranges import (
+    DATE_RANGE_YEARS,
+    INT_MAX,
+    INT_RANGE_MESSAGE,
+    date_bounds,
+    date_in_range,
+    date_range_message,
+)
 
 NOT_CSV_MESSAGE = "Choose a .csv file."
 
@@ -19,6 +30,65 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
+
+
+class BoundedDateField(forms.DateField):
+    """A date within `years` of today (core/ranges.py); anything further is refused beside the
+    field, with what was typed kept. The browser's date picker gets the same bounds."""
+
+    widget = DateInput
+
+    def __init__(self, *, years: int = DATE_RANGE_YEARS, **kwargs):
+        self.years = years
+        super().__init__(**kwargs)
+
+    def __deepcopy__(self, memo):
+        # Each form gets its copy of the field: the bounds are today's, not the server's start.
+        copy = super().__deepcopy__(memo)
+        first, last = date_bounds(copy.years)
+        copy.widget.attrs.update(min=first.isoformat(), max=last.isoformat())
+        return copy
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:  # a year Python's dates cannot hold
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def validate(self, value: date | None) -> None:
+        super().validate(value)
+        if value is not None and not date_in_range(value, self.years):
+            raise forms.ValidationError(date_range_message(self.years), code="date_range")
+
+
+class BoundedIntegerField(forms.IntegerField):
+    """A whole number from `min_value` (0 unless said) to `max_value` (the database column's
+    range unless the domain says less), the range said in the one message."""
+
+    def __init__(self, *, min_value: int = 0, max_value: int = INT_MAX, **kwargs):
+        message = INT_RANGE_MESSAGE.format(minimum=min_value, maximum=max_value)
+        kwargs["error_messages"] = {
+            "min_value": message,
+            "max_value": message,
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several records that refuses a number past the database's range as an
+    unknown choice (Django's own lets it reach the database, which overflows)."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > INT_MAX:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text[:20]},
+                )
+        return super()._check_values(value)
 
 
 class CsvUploadForm(forms.Form):

@@ -41,9 +41,11 @@ def errors_onto(form, exc: ValidationError, *, fields: dict[str, str] | None = N
 
 
 def next_url(request, default: str) -> str:
-    """The posted `next` when it is a page of this site, else `default` (no open redirect)."""
+    """The posted `next` when it is a page of this site, else `default` (no open redirect).
+
+    Only a path from the site's root: `redirect()` reads any other word as a URL's name."""
     wanted = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted

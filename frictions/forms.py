@@ -5,7 +5,7 @@ import re
 from django import forms
 
 from accounts.models import FrontlineTeam
-from core.forms import DateInput
+from core.forms import BoundedDateField, BoundedIntegerField, BoundedModelMultipleChoiceField
 from immersion.selectors import executives
 
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
@@ -95,9 +95,9 @@ TOO_MANY_REPORTS_MESSAGE = f"Link at most {REPORT_NUMBERS_MAX} reports at a time
 REPORTS_NOT_FOUND_MESSAGE = "No report numbers {numbers} that you may see."
 
 
-def _number_field(label: str, message: str, help_text: str) -> forms.IntegerField:
+def _number_field(label: str, message: str, help_text: str) -> BoundedIntegerField:
     """A record named by its number (a select of every record would grow with the table)."""
-    return forms.IntegerField(
+    return BoundedIntegerField(
         label=label,
         required=False,
         min_value=1,
@@ -122,8 +122,8 @@ def _decision_named(*, user, number: int | None, not_rejected: bool) -> Decision
 class TriageForm(forms.Form):
     prefix = "triage"
     owner = forms.ModelChoiceField(queryset=None, empty_label="Choose an executive…")
-    acknowledge_by = forms.DateField(widget=DateInput)
-    decide_by = forms.DateField(widget=DateInput)
+    acknowledge_by = BoundedDateField()
+    decide_by = BoundedDateField()
     response = forms.CharField(
         label="Message on the timeline (optional)",
         required=False,
@@ -196,7 +196,7 @@ class ReviewItemForm(forms.Form):
         label="What was decided", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="—")
-    committed_date = forms.DateField(label="Date committed", required=False, widget=DateInput)
+    committed_date = BoundedDateField(label="Date committed", required=False)
 
     def __init__(self, *args, owner_choices=None, **kwargs):
 
@@ -252,9 +252,12 @@ class DecisionForm(forms.ModelForm):
             "impact_who": forms.Textarea(attrs={"rows": 2}),
             "impact_effect": forms.Textarea(attrs={"rows": 2}),
             "impact_evidence": forms.Textarea(attrs={"rows": 2}),
-            "decided_on": DateInput,
-            "review_by": DateInput,
             "deciders": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        field_classes = {
+            "decided_on": BoundedDateField,
+            "review_by": BoundedDateField,
+            "deciders": BoundedModelMultipleChoiceField,
         }
         help_texts = {
             "impact_who": "Required before approval, with the two below.",

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import Department, FrontlineTeam, User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
-from core.forms import DateInput, FilterForm
+from core.forms import BoundedDateField, DateInput, FilterForm
 
 from .models import ActivityType, Customer, Reflection, Session
 
@@ -52,7 +52,7 @@ class _ViewFilter(_WhereMixin, django_filters.ChoiceFilter):
 
 
 class _DayFilter(_WhereMixin, django_filters.DateFilter):
-    pass
+    field_class = BoundedDateField
 
 
 class CalendarFilter(django_filters.FilterSet):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.ranges import date_range_check
 
 from ..models import Decision, DecisionEvent
 
@@ -82,6 +83,7 @@ def decision_save(
     """Record a decision, or change one; every change is kept (who, when, what). Changing what
     an approved decision says counts as changing the decision."""
     _check(by)
+    date_range_check(decided_on=fields.get("decided_on"), review_by=fields.get("review_by"))
     creating = existing is None
     decision = (
         Decision(created_by=by)

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
+from core.ranges import date_range_check
 from immersion.models import Session
 
 from ..models import OPEN_STATUSES, FrictionEvent, FrictionReport, FrictionReview, ReviewItem
@@ -75,6 +76,7 @@ def review_item_record(
     report's (as triage would set them)."""
     if not decision.strip():
         raise ValidationError({"decision": DECISION_REQUIRED_MESSAGE})
+    date_range_check(committed_date=committed_date)
     report = item.report
     if owner is not None and committed_date is not None:
         friction_report_triage(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.ranges import date_range_errors
 
 from ..models import Decision, FrictionEvent, FrictionReport, FrictionSupport, Resolution, Status
 
@@ -71,6 +72,7 @@ def friction_report_triage(
         errors["owner"] = OWNER_NOT_EXECUTIVE_MESSAGE
     if decide_by < acknowledge_by:
         errors["decide_by"] = DATES_ORDER_MESSAGE
+    errors.update(date_range_errors(acknowledge_by=acknowledge_by, decide_by=decide_by))
     if errors:
         raise ValidationError(errors)
     changes = {}

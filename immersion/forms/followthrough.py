@@ -4,11 +4,18 @@ They check the shape of input only; the rules (limits, locks, who may) are the s
 """
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
-from core.forms import CsvUploadForm, DateInput
+from core.forms import BoundedDateField, BoundedIntegerField, CsvUploadForm
 
 from ..models import JourneyTemplate, QuestionSet, Reflection
 from ..services.calls import MAX_DRAW
+from ..services.followthrough import (
+    INTERACTIONS_MAX,
+    INTERACTIONS_NEGATIVE_MESSAGE,
+    MINUTES_MAX,
+    MINUTES_NEGATIVE_MESSAGE,
+)
 
 WHOLE_NUMBER_MESSAGE = "Enter a whole number."
 
@@ -20,6 +27,8 @@ class LinesField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
+        # CharField's own NUL check sees the list, whose repr hides the character.
+        ProhibitNullCharactersValidator()(text)
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def prepare_value(self, value):
@@ -38,16 +47,21 @@ def yes_no_field(label: str, yes: str, no: str) -> forms.TypedChoiceField:
 
 class AttendanceForm(forms.Form):
     attended = yes_no_field("Did you attend?", "Attended", "Missed")
-    minutes = forms.IntegerField(
+    minutes = BoundedIntegerField(
         label="Minutes spent",
+        max_value=MINUTES_MAX,
         required=False,
-        error_messages={"invalid": WHOLE_NUMBER_MESSAGE},
+        error_messages={"invalid": WHOLE_NUMBER_MESSAGE, "min_value": MINUTES_NEGATIVE_MESSAGE},
         help_text="Leave empty for the whole session.",
     )
-    interactions = forms.IntegerField(
+    interactions = BoundedIntegerField(
         label="Customer calls or interactions observed",
+        max_value=INTERACTIONS_MAX,
         required=False,
-        error_messages={"invalid": WHOLE_NUMBER_MESSAGE},
+        error_messages={
+            "invalid": WHOLE_NUMBER_MESSAGE,
+            "min_value": INTERACTIONS_NEGATIVE_MESSAGE,
+        },
     )
 
     def __init__(self, *args, limit: int, **kwargs):
@@ -82,7 +96,7 @@ class ReflectionForm(forms.Form):
 class FrictionLineForm(forms.Form):
     """One friction line; `id` names the line it edits, so changing its words keeps it."""
 
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    id = BoundedIntegerField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(label="Friction", required=False, max_length=300)
 
     def __init__(self, *args, number: int | None = None, **kwargs):
@@ -105,7 +119,7 @@ FrictionLineFormSet = forms.formset_factory(
 
 class CommitmentForm(forms.Form):
     text = forms.CharField(label="I will…", required=False, max_length=300)
-    due_date = forms.DateField(label="by", required=False, widget=DateInput)
+    due_date = BoundedDateField(label="by", required=False)
 
     def clean(self):
         data = super().clean()
@@ -182,8 +196,10 @@ class DrawCustomersForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"required": "Choose the questions to ask."},
     )
-    count = forms.IntegerField(
+    count = BoundedIntegerField(
         label="How many customers",
+        min_value=1,
+        max_value=MAX_DRAW,
         initial=5,
         error_messages={
             "invalid": WHOLE_NUMBER_MESSAGE,

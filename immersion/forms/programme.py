@@ -10,7 +10,12 @@ from django.utils.text import slugify
 
 from accounts.models import Department, FrontlineTeam
 from core.calendar import org_today
-from core.forms import DateInput, TimeInput
+from core.forms import (
+    BoundedDateField,
+    BoundedIntegerField,
+    BoundedModelMultipleChoiceField,
+    TimeInput,
+)
 from core.models import Holiday
 
 from ..models import (
@@ -49,7 +54,7 @@ class AgentChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name} ({obj.frontline_team})" if obj.frontline_team_id else str(obj)
 
 
-class ExecutivesChoiceField(forms.ModelMultipleChoiceField):
+class ExecutivesChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return _label_person(obj)
 
@@ -57,9 +62,9 @@ class ExecutivesChoiceField(forms.ModelMultipleChoiceField):
 class WhenMixin(forms.Form):
     """A day, a start time and a length, read in the viewer's time zone."""
 
-    day = forms.DateField(widget=DateInput)
+    day = BoundedDateField()
     start_time = forms.TimeField(widget=TimeInput, label="Starts at")
-    duration_minutes = forms.IntegerField(
+    duration_minutes = BoundedIntegerField(
         label="Length (minutes)",
         min_value=5,
         max_value=24 * 60,
@@ -167,8 +172,8 @@ class SwapRequestForm(forms.Form):
 
 class TimeOffForm(forms.Form):
     person = ExecutiveChoiceField(queryset=None, required=False, label="For", empty_label="Myself")
-    start_date = forms.DateField(widget=DateInput, label="First day")
-    end_date = forms.DateField(widget=DateInput, label="Last day")
+    start_date = BoundedDateField(label="First day")
+    end_date = BoundedDateField(label="Last day")
     note = forms.CharField(
         max_length=200, required=False, help_text="Only you and the CX lead see this."
     )
@@ -210,6 +215,10 @@ class CadenceTargetForm(forms.ModelForm):
 
 
 class ActivityTypeForm(forms.ModelForm):
+    default_duration_minutes = BoundedIntegerField(
+        min_value=5, max_value=24 * 60, initial=60, label="Usual length (minutes)"
+    )
+
     class Meta:
         model = ActivityType
         fields = [
@@ -248,7 +257,7 @@ class HolidayForm(forms.ModelForm):
     class Meta:
         model = Holiday
         fields = ["date", "name"]
-        widgets = {"date": DateInput}
+        field_classes = {"date": BoundedDateField}
 
 
 class RotationForm(forms.Form):
@@ -267,14 +276,14 @@ class RotationForm(forms.Form):
         queryset=ActivityType.objects.filter(is_active=True), label="Activity"
     )
     period = forms.ChoiceField(choices=PERIODS, widget=forms.RadioSelect, initial="next_month")
-    start_date = forms.DateField(widget=DateInput, required=False, label="From")
-    end_date = forms.DateField(widget=DateInput, required=False, label="To")
+    start_date = BoundedDateField(required=False, label="From")
+    end_date = BoundedDateField(required=False, label="To")
     who = forms.ChoiceField(choices=WHO, widget=forms.RadioSelect, initial="all", label="For")
     department = forms.ModelChoiceField(queryset=Department.objects.all(), required=False)
     chosen = ExecutivesChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Executives"
     )
-    host_teams = forms.ModelMultipleChoiceField(
+    host_teams = BoundedModelMultipleChoiceField(
         queryset=FrontlineTeam.objects.filter(weekly_listener_capacity__gt=0),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -30,6 +30,10 @@ from ..selectors import customers_callable
 from .lines import distinct_lines, full_clean_with_lines
 
 ALREADY_APPLIED_MESSAGE = "This file was already imported on {when:%d %b %Y %H:%M}."
+APPLIED_MEANWHILE_MESSAGE = (
+    "These customers were already imported from another upload at the same moment; nothing "
+    "from this file was applied. Open its preview again to see what is left."
+)
 EMPTY_QUESTION_SET_MESSAGE = "A question set needs at least one question: write one per line."
 NOT_A_CALL_SESSION_MESSAGE = "{activity} sessions have no customer calls."
 NOT_IN_SESSION_MESSAGE = "Only the executive in this session, or a CX lead, can draw customers."
@@ -62,7 +66,12 @@ def call_list_run(
     call_list_import = CallListImport.objects.select_for_update().get(pk=call_list_import.pk)
     if call_list_import.applied_at is not None:
         raise ValidationError(ALREADY_APPLIED_MESSAGE.format(when=call_list_import.applied_at))
-    result = call_list_apply(data=call_list_import.content, on_row=on_row)
+    try:
+        with transaction.atomic():
+            result = call_list_apply(data=call_list_import.content, on_row=on_row)
+    except IntegrityError:
+        # Another upload of the same customers, applied at the same moment, added them first.
+        raise ValidationError(APPLIED_MEANWHILE_MESSAGE) from None
     call_list_import.applied_at = timezone.now()
     call_list_import.created_count = result.count_create
     call_list_import.updated_count = result.count_update

@@ -16,6 +16,7 @@ from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 
 from accounts.models import User
+from core.ranges import date_in_range, date_range_message, int_range_errors
 
 from ..models import (
     Commitment,
@@ -27,6 +28,10 @@ from ..models import (
 )
 from .lines import line_too_long
 
+# The longest session (24 hours) plus the hour `minutes_limit` allows on top.
+MINUTES_MAX = 24 * 60 + 60
+# Observed in one session: a busy queue is a call a minute, so past this it is a typo.
+INTERACTIONS_MAX = 1000
 SESSION_CANCELLED_MESSAGE = "This session was cancelled; there is nothing to record."
 NOT_STARTED_MESSAGE = "You can record this once the session has started."
 NO_LONGER_IN_IT_MESSAGE = "{person} is no longer taking part in this session."
@@ -103,6 +108,11 @@ def attendance_record(
             )
         if interactions is not None and interactions < 0:
             errors["interactions"] = INTERACTIONS_NEGATIVE_MESSAGE
+        errors.update(
+            int_range_errors(minimum=0, maximum=INTERACTIONS_MAX, interactions=interactions)
+            if "interactions" not in errors
+            else {}
+        )
     elif minutes or interactions:
         errors["minutes"] = MISSED_WITH_FIGURES_MESSAGE
     if errors:
@@ -331,6 +341,8 @@ def _commitment_errors(
         if too_long := line_too_long([text], LINE_LIMIT):
             return [too_long]
         known = existing.get(text)
+        if not date_in_range(item.due_date):
+            return [date_range_message()]
         if item.due_date < today and (known is None or known.due_date != item.due_date):
             return [COMMITMENT_PAST_MESSAGE.format(date=item.due_date)]
     return []

@@ -16,6 +16,7 @@ from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.calendar import org_zone
 from core.models import Holiday
+from core.ranges import date_range_check
 
 from .. import planner
 from ..models import (
@@ -248,6 +249,7 @@ def rotation_request_build(*, choice: RotationChoice, now: datetime | None = Non
 
 def rotation_preview(*, choice: RotationChoice) -> planner.Plan:
     """What publishing `choice` would create, move and cancel, and what it cannot meet."""
+    date_range_check(start_date=choice.start_date, end_date=choice.end_date)
     return planner.plan_rotation(rotation_request_build(choice=choice))
 
 
@@ -274,6 +276,7 @@ def rotation_publish(
     The plan is made again inside the transaction; if it differs from the preview the CX lead
     saw (its fingerprint), nothing is written and they are shown the new plan.
     """
+    date_range_check(start_date=choice.start_date, end_date=choice.end_date)
     _lock_people(choice.executives)
     plan = planner.plan_rotation(rotation_request_build(choice=choice))
     if plan.fingerprint() != fingerprint:

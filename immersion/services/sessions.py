@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.calendar import days_between
 from core.emails import email_render_and_enqueue
+from core.ranges import date_range_check
 
 from ..models import ActivityType, Participant, Session, SessionChange, TimeOff
 
@@ -71,6 +72,7 @@ def _lock_people(people: Iterable) -> None:
 
 
 def _times_check(*, starts_at: datetime, ends_at: datetime, allow_past: bool) -> None:
+    date_range_check(starts_at=starts_at.date(), ends_at=ends_at.date())
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": END_BEFORE_START_MESSAGE})
     if not allow_past and starts_at < timezone.now():

@@ -5,6 +5,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from core.ranges import date_range_check
 
 from ..models import TimeOff
 
@@ -16,6 +17,7 @@ def time_off_create(
 ) -> TimeOff:
     """Record days off. Sessions already booked then are not touched: they are returned, so the
     person can swap them or the CX lead reassign them."""
+    date_range_check(start_date=start_date, end_date=end_date)
     if (end_date - start_date).days > 366:
         raise ValidationError({"end_date": TIME_OFF_TOO_LONG_MESSAGE})
     time_off = TimeOff(
