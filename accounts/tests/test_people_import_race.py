@@ -1,12 +1,9 @@
 """Two applies of a people import at the same moment: exactly one applies, the other is told
 why, never an IntegrityError. Real threads on PostgreSQL (SQLite serialises writers)."""
 
-import threading
 import time
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from accounts import services
 from accounts.models import PeopleImport, User
@@ -16,37 +13,21 @@ from accounts.services import (
     people_import_run,
     people_import_upload,
 )
+from core.testing import race as concurrently
+from core.testing import skip_unless_postgresql
 
 HEADER = "email,name,title,time zone,department,team,manager email,roles\n"
 DATA = (HEADER + "ana@example.com,Ana Exec,COO,UTC,,,,executive\n").encode()
 
 
-def race(imports: list[PeopleImport]) -> list[str]:
+def race(imports: list) -> list[str]:
     """Apply each of `imports` in its own thread, all released at once: what each was told."""
-    barrier = threading.Barrier(len(imports))
-    outcomes: list[str] = []
 
-    def attempt(people_import):
-        try:
-            barrier.wait()
-            people_import_run(people_import=people_import, send_invitations=False)
-            outcomes.append("applied")
-        except ValidationError as exc:
-            outcomes.append(exc.messages[0])
-        finally:
-            connection.close()
+    def apply(one) -> str:
+        people_import_run(people_import=one, send_invitations=False)
+        return "applied"
 
-    threads = [threading.Thread(target=attempt, args=(one,)) for one in imports]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-def skip_unless_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them by design")
+    return concurrently(apply, imports)
 
 
 @pytest.mark.postgres

@@ -1,13 +1,12 @@
 """Two applies of a call list at the same moment: exactly one applies, the other is told why,
 never an IntegrityError. Real threads on PostgreSQL (SQLite serialises writers)."""
 
-import threading
 import time
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
+from core.testing import race as concurrently
+from core.testing import skip_unless_postgresql
 from immersion.models import CallListImport, Customer
 from immersion.services import calls
 from immersion.services.calls import (
@@ -21,31 +20,14 @@ HEADER = "customer name,account,phone,email,consent,do not contact\n"
 DATA = (HEADER + "Maria Lopez,ACME-1,+34 600 123 456,,yes,no\n").encode()
 
 
-def race(imports: list[CallListImport]) -> list[str]:
-    barrier = threading.Barrier(len(imports))
-    outcomes: list[str] = []
+def race(imports: list) -> list[str]:
+    """Apply each of `imports` in its own thread, all released at once: what each was told."""
 
-    def attempt(call_list_import):
-        try:
-            barrier.wait()
-            call_list_run(call_list_import=call_list_import)
-            outcomes.append("applied")
-        except ValidationError as exc:
-            outcomes.append(exc.messages[0])
-        finally:
-            connection.close()
+    def apply(one) -> str:
+        call_list_run(call_list_import=one)
+        return "applied"
 
-    threads = [threading.Thread(target=attempt, args=(one,)) for one in imports]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-def skip_unless_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them by design")
+    return concurrently(apply, imports)
 
 
 @pytest.mark.postgres
