@@ -356,6 +356,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Two fields named "status": a report's (its workflow) and an anonymous filing's answer.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "frictions.models.reports.Status",
+        "ReceivedStatusEnum": ["received"],
+    },
 }
 
 # Error reports leave out who was filing a friction report (frictions/reporting.py).
