@@ -6,18 +6,24 @@ before. Held until the hour they were sent in has ended, then inserted together 
 anonymous write of that hour in random order, the real rows say no more than that hour.
 """
 
+import logging
 import random
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
+
+from accounts.models import FrontlineTeam
 
 from ..models import AnonymousWrite, FrictionEvent, FrictionReport, FrictionSupport
 from .reports import ANONYMOUS_LABEL
 
 ANONYMOUS_SUPPORT_LABEL = "Someone, anonymously"
 RELEASE_EVERY_MINUTES = 5  # the beat schedule's "release-anonymous-writes"
+
+logger = logging.getLogger(__name__)
 
 
 def _hour_of(moment: datetime) -> datetime:
@@ -50,6 +56,8 @@ def anonymous_information_pending(*, report: FrictionReport) -> int:
 def _release(write: AnonymousWrite) -> None:
     if write.kind == AnonymousWrite.Kind.REPORT:
         data = dict(write.data)
+        if data.get("team_id") and not FrontlineTeam.objects.filter(pk=data["team_id"]).exists():
+            data["team_id"] = None  # the team was removed while the report waited
         report = FrictionReport(
             **{k: v for k, v in data.items() if k not in ("acknowledge_by", "decide_by")},
             acknowledge_by=date.fromisoformat(data["acknowledge_by"]),
@@ -96,7 +104,16 @@ def anonymous_writes_release(*, now: datetime | None = None) -> int:
         writes = writes.filter(created_at__lt=_hour_of(now or timezone.now()))
     batch = list(writes)
     random.SystemRandom().shuffle(batch)
+    released = []
     for write in batch:
-        _release(write)
-    AnonymousWrite.objects.filter(pk__in=[w.pk for w in batch]).delete()
-    return len(batch)
+        # One write that cannot go in (its report deleted meanwhile, say) must not hold back the
+        # rest of the hour forever: it stays held, and the log says so, without its content.
+        try:
+            with transaction.atomic():
+                _release(write)
+        except (DatabaseError, ValidationError, KeyError, ValueError):
+            logger.exception("An anonymous %s could not be released; it stays held.", write.kind)
+        else:
+            released.append(write.pk)
+    AnonymousWrite.objects.filter(pk__in=released).delete()
+    return len(released)

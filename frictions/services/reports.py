@@ -169,11 +169,11 @@ def friction_report_support(*, report: FrictionReport, supporter: User, anonymou
     (_anonymous_support_allowed)."""
     if not report.is_open:
         raise ValidationError(CLOSED_MESSAGE)
+    if report.reporter_id == supporter.pk:
+        raise ValidationError(OWN_REPORT_MESSAGE)
     if anonymous:
         _anonymous_support_allowed(report=report, supporter=supporter)
         return AnonymousWrite.objects.create(kind=AnonymousWrite.Kind.SUPPORT, report=report)
-    if report.reporter_id == supporter.pk:
-        raise ValidationError(OWN_REPORT_MESSAGE)
     if caches["shared"].get(_support_key("report", supporter.pk, report.pk)):
         raise ValidationError(ALREADY_SUPPORTED_MESSAGE)  # supported anonymously already
     try:

@@ -9,15 +9,19 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from accounts.tests.factories import FrontlineTeamFactory
 from frictions.models import AnonymousWrite, FrictionEvent, FrictionReport, FrictionSupport
 from frictions.services import (
     ALREADY_SUPPORTED_MESSAGE,
+    OWN_REPORT_MESSAGE,
     SUPPORT_DAILY_CAP_MESSAGE,
     anonymous_writes_release,
+    friction_report_file,
     friction_report_support,
 )
 from frictions.services.integrations import api_integration_issue
@@ -297,11 +301,44 @@ def test_anonymous_writes_wait_until_their_hour_has_ended(frontline, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_releases_the_held_writes(celery_worker, frontline, settings):
+def test_a_real_worker_releases_the_held_writes(celery_worker, frontline, make_user, settings):
     settings.FRICTION_ANONYMOUS_HOLD_HOUR = False
-    report, _ = file(frontline)
+    report, _ = file(make_user(roles=[Role.FRONTLINE]))
     friction_report_support(report=report, supporter=frontline, anonymous=True)
     # Its answer is kept this once, so the test waits for the worker rather than the table.
     assert release_anonymous_writes.apply_async(ignore_result=False).get(timeout=20) == 1
     assert not AnonymousWrite.objects.exists()
     assert FrictionSupport.objects.filter(report=report, supporter=None).count() == 1
+
+
+def test_a_named_reporter_cannot_add_anonymous_support_to_their_own_report(frontline):
+    report, _ = file(frontline)
+    with pytest.raises(ValidationError, match=OWN_REPORT_MESSAGE):
+        friction_report_support(report=report, supporter=frontline, anonymous=True)
+    assert not AnonymousWrite.objects.exists()
+
+
+def test_a_write_that_cannot_be_released_holds_back_nothing_else(frontline, make_user, settings):
+    settings.FRICTION_ANONYMOUS_HOLD_HOUR = True
+    team = FrontlineTeamFactory()
+    friction_report_file(
+        reporter=frontline,
+        anonymous=True,
+        team=team,
+        title="Team went away",
+        description="While it waited.",
+        area="platform",
+        channel="chat",
+        customers_per_week=3,
+        severity="low",
+    )
+    named, _ = file(make_user(roles=[Role.FRONTLINE]))
+    friction_report_support(report=named, supporter=frontline, anonymous=True)
+    broken = AnonymousWrite.objects.create(kind=AnonymousWrite.Kind.INFORMATION, report=named)
+    team.delete()  # the held report named it
+    later = timezone.now() + timedelta(hours=1)
+    assert anonymous_writes_release(now=later) == 2
+    held = FrictionReport.objects.get(title="Team went away")
+    assert (held.team, held.is_anonymous) == (None, True)
+    assert FrictionSupport.objects.filter(report=named, supporter=None).count() == 1
+    assert list(AnonymousWrite.objects.all()) == [broken], "the one that cannot go in stays"
