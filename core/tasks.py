@@ -6,6 +6,9 @@ from django.core.mail import EmailMultiAlternatives
 
 @shared_task(
     bind=True,
+    # The name it had before it moved to core: messages queued (or waiting to retry) across the
+    # deploy that moved it still find it.
+    name="accounts.tasks.send_email",
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=30,
     retry_backoff_max=30 * 60,

@@ -12,6 +12,7 @@ name of an executive, the CX lead or a superuser; they file in Proximity itself.
 """
 
 from django.contrib.auth import get_user_model
+from django.utils.decorators import method_decorator
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -24,6 +25,7 @@ from accounts.roles import Role
 from .models import Area, Severity, Status
 from .selectors import friction_report_for, friction_timeline
 from .services import anonymous_release_by, friction_report_file
+from .views import no_sooner_than
 
 User = get_user_model()
 
@@ -224,6 +226,7 @@ class FrictionListCreate(APIView):
         },
         summary="File a friction report",
     )
+    @method_decorator(no_sooner_than("FRICTION_FILING_MIN_SECONDS"))
     def post(self, request):
         """File a report, named or anonymous.
 

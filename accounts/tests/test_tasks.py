@@ -84,7 +84,7 @@ def test_demo_worker_process_delivers_over_the_filesystem_broker(tmp_path, smtp_
         producer = Celery("producer", broker="filesystem://")
         producer.conf.broker_transport_options = options
         producer.send_task(
-            "core.tasks.send_email",
+            "accounts.tasks.send_email",
             kwargs={"subject": "Hello from the demo", "body": "It works.", "to": ["a@example.com"]},
         )
         messages = smtp_server.wait_for(1, timeout=60)

@@ -30,8 +30,9 @@ from frictions.tests import access_log
 from frictions.tests.factories import USER_FIELDS, _database, _database_diff, file
 from frictions.tests.factories import release_anonymous as release
 from frictions.views.receipt import FOLLOW_COOKIE
-from frictions.views.reports import FILED_COOKIE
+from frictions.views.reports import FILED_COOKIE, OWN_WORDS_MESSAGE
 from immersion.models import Escalation
+from immersion.services.escalations import escalation_log
 from immersion.services.followthrough import reflection_save
 from immersion.services.journeys import (
     journey_exercise_start,
@@ -342,3 +343,39 @@ def test_a_write_that_cannot_be_released_holds_back_nothing_else(frontline, make
     assert (held.team, held.is_anonymous) == (None, True)
     assert FrictionSupport.objects.filter(report=named, supporter=None).count() == 1
     assert list(AnonymousWrite.objects.all()) == [broken], "the one that cannot go in stays"
+
+
+def test_filing_anonymously_asks_for_own_words_instead_of_the_escalations(
+    client, frontline, cx_lead
+):
+    escalation = escalation_log(
+        logged_by=frontline,
+        customer_reference="ACME-77",
+        channel="phone",
+        urgency="normal",
+        what_happened="Customer billed twice after the plan change, third call this week.",
+    )
+    client.force_login(frontline)
+    started = client.post(reverse("frictions:new"), {"start": "1", "escalation": escalation.pk})
+    copied = started.context["form"].initial
+    response = client.post(
+        reverse("frictions:new"),
+        {
+            **form_data(copied["title"]),
+            "description": copied["description"],
+            "anonymous": "on",
+            "escalation": escalation.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["description"] == [
+        OWN_WORDS_MESSAGE.format(source="escalation ACME-77")
+    ]
+    assert not AnonymousWrite.objects.exists()
+    assert copied["description"] in response.content.decode(), "what was typed is kept"
+    rewritten = client.post(
+        reverse("frictions:new"),
+        {**form_data("Plan changes bill twice"), "anonymous": "on", "escalation": escalation.pk},
+    )
+    assert rewritten.status_code == 302
+    assert AnonymousWrite.objects.count() == 1

@@ -52,6 +52,11 @@ from ..services import (
 from . import FILE, TRIAGE, VIEW, no_sooner_than
 from .cookies import signed_cookie_delete, signed_cookie_get, signed_cookie_set
 
+OWN_WORDS_MESSAGE = (
+    "To file anonymously, put it in your own words: the text still holds what you wrote in "
+    "{source}, which is kept under your name."
+)
+MIN_COPIED = 12  # shorter than this, a copied phrase could be anyone's
 FILED_COOKIE = "frictions_filed"
 ANONYMOUS_SUPPORT_MESSAGE = (
     "Thank you: your support is counted. It shows on the board once the hour you gave it in "
@@ -136,6 +141,11 @@ def report_new(request):
     if request.method == "POST" and not starting and form.is_valid():
         data = form.cleaned_data
         anonymous = data.pop("anonymous")
+        if anonymous and _still_the_source_text(data, source):
+            # The words copied from an escalation, a reflection or a journey step are already
+            # in the database under the author's name: filed as they are, they would name them.
+            form.add_error("description", OWN_WORDS_MESSAGE.format(source=source["label"]))
+            return _report_form(request, form, source)
         try:
             report, code = friction_report_file(
                 reporter=request.user,
@@ -154,6 +164,20 @@ def report_new(request):
                 max_age=settings.FRICTION_RECEIPT_COOKIE_SECONDS,
                 path=reverse("frictions:filed"),
             )
+    return _report_form(request, form, source)
+
+
+def _still_the_source_text(data: dict, source: dict) -> bool:
+    """Whether the title or the description still holds the source's own words, as copied."""
+    initial = source.get("initial") or {}
+    for name in ("title", "description"):
+        copied = (initial.get(name) or "").strip()
+        if len(copied) >= MIN_COPIED and copied in (data.get(name) or ""):
+            return True
+    return False
+
+
+def _report_form(request, form, source: dict):
     return render(
         request,
         "frictions/report_form.html",

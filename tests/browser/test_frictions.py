@@ -80,7 +80,7 @@ def test_agent_files_anonymously_and_follows_the_report_by_receipt(
     code = re.search(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}", page.content()).group()
     assert not FrictionReport.objects.exists(), "it waits for its hour to end"
     page.reload()
-    expect(page.get_by_text("Your receipt code was already shown")).to_be_visible()
+    expect(page.get_by_text("This page was already shown")).to_be_visible()
     assert code not in page.content()
     audit()
     assert AnonymousWrite.objects.count() == 1, "the reload filed nothing"
