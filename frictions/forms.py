@@ -9,7 +9,12 @@ from core.forms import BoundedDateField, BoundedIntegerField, BoundedModelMultip
 from immersion.selectors import executives
 
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
-from .selectors import NUMBER_MAX, decisions_visible_to, friction_reports_visible_to
+from .selectors import (
+    NUMBER_MAX,
+    decisions_visible_to,
+    friction_reports_visible_to,
+    typed_number,
+)
 from .services import REPORT_TRANSITIONS
 from .services.decisions import DECISION_TRANSITIONS
 
@@ -282,11 +287,11 @@ class DecisionForm(forms.ModelForm):
         for word in re.split(r"[\s,;]+", self.cleaned_data["friction_reports"].strip()):
             if not word:
                 continue
-            digits = word.removeprefix("#")
-            if not re.fullmatch(r"[0-9]{1,10}", digits) or not 1 <= int(digits) <= NUMBER_MAX:
+            number = typed_number(word)
+            if number is None:
                 raise forms.ValidationError(REPORT_NUMBERS_MESSAGE)
-            if int(digits) not in numbers:
-                numbers.append(int(digits))
+            if number not in numbers:
+                numbers.append(number)
         if len(numbers) > REPORT_NUMBERS_MAX:
             raise forms.ValidationError(TOO_MANY_REPORTS_MESSAGE)
         found = friction_reports_visible_to(user=self.user).in_bulk(numbers)

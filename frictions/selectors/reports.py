@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from core.calendar import org_today
+from core.ranges import INT_MAX
 
 from ..filters import BoardFilter
 from ..models import OPEN_STATUSES, Decision, FrictionEvent, FrictionReport
@@ -109,7 +110,7 @@ def frictions_for_home(*, user: User) -> dict:
 
 # The largest number a report or decision can have (a 32-bit key), so a typed number is refused
 # in the form instead of overflowing the database.
-NUMBER_MAX = 2**31 - 1
+NUMBER_MAX = INT_MAX
 
 
 def typed_number(text: str) -> int | None:
