@@ -225,6 +225,7 @@ def people_import_preview_view(request, pk: int):
         template="accounts/people_import_preview.html",
         upload_url=reverse("accounts:people_import"),
         progress_url=reverse("accounts:people_import_progress", kwargs={"pk": pk}),
+        done_url=reverse("accounts:people"),
     )
 
 

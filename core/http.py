@@ -72,15 +72,25 @@ def csv_upload_page(request, *, form_class, upload, recent, template: str):
 
 
 def csv_preview_page(
-    request, *, upload, preview, template: str, upload_url: str, progress_url: str, form=None
+    request,
+    *,
+    upload,
+    preview,
+    template: str,
+    upload_url: str,
+    progress_url: str,
+    done_url: str,
+    form=None,
 ):
     """The preview of a stored CSV upload and, on POST, queueing its import for the worker.
 
     `preview(data=)` says what importing the file would do, row by row; `form`, when the import
     asks something first, is the confirmation form's class (what it says goes to the job as its
     options). The worker applies the file (core/jobs.py) and the page follows it through
-    `csv_progress_fragment` at `progress_url`. A refusal, or a worker out of reach, is said in
-    a message; the request never waits on the broker."""
+    `csv_progress_fragment` at `progress_url`, then goes on to `done_url`; a worker quicker than
+    the redirect after POST sends the page straight there. A refusal, or a worker out of reach, is
+    said in a message; the request never waits on the broker."""
+    following = f"following-upload-{upload._meta.label_lower}-{upload.pk}"
     confirm = form(posted(request)) if form is not None else None
     if request.method == "POST" and (confirm is None or confirm.is_valid()):
         try:
@@ -94,7 +104,13 @@ def csv_preview_page(
                 messages.warning(request, JOB_WORKER_AWAY_MESSAGE)
             else:
                 messages.info(request, JOB_STARTED_MESSAGE)
+                request.session[following] = True
         return redirect(upload.get_absolute_url())
+    if request.session.pop(following, False) and upload.status == upload.Status.DONE:
+        # Drop "the import has started": it has already ended.
+        list(messages.get_messages(request))
+        messages.success(request, imported_message(upload))
+        return redirect(done_url)
     return render(
         request,
         template,

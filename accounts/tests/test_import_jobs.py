@@ -209,6 +209,23 @@ def test_import_button_queues_the_job_and_the_page_follows_it(client, cx_lead, u
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_worker_quicker_than_the_redirect_sends_the_page_on_to_the_people(
+    client, cx_lead, upload, sent
+):
+    client.force_login(cx_lead)
+    post_import(client, upload)
+    run(upload)  # the worker finishes before the browser asks for the page that follows it
+
+    response = client.get(upload.get_absolute_url(), follow=True)
+    assert response.redirect_chain == [(reverse("accounts:people"), 302)]
+    page = response.content.decode()
+    assert "Imported: 2 added, 0 updated, 0 unchanged." in page
+    assert JOB_STARTED_MESSAGE not in page  # it has already ended
+    # Only the page that started it is sent on; opened again later, the preview stays.
+    assert client.get(upload.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_the_request_answers_and_the_job_waits(
     client, cx_lead, upload, broker_down
 ):

@@ -86,6 +86,7 @@ def call_list_preview_view(request, pk: int):
         template="immersion/call_list_preview.html",
         upload_url=reverse("immersion:call_list_import"),
         progress_url=reverse("immersion:call_list_progress", kwargs={"pk": pk}),
+        done_url=reverse("immersion:call_list"),
     )
 
 
