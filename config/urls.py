@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("immersion/", include("immersion.urls")),
     path("frictions/", include("frictions.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/", include("frictions.api_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -7,6 +7,7 @@ calendar removes it. Times carry the viewer's time zone with its VTIMEZONE.
 """
 
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -63,9 +64,7 @@ def person_feed(*, person) -> bytes:
     events = []
     for place in places:
         session = place.session
-        summary = str(session.activity_type)
-        if session.host_team_id:
-            summary = f"{summary} with {session.host_team}"
+        summary = _summary(session)
         cancelled = not place.is_active or session.status == Session.Status.CANCELLED
         events.append(_event(session, zone=zone, cancelled=cancelled, summary=summary, site=site))
     return _calendar(f"Proximity — {person.display_name}", events)
@@ -101,3 +100,35 @@ def programme_feed() -> bytes:
             )
         )
     return _calendar("Proximity — the programme", events)
+
+
+def _summary(session: Session) -> str:
+    summary = str(session.activity_type)
+    if session.host_team_id:
+        summary = f"{summary} with {session.host_team}"
+    return summary
+
+
+def session_invite(*, session: Session, person, cancel: bool = False) -> bytes:
+    """One session as an e-mailed invitation for `person` (RFC 5546): METHOD:REQUEST, or
+    METHOD:CANCEL when it was cancelled or their place went to someone else. The UID and
+    SEQUENCE are the feed's, so a client that has the event from either updates that event."""
+    site = settings.SITE_URL.rstrip("/")
+    event = _event(
+        session,
+        zone=person.zone,
+        cancelled=cancel or session.status == Session.Status.CANCELLED,
+        summary=_summary(session),
+        site=site,
+    )
+    organizer = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    event.add("organizer", f"mailto:{organizer}", parameters={"CN": "Proximity"})
+    event.add(
+        "attendee",
+        f"mailto:{person.email}",
+        parameters={"CN": person.display_name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"},
+    )
+    calendar = Calendar.new(prodid=PRODID, method="CANCEL" if cancel else "REQUEST")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

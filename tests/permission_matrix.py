@@ -41,6 +41,8 @@ from immersion.models import (
 )
 from immersion.services.feeds import calendar_feed_get
 from immersion.tests.factories import SessionFactory, TimeOffFactory, activity
+from notifications.models import Notification
+from notifications.services import notify
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
@@ -263,6 +265,19 @@ MATRIX: dict[str, Entry] = {
         outcomes(signed_in=403, frontline=200, cx_lead=200, superuser=200, executive=404),
         kwargs=lambda o: {"pk": o["escalation"].pk},
     ),
+    # Notifications: everyone's own; the CX lead's defaults and failed messages
+    "notifications:list": Entry(outcomes()),
+    "notifications:open": Entry(
+        outcomes(signed_in=404, executive=302), kwargs=lambda o: {"pk": o["notification"].pk}
+    ),
+    "notifications:read_all": Entry(outcomes(signed_in=302), method="post"),
+    "notifications:badge": Entry(outcomes()),
+    "notifications:defaults": Entry(cx_lead_only()),
+    "notifications:times": Entry(cx_lead_only(), method="post"),
+    "notifications:failed": Entry(cx_lead_only()),
+    "notifications:retry": Entry(
+        cx_lead_only(302), method="post", kwargs=lambda o: {"pk": o["failed_notification"].pk}
+    ),
 }
 
 
@@ -346,6 +361,27 @@ def build_objects(*, make_user, executive, frontline, cx_lead) -> dict[str, Any]
             uploaded_by=lead, file_name="calls.csv", content="customer name,consent\n"
         ),
         "session": session,
+        "notification": notify(
+            kind="session_reminder",
+            recipient=executive,
+            subject=session,
+            occasion="24h",
+            title="Your session is tomorrow",
+            url=session.get_absolute_url(),
+            data={"starts_at": session.starts_at.isoformat(), "hours": 24},
+        ),
+        "failed_notification": Notification.objects.create(
+            kind="session_reminder",
+            recipient=colleague,
+            subject_type="immersion.session",
+            subject_id=session.pk,
+            occasion="1h",
+            title="Your session is in an hour",
+            url=session.get_absolute_url(),
+            send_after=timezone.now(),
+            status=Notification.Status.FAILED,
+            reason="550 mailbox unavailable",
+        ),
         "swap": swap,
         "time_off": TimeOffFactory(person=executive),
         "feed": calendar_feed_get(person=executive),

@@ -72,6 +72,7 @@ LOCAL_APPS = [
     "accounts",
     "immersion",
     "frictions",
+    "notifications",
     "metrics",
     "demo",
 ]
@@ -216,7 +217,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # A web request hands jobs over without retrying; a Redis host that does not answer must
     # fail that in seconds, not hang the request.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+    # The visibility timeout is how long Redis waits before giving a task a killed worker held
+    # to another: longer than any task may run (CELERY_TASK_TIME_LIMIT), or a slow task would
+    # run twice. The notification relay hands over sooner what a dead worker held
+    # (notifications/services.py), so nothing waits this long.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -241,6 +246,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60,
     },
     # Anonymous writes wait for their hour to end; this releases them a few minutes after.
+    # The outbox: what is due and not yet with the worker goes to it (notifications/services.py).
+    # Also beat's heartbeat for /healthz/.
+    "relay-notifications": {
+        "task": "notifications.tasks.relay_notifications",
+        "schedule": 60,
+    },
+    # Reminders: what has come due is written to the outbox (notifications/scans/).
+    "scan-due-notifications": {
+        "task": "notifications.tasks.scan_due",
+        "schedule": 5 * 60,
+    },
     "release-anonymous-writes": {
         "task": "frictions.tasks.release_anonymous_writes",
         "schedule": 5 * 60,

@@ -7,16 +7,16 @@ import pytest
 from django.core.cache import caches
 
 from config.views import BROKER_TIMEOUT_SECONDS
-from frictions.tasks import OVERDUE_SCAN_LAST_RUN_KEY, escalate_overdue_frictions
+from notifications.tasks import BEAT_LAST_RUN_KEY, relay_notifications
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _no_beat_record():
-    caches["shared"].delete(OVERDUE_SCAN_LAST_RUN_KEY)
+    caches["shared"].delete(BEAT_LAST_RUN_KEY)
     yield
-    caches["shared"].delete(OVERDUE_SCAN_LAST_RUN_KEY)
+    caches["shared"].delete(BEAT_LAST_RUN_KEY)
 
 
 def _closed_port() -> int:
@@ -26,7 +26,7 @@ def _closed_port() -> int:
 
 
 def test_healthz_answers_200_with_each_check_when_all_hold(client):
-    escalate_overdue_frictions()
+    relay_notifications()
     response = client.get("/healthz/")
     assert response.status_code == 200
     assert response.json() == {
@@ -63,16 +63,14 @@ def test_healthz_is_503_naming_static_files_when_the_manifest_is_missing(
     assert response.json()["failed"] == ["static"]
 
 
-def test_healthz_is_503_naming_beat_when_the_overdue_scan_has_not_run_for_two_periods(
-    client, settings
-):
-    period = settings.CELERY_BEAT_SCHEDULE["escalate-overdue-frictions"]["schedule"]
-    caches["shared"].set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - 2 * period - 60, timeout=None)
+def test_healthz_is_503_naming_beat_when_the_relay_has_not_run_for_five_periods(client, settings):
+    period = settings.CELERY_BEAT_SCHEDULE["relay-notifications"]["schedule"]
+    caches["shared"].set(BEAT_LAST_RUN_KEY, time.time() - 5 * period - 60, timeout=None)
     response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["failed"] == ["beat"]
     assert response.json()["checks"]["beat"] == "stale"
-    caches["shared"].set(OVERDUE_SCAN_LAST_RUN_KEY, time.time() - period, timeout=None)
+    caches["shared"].set(BEAT_LAST_RUN_KEY, time.time() - period, timeout=None)
     assert client.get("/healthz/").status_code == 200
 
 
