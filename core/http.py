@@ -93,6 +93,7 @@ def csv_preview_page(
     following = f"following-upload-{upload._meta.label_lower}-{upload.pk}"
     confirm = form(posted(request)) if form is not None else None
     if request.method == "POST" and (confirm is None or confirm.is_valid()):
+        request.session.pop(following, None)
         try:
             sent = job_queue(
                 upload=upload, options=confirm.cleaned_data if confirm is not None else {}

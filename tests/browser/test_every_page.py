@@ -21,6 +21,7 @@ NOT_PAGES = {
     "frictions:similar",
     "accounts:people_import_progress",
     "immersion:call_list_progress",
+    "notifications:badge",
     "api:schema",
 }
 PAGES = sorted(

@@ -38,6 +38,8 @@ from immersion.services.rotations import RotationChoice, rotation_preview, rotat
 from immersion.services.sessions import session_create
 from immersion.services.swaps import swap_request_create
 from immersion.services.time_off import time_off_create
+from notifications.models import Notification
+from notifications.scans import scans_run
 
 # (what surprised them, what they would change, frictions seen, a customer quote)
 REFLECTIONS = [
@@ -259,6 +261,14 @@ class Command(BaseCommand):
             logins = self._seed()
         with transaction.atomic():
             self._programme()
+        # What beat's scan would write in its first five minutes, written now: the notification
+        # count shows on first sign-in, and the worker mails what is due within a minute.
+        written = sum(scans_run(now=timezone.now()).values())
+        waiting = Notification.objects.filter(status=Notification.Status.PENDING).count()
+        self.stdout.write(
+            f"Notifications: {waiting} waiting ({written} from the reminder scans); the worker "
+            f"writes the e-mails to {settings.EMAIL_FILE_PATH}/ as they come due."
+        )
         self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with:"))
         width = max(len(email) for _, email in logins)
         for role, email in logins:
@@ -461,6 +471,23 @@ class Command(BaseCommand):
             note="Called the customer, cancelled by hand; raised the loop with the bot team.",
         )
         self._frictions(executives, cx_lead, today)
+        self._starting_soon(executives[0], teams[0], cx_lead)
+
+    def _starting_soon(self, person: User, team: FrontlineTeam, cx_lead: User) -> None:
+        """A listening session for the demo executive starting just over an hour from now, so
+        its one-hour reminder (with its calendar invite) goes out a few minutes after the start."""
+        start = (timezone.now() + timedelta(minutes=66)).replace(second=0, microsecond=0)
+        try:
+            session_create(
+                activity_type=ActivityType.objects.get(slug="call-listening"),
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                participants=[person],
+                host_team=team,
+                created_by=cx_lead,
+            )
+        except ValidationError:
+            pass  # she is busy then (a published rotation): her other reminders show it
 
     def _followed_through(self, place: Participant, n: int) -> None:
         """Attendance confirmed, and most of the time a reflection with what was seen."""
