@@ -2,21 +2,17 @@
 
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from core.csv_files import csv_decode
-from core.emails import email_render_and_enqueue
 
 from .models import Department, FrontlineTeam, PeopleImport, User, normalize_email
 from .people_import import ImportPreview, ImportRow, people_import_apply
 from .roles import Role
+from .signals import invitation_requested, password_reset_requested
 
 MANAGER_CYCLE_MESSAGE = "{manager} already reports to {person}, directly or through others."
 OWN_MANAGER_MESSAGE = "Nobody can be their own manager."
@@ -144,22 +140,23 @@ def user_reactivate(*, user: User) -> User:
     return user
 
 
+@transaction.atomic
 def user_invite(*, user: User) -> None:
-    """E-mail a person a link to set their password; the link expires like a reset link."""
+    """Send a person a link to choose their password; the link expires like a reset link.
+    Refused for someone deactivated. Announced with invitation_requested in this transaction;
+    the e-mail, and the link in it, are made when it is sent (notifications/kinds/people.py),
+    so the secret never sits in the database, the broker or a signal."""
     if not user.is_active:
         raise ValidationError(INACTIVE_INVITE_MESSAGE.format(person=user))
-    email_render_and_enqueue(
-        subject_template="accounts/email/invitation_subject.txt",
-        body_template="accounts/email/invitation_body.txt",
-        context={
-            "user": user,
-            "site_url": settings.SITE_URL.rstrip("/"),
-            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-        },
-        to=[user.email],
-    )
+    invitation_requested.send(sender=User, user=user)
+
+
+@transaction.atomic
+def password_reset_request(*, user: User) -> None:
+    """Send a person the link to choose a new password they asked for. The link is made by the
+    worker at send time, like an invitation's. Callers find `user` from the address typed and
+    answer the same whether or not anyone has it (accounts.forms.PasswordResetForm)."""
+    password_reset_requested.send(sender=User, user=user)
 
 
 def people_import_upload(*, uploaded_by: User, file_name: str, data: bytes) -> PeopleImport:

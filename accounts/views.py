@@ -88,8 +88,7 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/email/password_reset_body.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    # No e-mail templates here: the form writes a notification (notifications/kinds/people.py).
     success_url = reverse_lazy("accounts:password_reset_done")
 
 

@@ -18,7 +18,13 @@ from django.core.mail import EmailMultiAlternatives
 def send_email(
     self, *, subject: str, body: str, to: list[str], html_body: str | None = None
 ) -> None:
-    """Send one rendered message; a mail server that is down is retried with back-off."""
+    """Send one rendered message; a mail server that is down is retried with back-off.
+
+    New messages go through the notifications outbox (notifications/services.py), which makes
+    the e-mail at send time. This task stays for the messages already rendered and queued (or
+    waiting to retry) before that deploy: without it the worker would drop them. It can go once
+    no queue holds one (CELERY_TASK_TIME_LIMIT plus the last retry's back-off after the deploy).
+    """
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
     if html_body:
         message.attach_alternative(html_body, "text/html")

@@ -1,4 +1,5 @@
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -117,25 +118,32 @@ def test_user_deactivate_then_reactivate(make_user):
     assert person.is_active
 
 
-def test_user_invite_enqueues_a_set_password_link_after_commit(
-    make_user, enqueued_emails, django_capture_on_commit_callbacks
+def test_user_invite_writes_an_invitation_without_the_link_in_it(
+    make_user, notifications_written, django_capture_on_commit_callbacks
 ):
     person = make_user(email="new@example.com", display_name="New Person")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as handed:
         user_invite(user=person)
-        assert enqueued_emails == []  # nothing leaves before the transaction commits
-    (call,) = enqueued_emails
-    assert call["to"] == ["new@example.com"]
-    assert call["subject"] == "You have been added to Proximity"
-    assert "http://127.0.0.1:8000/accounts/password/reset/" in call["body"]
-    assert "Hello New Person" in call["body"]
+    assert notifications_written() == [
+        (
+            "invitation",
+            "new@example.com",
+            "Choose your password to start using Proximity",
+            "/accounts/password/reset/",
+        )
+    ]
+    assert len(handed) == 1  # handed to the worker once the transaction commits
+    # The secret link is made when the e-mail is sent (notifications/tests/test_people.py).
+    row = apps.get_model("notifications", "Notification").objects.get()
+    assert row.data == {}
+    assert "password/reset/" not in row.title
 
 
 def test_user_invite_refuses_deactivated_person(
-    make_user, enqueued_emails, django_capture_on_commit_callbacks
+    make_user, notifications_written, django_capture_on_commit_callbacks
 ):
     person = make_user(is_active=False)
     with pytest.raises(ValidationError) as exc, django_capture_on_commit_callbacks(execute=True):
         user_invite(user=person)
     assert exc.value.messages == [INACTIVE_INVITE_MESSAGE.format(person=person)]
-    assert enqueued_emails == []
+    assert notifications_written() == []

@@ -29,7 +29,8 @@ def test_password_reset_mail_goes_through_the_worker_to_smtp(client, celery_work
     assert [m["to"] for m in smtp_server.messages] == [["reset.me@example.com"]]
     mail = messages[0]["message"]
     assert mail["Subject"] == "Choose your Proximity password"
-    link = LINK.search(mail.get_payload(decode=True).decode()).group(0)
+    text = next(part for part in mail.walk() if part.get_content_type() == "text/plain")
+    link = LINK.search(text.get_payload(decode=True).decode()).group(0)
 
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
@@ -102,6 +103,36 @@ def test_password_change_refuses_wrong_old_password(client, executive, password)
     assert response.context["form"].errors["old_password"]
     executive.refresh_from_db()
     assert executive.check_password(password)
+
+
+def test_password_reset_answers_the_same_whatever_the_address_and_writes_only_for_a_real_one(
+    client, executive, make_user, notifications_written
+):
+    gone = make_user(is_active=False)
+    answers = []
+    for typed in (executive.email.upper(), "nobody@example.com", gone.email):
+        response = client.post(reverse("accounts:password_reset"), {"email": typed})
+        answers.append((response.status_code, response.url))
+    assert answers == [(302, reverse("accounts:password_reset_done"))] * 3
+    assert notifications_written() == [
+        (
+            "password_reset",
+            executive.email,
+            "Choose your Proximity password",
+            reverse("accounts:password_reset"),
+        )
+    ]
+
+
+def test_asking_for_a_password_link_twice_sends_twice(client, executive, notifications_written):
+    with time_machine.travel("2026-12-01 09:00:00Z", tick=False) as traveller:
+        client.post(reverse("accounts:password_reset"), {"email": executive.email})
+        client.post(
+            reverse("accounts:password_reset"), {"email": executive.email}
+        )  # a double click
+        traveller.shift(timedelta(minutes=3))
+        client.post(reverse("accounts:password_reset"), {"email": executive.email})
+    assert [kind for kind, *_ in notifications_written()] == ["password_reset"] * 2
 
 
 # Home
@@ -215,7 +246,7 @@ def test_people_list_query_count_is_the_same_for_5_and_200_people(
 
 
 def test_cx_lead_adds_a_person_with_roles_and_an_invitation(
-    client, cx_lead, enqueued_emails, django_capture_on_commit_callbacks
+    client, cx_lead, notifications_written, django_capture_on_commit_callbacks
 ):
     client.force_login(cx_lead)
     team = FrontlineTeamFactory(name="Chat")
@@ -236,7 +267,9 @@ def test_cx_lead_adds_a_person_with_roles_and_an_invitation(
     assert response.status_code == 302
     nia = User.objects.get(email="nia@example.com")
     assert (nia.frontline_team, nia.manager, nia.role_names) == (team, cx_lead, ["frontline"])
-    assert [call["to"] for call in enqueued_emails] == [["nia@example.com"]]
+    assert [(kind, to) for kind, to, _, _ in notifications_written()] == [
+        ("invitation", "nia@example.com")
+    ]
 
 
 def test_adding_a_duplicate_email_keeps_what_was_typed(client, cx_lead, make_user):
@@ -309,7 +342,7 @@ def upload(name, data):
 
 
 def test_import_upload_preview_confirm(
-    client, cx_lead, enqueued_emails, jobs_sent, django_capture_on_commit_callbacks
+    client, cx_lead, notifications_written, jobs_sent, django_capture_on_commit_callbacks
 ):
     FrontlineTeamFactory(name="Phone support")
     client.force_login(cx_lead)
@@ -332,7 +365,7 @@ def test_import_upload_preview_confirm(
     with django_capture_on_commit_callbacks(execute=True):
         people_import_apply.run(people_import.pk)  # what the worker does with the job
     assert User.objects.get(email="agent@example.com").manager.email == "lead@example.com"
-    assert sorted(call["to"][0] for call in enqueued_emails) == [
+    assert sorted(to for _, to, _, _ in notifications_written(kind="invitation")) == [
         "agent@example.com",
         "lead@example.com",
     ]
@@ -418,7 +451,7 @@ def test_teams_page_counts_active_members(client, cx_lead):
 
 
 def test_import_confirmed_without_invitations_imports_and_sends_nothing(
-    client, cx_lead, enqueued_emails, jobs_sent, django_capture_on_commit_callbacks
+    client, cx_lead, notifications_written, jobs_sent, django_capture_on_commit_callbacks
 ):
     client.force_login(cx_lead)
     client.post(
@@ -431,4 +464,4 @@ def test_import_confirmed_without_invitations_imports_and_sends_nothing(
         people_import_apply.run(PeopleImport.objects.get().pk)
     assert response.status_code == 302
     assert User.objects.filter(email="quiet@example.com").exists()
-    assert enqueued_emails == []
+    assert notifications_written() == []

@@ -8,10 +8,10 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
-from core.emails import email_render_and_enqueue
 
 from ..models import Escalation
 from ..selectors import officer_on_shift
+from ..signals import escalation_routed
 
 NOBODY_TO_ROUTE_MESSAGE = (
     "Nobody is on shift and there is no CX lead to take escalations; ask an administrator."
@@ -40,7 +40,8 @@ def _fallback_cx_lead():
 def escalation_log(
     *, logged_by, customer_reference: str, what_happened: str, urgency: str, channel: str
 ) -> Escalation:
-    """Log an escalation and route it: the officer on shift now, else a CX lead."""
+    """Log an escalation and route it: the officer on shift now, else a CX lead. Whoever it
+    went to is told at once (escalation_routed, in this transaction)."""
     shift = officer_on_shift()
     routed_to = shift.person if shift else _fallback_cx_lead()
     if routed_to is None:
@@ -56,12 +57,7 @@ def escalation_log(
     )
     escalation.full_clean()
     escalation.save()
-    email_render_and_enqueue(
-        subject_template="immersion/email/escalation_routed_subject.txt",
-        body_template="immersion/email/escalation_routed_body.txt",
-        context={"escalation": escalation, "on_shift": shift is not None},
-        to=[routed_to.email],
-    )
+    escalation_routed.send(sender=Escalation, escalation=escalation)
     return escalation
 
 

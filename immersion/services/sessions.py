@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.calendar import days_between
-from core.emails import email_render_and_enqueue
 from core.ranges import date_range_check
 
 from ..models import ActivityType, Participant, Session, SessionChange, TimeOff
+from ..signals import place_replaced, session_cancelled, session_moved
 
 OVERLAP_MESSAGE = "{person} already has “{other}” at that time ({when})."
 TIME_OFF_MESSAGE = "{person} is on time off on {day:%a %d %b %Y}."
@@ -171,7 +171,8 @@ def _attended(session: Session) -> bool:
 def session_reschedule(
     *, session: Session, starts_at: datetime, ends_at: datetime, by: User, reason: str = ""
 ) -> Session:
-    """Move a session; every participant must be free at the new time. Raises SEQUENCE.
+    """Move a session; every participant must be free at the new time. Raises SEQUENCE, and
+    tells the participants (session_moved: each gets the updated invitation).
     `reason` goes into the session's history beside the new time (a rotation says so)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     _editable(session)
@@ -187,6 +188,7 @@ def session_reschedule(
             person=person, starts_at=starts_at, ends_at=ends_at, exclude_session=session
         )
     before = _when(session.starts_at, session.ends_at)
+    times_before = (session.starts_at, session.ends_at)
     session.starts_at, session.ends_at = starts_at, ends_at
     session.sequence += 1
     session.full_clean()
@@ -198,6 +200,8 @@ def session_reschedule(
         raise ValidationError(RACE_MESSAGE) from exc
     after = _when(starts_at, ends_at) + (f" ({reason})" if reason else "")
     _record(session, SessionChange.Kind.MOVED, by, before, after)
+    if (starts_at, ends_at) != times_before:
+        session_moved.send(sender=Session, session=session, before=times_before[0], by=by)
     return session
 
 
@@ -226,16 +230,21 @@ def session_update_details(
 
 @transaction.atomic
 def session_cancel(*, session: Session, by: User, reason: str = "") -> Session:
-    """Cancel a session: its participants are freed and their calendars told (STATUS:CANCELLED)."""
+    """Cancel a session: its participants are freed and their calendars told (STATUS:CANCELLED
+    in the feed, and session_cancelled: each gets a cancellation for their calendar)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     _editable(session)
     if _attended(session):
         raise ValidationError(LOCKED_MESSAGE)
+    people = list(
+        User.objects.filter(participations__session=session, participations__is_active=True)
+    )
     session.status = Session.Status.CANCELLED
     session.sequence += 1
     session.save(update_fields=["status", "sequence", "updated_at"])
     session.participants.update(is_active=False)
     _record(session, SessionChange.Kind.CANCELLED, by, to_value=reason)
+    session_cancelled.send(sender=Session, session=session, people=people, by=by)
     return session
 
 
@@ -257,7 +266,8 @@ def session_confirm(*, session: Session, by: User) -> Session:
 def participant_replace(
     *, session: Session, person: User, replacement, by: User, kind: str
 ) -> Participant:
-    """Give `person`'s place in `session` to `replacement` (a swap or a reassignment)."""
+    """Give `person`'s place in `session` to `replacement` (a swap or a reassignment); both are
+    told (place_replaced), except whichever of them did it."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     _editable(session)
     if session.ends_at <= timezone.now():
@@ -274,12 +284,12 @@ def participant_replace(
     session.sequence += 1
     session.save(update_fields=["sequence", "updated_at"])
     _record(session, kind, by, str(person), str(replacement))
-    for someone, template in ((person, "removed"), (replacement, "added")):
-        if someone.pk != by.pk:
-            email_render_and_enqueue(
-                subject_template=f"immersion/email/session_{template}_subject.txt",
-                body_template=f"immersion/email/session_{template}_body.txt",
-                context={"session": session, "person": someone, "by": by, "kind": kind},
-                to=[someone.email],
-            )
+    place_replaced.send(
+        sender=Session,
+        session=session,
+        person=person,
+        replacement=replacement,
+        by=by,
+        change=kind,
+    )
     return participant

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.emails import email_render_and_enqueue
 
 from ..models import Session, SessionChange, SwapRequest
+from ..signals import swap_answered, swap_asked, swap_cancelled
 from .sessions import participant_replace, person_availability_check
 
 SWAP_NOT_YOURS_MESSAGE = "You can only offer a session you are taking part in."
@@ -55,12 +55,7 @@ def swap_request_create(*, session: Session, requested_by, offered_to=None, mess
     swap.full_clean()
     swap.save()
     if offered_to is not None:
-        email_render_and_enqueue(
-            subject_template="immersion/email/swap_requested_subject.txt",
-            body_template="immersion/email/swap_requested_body.txt",
-            context={"swap": swap, "session": session},
-            to=[offered_to.email],
-        )
+        swap_asked.send(sender=SwapRequest, swap=swap)
     return swap
 
 
@@ -76,12 +71,7 @@ def _answer(swap: SwapRequest, status: str, by: User) -> None:
     swap.answered_by = by
     swap.answered_at = timezone.now()
     swap.save(update_fields=["status", "answered_by", "answered_at"])
-    email_render_and_enqueue(
-        subject_template="immersion/email/swap_answered_subject.txt",
-        body_template="immersion/email/swap_answered_body.txt",
-        context={"swap": swap, "session": swap.session, "by": by},
-        to=[swap.requested_by.email],
-    )
+    swap_answered.send(sender=SwapRequest, swap=swap)
 
 
 @transaction.atomic
@@ -141,10 +131,5 @@ def swap_request_cancel(*, swap: SwapRequest, by: User) -> SwapRequest:
     swap.answered_by = by
     swap.answered_at = timezone.now()
     swap.save(update_fields=["status", "answered_by", "answered_at"])
-    email_render_and_enqueue(
-        subject_template="immersion/email/swap_cancelled_subject.txt",
-        body_template="immersion/email/swap_cancelled_body.txt",
-        context={"swap": swap, "session": swap.session, "by": by},
-        to=[swap.requested_by.email],
-    )
+    swap_cancelled.send(sender=SwapRequest, swap=swap)
     return swap

@@ -138,7 +138,7 @@ def test_attended_sessions_cannot_be_moved_or_cancelled(executive, cx_lead):
 
 
 def test_replace_moves_the_place_and_keeps_the_history(
-    make_user, cx_lead, enqueued_emails, django_capture_on_commit_callbacks
+    make_user, cx_lead, notifications_written, django_capture_on_commit_callbacks
 ):
     ana = make_user(roles=[Role.EXECUTIVE], display_name="Ana")
     bo = make_user(roles=[Role.EXECUTIVE], display_name="Bo")
@@ -152,7 +152,11 @@ def test_replace_moves_the_place_and_keeps_the_history(
     assert session.participants.get(person=ana).is_active is False  # feeds show it cancelled
     change = session.changes.last()
     assert (change.kind, change.from_value, change.to_value) == ("reassigned", "Ana", "Bo")
-    assert sorted(c["to"][0] for c in enqueued_emails) == sorted([ana.email, bo.email])
+    url = session.get_absolute_url()
+    assert [(kind, to, row_url) for kind, to, _, row_url in notifications_written()] == [
+        ("place_given", bo.email, url),
+        ("place_relieved", ana.email, url),
+    ]
 
 
 def test_database_refuses_overlapping_participants_past_the_service(executive):

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -44,14 +45,22 @@ def session(ana):
     return SessionFactory(people=[ana])
 
 
-def test_swap_to_a_named_colleague_accepted(
-    ana, bo, session, enqueued_emails, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        swap = swap_request_create(
-            session=session, requested_by=ana, offered_to=bo, message="Board day"
+def test_swap_to_a_named_colleague_accepted(ana, bo, session, notifications_written):
+    swap = swap_request_create(
+        session=session, requested_by=ana, offered_to=bo, message="Board day"
+    )
+    when = session.starts_at.astimezone(bo.zone)
+    assert notifications_written() == [
+        (
+            "swap_asked",
+            bo.email,
+            (
+                "Accept or decline: Ana Ruiz asks you to take Call listening on "
+                f"{when:%a} {when.day} {when:%b, %H:%M}"
+            ),
+            reverse("immersion:schedule"),
         )
-    assert [c["to"] for c in enqueued_emails] == [[bo.email]]
+    ]
     swap_request_accept(swap=swap, by=bo)
     swap.refresh_from_db()
     assert swap.status == SwapRequest.Status.ACCEPTED
@@ -63,6 +72,11 @@ def test_swap_to_a_named_colleague_accepted(
         "Ana Ruiz",
         "Bo Berg",
     )
+    # Ana hears it was taken and gets her calendar's cancellation; Bo took it himself.
+    assert [(kind, to) for kind, to, _, _ in notifications_written()[1:]] == [
+        ("place_relieved", ana.email),
+        ("swap_answered", ana.email),
+    ]
 
 
 def test_swap_to_someone_on_time_off_is_refused_on_the_field(ana, bo, session):
@@ -127,7 +141,7 @@ def test_time_off_ending_before_it_starts_is_refused(ana):
 
 
 def test_escalation_goes_to_the_officer_on_shift(
-    ana, frontline, cx_lead, enqueued_emails, django_capture_on_commit_callbacks
+    ana, frontline, cx_lead, notifications_written, django_capture_on_commit_callbacks
 ):
     now = timezone.now()
     shift = SessionFactory(
@@ -146,8 +160,14 @@ def test_escalation_goes_to_the_officer_on_shift(
             channel="phone",
         )
     assert (escalation.routed_to, escalation.shift) == (ana, shift)
-    assert enqueued_emails[0]["to"] == [ana.email]
-    assert enqueued_emails[0]["subject"] == "[High] Escalation: ACME-42"
+    assert notifications_written() == [
+        (
+            "escalation_routed",
+            ana.email,
+            "[High] Take escalation ACME-42",
+            f"/immersion/escalations/{escalation.pk}/",
+        )
+    ]
 
 
 def test_escalation_with_nobody_on_shift_goes_to_the_least_busy_cx_lead(

@@ -65,3 +65,188 @@ SESSION_REMINDER = register(
         obsolete=_reminder_obsolete,
     )
 )
+
+
+# Places, moves and cancellations: each carries an invitation for the calendar, made at send
+# time from the session as it is then (the feed's UID, the session's SEQUENCE by then), so a
+# message delayed by quiet hours or a mail server never puts an old version in the calendar.
+
+MOVED_AGAIN_REASON = "The session moved again after this was written; the newer message goes."
+PLACE_BACK_REASON = "They have their place in this session again."
+SWAP_GONE_REASON = "The swap request no longer exists."
+SWAP_ANSWERED_REASON = "The swap request was answered or withdrawn before this could be sent."
+ESCALATION_GONE_REASON = "The escalation no longer exists."
+ESCALATION_RESOLVED_REASON = "The escalation was resolved before this could be sent."
+
+
+# The templates show times with {% timezone recipient.time_zone %}: the date filter would turn
+# a datetime already in the recipient's zone back into the server's.
+
+
+def _session_context(notification, session) -> dict:
+    return {"session": session, "change": notification.data}
+
+
+def _request(notification, session) -> list:
+    return [
+        (
+            "invite.ics",
+            session_invite(session=session, person=notification.recipient),
+            "text/calendar; method=REQUEST",
+        )
+    ]
+
+
+def _cancel(notification, session) -> list:
+    return [
+        (
+            "cancel.ics",
+            session_invite(session=session, person=notification.recipient, cancel=True),
+            "text/calendar; method=CANCEL",
+        )
+    ]
+
+
+def _open_session_obsolete(notification, session) -> str | None:
+    """A message that puts the session in their calendar: only while they are still in it."""
+    if session is None:
+        return SESSION_GONE_REASON
+    if session.status == Session.Status.CANCELLED:
+        return SESSION_CANCELLED_REASON
+    if _place(notification, session) is None:
+        return NOT_IN_SESSION_REASON
+    return None
+
+
+def _moved_obsolete(notification, session) -> str | None:
+    reason = _open_session_obsolete(notification, session)
+    if reason is None and session.starts_at.isoformat() != notification.data.get("starts_at"):
+        return MOVED_AGAIN_REASON
+    return reason
+
+
+def _relieved_obsolete(notification, session) -> str | None:
+    if session is None:
+        return SESSION_GONE_REASON
+    if _place(notification, session) is not None:
+        return PLACE_BACK_REASON
+    return None
+
+
+def _gone_obsolete(notification, subject) -> str | None:
+    return SESSION_GONE_REASON if subject is None else None
+
+
+PLACE_GIVEN = register(
+    Kind(
+        key="place_given",
+        label="You were given a place in a session (a swap or a reassignment)",
+        context=_session_context,
+        attachments=_request,
+        obsolete=_open_session_obsolete,
+    )
+)
+
+PLACE_RELIEVED = register(
+    Kind(
+        key="place_relieved",
+        label="Your place in a session went to someone else",
+        context=_session_context,
+        attachments=_cancel,
+        obsolete=_relieved_obsolete,
+    )
+)
+
+SESSION_MOVED = register(
+    Kind(
+        key="session_moved",
+        label="A session of yours moved to another time",
+        context=_session_context,
+        attachments=_request,
+        obsolete=_moved_obsolete,
+    )
+)
+
+SESSION_CANCELLED = register(
+    Kind(
+        key="session_cancelled",
+        label="A session of yours was cancelled",
+        context=_session_context,
+        attachments=_cancel,
+        obsolete=_gone_obsolete,
+    )
+)
+
+
+# Swaps: the subject is the SwapRequest.
+
+
+def _swap_context(notification, swap) -> dict:
+    return {"swap": swap, "session": swap.session}
+
+
+def _swap_asked_obsolete(notification, swap) -> str | None:
+    if swap is None:
+        return SWAP_GONE_REASON
+    if swap.status != swap.Status.PENDING:
+        return SWAP_ANSWERED_REASON
+    return None
+
+
+def _swap_gone(notification, swap) -> str | None:
+    return SWAP_GONE_REASON if swap is None else None
+
+
+SWAP_ASKED = register(
+    Kind(
+        key="swap_asked",
+        label="A colleague asks you to take their place in a session",
+        context=_swap_context,
+        obsolete=_swap_asked_obsolete,
+    )
+)
+
+SWAP_ANSWERED = register(
+    Kind(
+        key="swap_answered",
+        label="Your swap request was accepted or declined",
+        context=_swap_context,
+        obsolete=_swap_gone,
+    )
+)
+
+SWAP_CANCELLED = register(
+    Kind(
+        key="swap_cancelled",
+        label="The CX lead cancelled your swap request",
+        context=_swap_context,
+        obsolete=_swap_gone,
+    )
+)
+
+
+# Officer of the Day: the subject is the Escalation.
+
+
+def _escalation_context(notification, escalation) -> dict:
+    return {"escalation": escalation, "on_shift": escalation.shift_id is not None}
+
+
+def _escalation_obsolete(notification, escalation) -> str | None:
+    if escalation is None:
+        return ESCALATION_GONE_REASON
+    if escalation.status == escalation.Status.RESOLVED:
+        return ESCALATION_RESOLVED_REASON
+    return None
+
+
+ESCALATION_ROUTED = register(
+    Kind(
+        key="escalation_routed",
+        label="A customer escalation was routed to you",
+        # The customer is waiting: at once, quiet hours or not.
+        urgent=True,
+        context=_escalation_context,
+        obsolete=_escalation_obsolete,
+    )
+)
