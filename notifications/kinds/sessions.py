@@ -244,8 +244,10 @@ ESCALATION_ROUTED = register(
     Kind(
         key="escalation_routed",
         label="A customer escalation was routed to you",
-        # The customer is waiting: at once, quiet hours or not.
+        # The customer is waiting: at once, quiet hours or not, and the officer on shift cannot
+        # turn it off.
         urgent=True,
+        optional=False,
         context=_escalation_context,
         obsolete=_escalation_obsolete,
     )
