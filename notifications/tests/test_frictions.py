@@ -1,0 +1,186 @@
+"""Friction reports on the outbox: the overdue chain, news for named reporters (never anonymous
+ones), owners' due dates, and the weekly review's agenda."""
+
+import time
+from datetime import UTC, datetime, timedelta
+from email.header import decode_header, make_header
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from accounts.roles import Role
+from frictions.models import FrictionReport
+from frictions.services import (
+    friction_report_transition,
+    frictions_escalate_overdue,
+)
+from frictions.tasks import escalate_overdue_frictions
+from frictions.tests.factories import file, triage
+from immersion.models import Session
+from immersion.tests.factories import SessionFactory, activity
+from notifications.kinds.frictions import (
+    DUE_CHANGED_REASON,
+)
+from notifications.models import Notification
+from notifications.services import notification_send
+
+# A Wednesday morning, in everyone's working hours (the test people live in Europe/London), so
+# a message that is not a reminder is due as soon as it is written.
+WORKING_MORNING = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The clock stands at WORKING_MORNING (it ticks on for a test with a real worker); tests
+    move it with clock.shift / clock.move_to."""
+    ticking = "celery_worker" in request.fixturenames
+    with time_machine.travel(WORKING_MORNING, tick=ticking) as traveller:
+        yield traveller
+
+
+def rows(kind: str, **filters) -> list[Notification]:
+    return list(Notification.objects.filter(kind=kind, **filters).order_by("pk"))
+
+
+def send(row: Notification):
+    """The worker's send of `row`; the e-mail it produced, if any."""
+    before = len(mail.outbox)
+    notification_send(pk=row.pk)
+    row.refresh_from_db()
+    return mail.outbox[-1] if len(mail.outbox) > before else None
+
+
+def decoded(header: str) -> str:
+    return str(make_header(decode_header(header)))
+
+
+def review_session(*, hours: float, people=()) -> Session:
+    """A weekly friction review `hours` from now, with `people` attending."""
+    starts_at = (timezone.now() + timedelta(hours=hours)).replace(second=0, microsecond=0)
+    return SessionFactory(
+        activity_type=activity("friction-review"), starts_at=starts_at, people=list(people)
+    )
+
+
+@pytest.fixture
+def chain(make_user):
+    ceo = make_user(roles=[Role.LEADERSHIP], display_name="Chief Executive")
+    coo = make_user(roles=[Role.EXECUTIVE], display_name="Chief Operator", manager=ceo)
+    owner = make_user(roles=[Role.EXECUTIVE], display_name="Report Owner", manager=coo)
+    return owner, coo, ceo
+
+
+def overdue_report(reporter, cx_lead, owner, **fields):
+    """A report `owner` should have acknowledged yesterday."""
+    report, _ = file(reporter, **fields)
+    today = timezone.localdate()
+    triage(
+        report,
+        cx_lead,
+        owner,
+        acknowledge_by=today - timedelta(days=1),
+        decide_by=today + timedelta(days=9),
+    )
+    report.refresh_from_db()
+    return report
+
+
+# The overdue chain (frictions.services.overdue announces, the outbox sends)
+
+
+@pytest.mark.django_db
+def test_the_overdue_chain_writes_one_message_per_manager_and_level_never_twice(
+    frontline, cx_lead, chain
+):
+    owner, coo, ceo = chain
+    report = overdue_report(frontline, cx_lead, owner)
+    due = report.due.isoformat()
+    today = timezone.localdate()
+
+    frictions_escalate_overdue(today=today)
+    frictions_escalate_overdue(today=today)
+    assert [(n.recipient, n.occasion) for n in rows("report_escalated")] == [
+        (coo, f"overdue-{due}-level-1")
+    ]
+    frictions_escalate_overdue(today=today + timedelta(days=7))
+    (_, second) = rows("report_escalated")
+    assert (second.recipient, second.occasion) == (ceo, f"overdue-{due}-level-2")
+    assert second.title == (
+        f"See that Report Owner answers the overdue friction report “{report.title}”"
+    )
+    assert second.url == f"/frictions/{report.pk}/"
+    assert not Notification.objects.filter(recipient=frontline).exists()
+
+
+@pytest.mark.django_db
+def test_an_overdue_report_nobody_owns_is_told_to_every_cx_lead(frontline, cx_lead, make_user):
+    other_lead = make_user(roles=[Role.CX_LEAD])
+    report, _ = file(frontline)
+    FrictionReport.objects.filter(pk=report.pk).update(
+        acknowledge_by=timezone.localdate() - timedelta(days=2)
+    )
+    frictions_escalate_overdue()
+    assert {n.recipient for n in rows("report_escalated")} == {cx_lead, other_lead}
+    assert {n.title for n in rows("report_escalated")} == {
+        f"Give the overdue friction report “{report.title}” an owner and a date"
+    }
+
+
+@pytest.mark.django_db
+def test_the_overdue_alert_e_mail_names_the_report_the_date_and_why_it_came(
+    frontline, cx_lead, chain, settings
+):
+    owner, coo, _ = chain
+    report = overdue_report(frontline, cx_lead, owner, title="Refunds take three calls")
+    frictions_escalate_overdue()
+    (alert,) = rows("report_escalated")
+
+    message = send(alert)
+
+    assert alert.status == Notification.Status.SENT
+    assert message.to == [coo.email]
+    assert message.subject == (
+        "See that Report Owner answers the overdue friction report “Refunds take three calls”"
+    )
+    assert f"past its committed date ({report.due:%-d %B %Y}, to acknowledge it)" in message.body
+    assert "Report Owner reports to you" in message.body
+    assert f"{settings.SITE_URL}/frictions/{report.pk}/" in message.body
+    assert str(frontline) not in message.body, "the reporter is never named up the chain"
+
+
+@pytest.mark.django_db
+def test_an_overdue_alert_acknowledged_before_it_went_is_not_sent(frontline, cx_lead, chain):
+    owner, *_ = chain
+    report = overdue_report(frontline, cx_lead, owner)
+    frictions_escalate_overdue()
+    friction_report_transition(
+        report=report, by=owner, status="acknowledged", response="On it; decision by the 13th."
+    )
+    (alert,) = rows("report_escalated")
+
+    assert send(alert) is None
+    assert (alert.status, alert.reason) == (Notification.Status.SKIPPED, DUE_CHANGED_REASON)
+
+
+def test_the_worker_sends_the_overdue_alert_by_mail(celery_worker, smtp_server, make_user):
+    ceo = make_user(roles=[Role.LEADERSHIP], email="ceo@example.com")
+    owner = make_user(roles=[Role.EXECUTIVE], manager=ceo, display_name="Olive Owner")
+    agent = make_user(roles=[Role.FRONTLINE])
+    report, _ = file(agent)
+    FrictionReport.objects.filter(pk=report.pk).update(
+        owner=owner, acknowledge_by=timezone.localdate() - timedelta(days=1)
+    )
+
+    escalate_overdue_frictions.delay()
+
+    (message,) = smtp_server.wait_for(1)
+    assert message["to"] == ["ceo@example.com"]
+    assert decoded(message["message"]["Subject"]) == (
+        f"See that Olive Owner answers the overdue friction report “{report.title}”"
+    )
+    deadline = time.monotonic() + 5  # the worker commits "sent" just after the server's 250
+    while Notification.objects.get().status != Notification.Status.SENT:
+        assert time.monotonic() < deadline, "the row was never marked sent"
+        time.sleep(0.05)
