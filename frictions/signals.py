@@ -10,3 +10,6 @@ from django.dispatch import Signal
 # An overdue report went up its owner's chain: `level` managers up, or 0 for the CX leads when
 # nobody owns it; the sent-log (OverdueAlert) has claimed it, so it is sent once.
 report_escalated = Signal()  # report, due, level, recipients
+# A public line on a report's timeline that its reporter follows: a status change, or a
+# response (from triage, the report's owner or the weekly review). Internal notes never.
+report_updated = Signal()  # event

@@ -8,7 +8,7 @@ e-mail here names or points to whoever filed a report.
 
 from datetime import date
 
-from frictions.models import OPEN_STATUSES, Status
+from frictions.models import OPEN_STATUSES, FrictionEvent, Status
 
 from . import Kind, register
 
@@ -54,5 +54,30 @@ REPORT_ESCALATED = register(
         label="An overdue friction report comes to you (your team's, or one nobody owns)",
         context=_dated_context,
         obsolete=_dated_obsolete,
+    )
+)
+
+
+# A named reporter hears of what happens to their report.
+
+
+def _updated_obsolete(notification, report) -> str | None:
+    return REPORT_GONE_REASON if report is None else None
+
+
+def _updated_context(notification, report) -> dict:
+    event = FrictionEvent.objects.filter(
+        pk=notification.data.get("event"), report=report, public=True
+    ).first()
+    status = (event.changes.get("status") or [None, None])[1] if event else None
+    return {"report": report, "event": event, "new_status": status}
+
+
+REPORT_UPDATED = register(
+    Kind(
+        key="report_updated",
+        label="A friction report you filed has news: a new status or a response",
+        context=_updated_context,
+        obsolete=_updated_obsolete,
     )
 )

@@ -13,9 +13,12 @@ from django.utils import timezone
 from accounts.roles import Role
 from frictions.models import FrictionReport
 from frictions.services import (
+    friction_report_note,
+    friction_report_support,
     friction_report_transition,
     frictions_escalate_overdue,
 )
+from frictions.services.reviews import friction_review_prepare, review_item_record
 from frictions.tasks import escalate_overdue_frictions
 from frictions.tests.factories import file, triage
 from immersion.models import Session
@@ -184,3 +187,112 @@ def test_the_worker_sends_the_overdue_alert_by_mail(celery_worker, smtp_server, 
     while Notification.objects.get().status != Notification.Status.SENT:
         assert time.monotonic() < deadline, "the row was never marked sent"
         time.sleep(0.05)
+
+
+# News for the named reporter
+
+
+@pytest.mark.django_db
+def test_a_named_reporter_hears_of_a_status_change_with_its_response(frontline, cx_lead, settings):
+    report, _ = file(frontline, title="Refunds take three calls")
+    friction_report_transition(
+        report=report,
+        by=cx_lead,
+        status="declined",
+        response="We looked at the refund flow with finance.",
+        decline_reason="The third call is the fraud check the regulator asks for.",
+    )
+    (news,) = rows("report_updated")
+    assert news.recipient == frontline
+    assert news.title == "Read why your friction report “Refunds take three calls” is now declined"
+    assert news.url == f"/frictions/{report.pk}/"
+    assert news.occasion == f"event-{report.events.latest('pk').pk}"
+
+    message = send(news)
+
+    assert message.to == [frontline.email]
+    assert message.subject == news.title
+    assert "Casey Lead wrote:\n\nWe looked at the refund flow with finance." in message.body
+    assert "Why it was declined: The third call is the fraud check" in message.body
+    assert f"{settings.SITE_URL}/frictions/{report.pk}/" in message.body
+
+
+@pytest.mark.django_db
+def test_an_anonymous_reports_changes_write_no_message_at_all(
+    frontline, cx_lead, executive, make_user
+):
+    report, code = file(frontline, anonymous=True)
+    assert code is not None
+    assert report.reporter is None
+    triage(report, cx_lead, executive, response="Evelyn owns this.")
+    friction_report_support(report=report, supporter=make_user(roles=[Role.FRONTLINE]))
+    friction_report_transition(
+        report=report, by=executive, status="in_progress", response="Testing a fix."
+    )
+    review = friction_review_prepare(session=review_session(hours=30), by=cx_lead)
+    review_item_record(item=review.items.get(report=report), by=cx_lead, decision="Ship it.")
+    friction_report_transition(
+        report=report,
+        by=executive,
+        status="resolved",
+        resolution="platform_change",
+        response="Fixed.",
+    )
+
+    assert not Notification.objects.exists(), "nobody to tell, and nothing that points at them"
+
+
+@pytest.mark.django_db
+def test_the_reporter_is_not_told_of_their_own_change(cx_lead, executive):
+    report, _ = file(cx_lead)
+    triage(report, cx_lead, executive, response="Taking this to Evelyn.")
+    friction_report_transition(
+        report=report, by=cx_lead, status="acknowledged", response="Acknowledged."
+    )
+    assert not rows("report_updated")
+
+    friction_report_transition(
+        report=report, by=executive, status="in_progress", response="Working on it."
+    )
+    assert [n.recipient for n in rows("report_updated")] == [cx_lead], "someone else's change"
+
+
+@pytest.mark.django_db
+def test_internal_notes_new_dates_alone_and_supporters_are_not_told(
+    frontline, cx_lead, executive, make_user
+):
+    supporter = make_user(roles=[Role.FRONTLINE])
+    report, _ = file(frontline)
+    friction_report_support(report=report, supporter=supporter)
+    triage(report, cx_lead, executive)  # owner and dates, no word to the reporter
+    friction_report_note(report=report, by=cx_lead, text="Finance says the flow is legal's.")
+    assert not Notification.objects.exists()
+
+    friction_report_transition(
+        report=report, by=executive, status="acknowledged", response="Looking into it."
+    )
+    (news,) = rows("report_updated")
+    assert news.recipient == frontline
+    assert "legal" not in send(news).body
+
+
+@pytest.mark.django_db
+def test_each_change_is_told_once_and_a_review_decision_is_a_response(
+    frontline, cx_lead, executive
+):
+    report, _ = file(frontline, title="Refunds take three calls")
+    triage(report, cx_lead, executive, response="Evelyn owns this.")
+    friction_report_transition(
+        report=report, by=executive, status="acknowledged", response="Looking into it."
+    )
+    review = friction_review_prepare(session=review_session(hours=30), by=cx_lead)
+    review_item_record(item=review.items.get(), by=cx_lead, decision="Finance redesigns it.")
+
+    news = rows("report_updated")
+    assert [n.title for n in news] == [
+        "Read the response to your friction report “Refunds take three calls”",
+        "Read why your friction report “Refunds take three calls” is now acknowledged",
+        "Read the response to your friction report “Refunds take three calls”",
+    ]
+    assert len({n.occasion for n in news}) == 3
+    assert "Finance redesigns it." in send(news[2]).body
