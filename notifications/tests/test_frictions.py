@@ -8,6 +8,8 @@ from email.header import decode_header, make_header
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -21,12 +23,18 @@ from frictions.services import (
 from frictions.services.reviews import friction_review_prepare, review_item_record
 from frictions.tasks import escalate_overdue_frictions
 from frictions.tests.factories import file, triage
-from immersion.models import Session
+from immersion.models import Participant, Session
 from immersion.tests.factories import SessionFactory, activity
 from notifications.kinds.frictions import (
     DUE_CHANGED_REASON,
+    NOT_OWNER_REASON,
+    REPORT_CLOSED_REASON,
+    REVIEW_CANCELLED_REASON,
+    REVIEW_MOVED_REASON,
 )
 from notifications.models import Notification
+from notifications.scans import scans_run
+from notifications.scans.frictions import report_due_reminders, review_agendas
 from notifications.services import notification_send
 
 # A Wednesday morning, in everyone's working hours (the test people live in Europe/London), so
@@ -296,3 +304,224 @@ def test_each_change_is_told_once_and_a_review_decision_is_a_response(
     ]
     assert len({n.occasion for n in news}) == 3
     assert "Finance redesigns it." in send(news[2]).body
+
+
+# Owners' committed dates (scans/frictions.py)
+
+
+def owned_report(reporter, cx_lead, owner, *, due_in: int, **fields):
+    """A report of `owner`'s, to be acknowledged `due_in` days from today."""
+    report, _ = file(reporter, **fields)
+    today = timezone.localdate()
+    triage(
+        report,
+        cx_lead,
+        owner,
+        acknowledge_by=today + timedelta(days=due_in),
+        decide_by=today + timedelta(days=due_in + 14),
+    )
+    return report
+
+
+@pytest.mark.django_db
+def test_an_owner_is_reminded_two_days_before_and_once_when_overdue(
+    frontline, cx_lead, executive, clock
+):
+    report = owned_report(frontline, cx_lead, executive, due_in=3, title="Refunds")
+    scans_run(now=timezone.now())
+    assert not rows("report_due_soon"), "three days ahead: not yet"
+
+    clock.shift(timedelta(days=1))
+    scans_run(now=timezone.now())
+    scans_run(now=timezone.now())
+    (soon,) = rows("report_due_soon")
+    assert soon.recipient == executive
+    assert soon.title == "Acknowledge the friction report “Refunds” by Sat 7 Mar"
+    assert soon.url == f"/frictions/{report.pk}/"
+
+    clock.shift(timedelta(days=3))
+    scans_run(now=timezone.now())
+    scans_run(now=timezone.now())
+    (late,) = rows("report_overdue")
+    assert late.recipient == executive
+    assert late.title == "Overdue since Sat 7 Mar: acknowledge the friction report “Refunds”"
+    assert not Notification.objects.filter(recipient=frontline).exists()
+
+
+@pytest.mark.django_db
+def test_a_new_committed_date_reminds_again_and_the_old_reminder_is_not_sent(
+    frontline, cx_lead, executive
+):
+    report = owned_report(frontline, cx_lead, executive, due_in=2)
+    report_due_reminders(now=timezone.now())
+    (old,) = rows("report_due_soon")
+    today = timezone.localdate()
+    triage(
+        report,
+        cx_lead,
+        executive,
+        acknowledge_by=today + timedelta(days=1),
+        decide_by=today + timedelta(days=10),
+    )
+    report_due_reminders(now=timezone.now())
+    assert len(rows("report_due_soon")) == 2, "the new date is a new occasion"
+
+    assert send(old) is not None, "sent with the new one, as one e-mail"
+    old.refresh_from_db()
+    assert (old.status, old.reason) == (Notification.Status.SKIPPED, DUE_CHANGED_REASON)
+    (message,) = mail.outbox
+    assert message.subject == f"Acknowledge the friction report “{report.title}” by Thu 5 Mar"
+
+
+@pytest.mark.django_db
+def test_a_reminder_for_a_report_resolved_or_handed_on_since_is_not_sent(
+    frontline, cx_lead, executive, make_user
+):
+    resolved = owned_report(frontline, cx_lead, executive, due_in=1, title="Resolved")
+    handed_on = owned_report(frontline, cx_lead, executive, due_in=1, title="Handed on")
+    report_due_reminders(now=timezone.now())
+    friction_report_transition(
+        report=resolved,
+        by=executive,
+        status="resolved",
+        resolution="process_change",
+        response="Agents can refund in one call now.",
+    )
+    handed_on.refresh_from_db()
+    triage(
+        handed_on,
+        cx_lead,
+        make_user(roles=[Role.EXECUTIVE]),
+        acknowledge_by=handed_on.acknowledge_by,
+        decide_by=handed_on.decide_by,
+    )
+    first, second = rows("report_due_soon", recipient=executive)
+
+    assert send(first) is None
+    second.refresh_from_db()
+    assert (first.reason, second.reason) == (REPORT_CLOSED_REASON, NOT_OWNER_REASON)
+
+
+@pytest.mark.django_db
+def test_an_owners_reminders_due_together_go_as_one_e_mail(frontline, cx_lead, executive):
+    owned_report(frontline, cx_lead, executive, due_in=1, title="Refunds take three calls")
+    owned_report(frontline, cx_lead, executive, due_in=2, title="The portal logs people out")
+    report_due_reminders(now=timezone.now())
+    first, _ = rows("report_due_soon")
+
+    message = send(first)
+
+    assert message.to == [executive.email]
+    assert message.subject == "2 reminders from Proximity"
+    assert "Refunds take three calls" in message.body
+    assert "The portal logs people out" in message.body
+    assert {n.status for n in rows("report_due_soon")} == {Notification.Status.SENT}
+
+
+@pytest.mark.django_db
+def test_the_due_scan_reads_in_the_same_queries_however_many_reports(frontline, cx_lead, make_user):
+    counts, offered = [], []
+    for size in (2, 12):
+        FrictionReport.objects.all().delete()
+        for n in range(size):
+            owner = make_user(roles=[Role.EXECUTIVE])
+            owned_report(frontline, cx_lead, owner, due_in=n % 4 - 1)  # overdue to due soon
+        with CaptureQueriesContext(connection) as queries:
+            offered.append(report_due_reminders(now=timezone.now()))
+        counts.append(len(queries))
+    assert offered == [2, 12], "the data grew"
+    assert counts[0] == counts[1], counts
+
+
+# The weekly review's agenda
+
+
+@pytest.mark.django_db
+def test_the_agenda_goes_to_the_attendees_the_day_before_with_links(
+    frontline, cx_lead, executive, make_user, clock, settings
+):
+    colleague = make_user(roles=[Role.EXECUTIVE])
+    swapped_out = make_user(roles=[Role.EXECUTIVE])
+    named, _ = file(frontline, title="Refunds take three calls")
+    anonymous, _ = file(frontline, anonymous=True, title="The portal logs people out")
+    session = review_session(hours=30, people=[executive, colleague, swapped_out])
+    Participant.objects.filter(session=session, person=swapped_out).update(is_active=False)
+    review = friction_review_prepare(session=session, by=cx_lead)
+
+    review_agendas(now=timezone.now())
+    assert not rows("review_agenda"), "30 hours ahead: not yet"
+
+    clock.shift(timedelta(hours=6))
+    review_agendas(now=timezone.now())
+    review_agendas(now=timezone.now())
+    agendas = rows("review_agenda")
+    assert {n.recipient for n in agendas} == {executive, colleague}
+    assert {n.occasion for n in agendas} == {f"review-{session.starts_at.date().isoformat()}"}
+    assert agendas[0].url == f"/frictions/reviews/{review.pk}/"
+
+    (message,) = [send(n) for n in agendas if n.recipient == executive]
+    assert message.to == [executive.email]
+    assert message.subject == "Read the agenda of the friction review on Thu 5 Mar at 16:00"
+    assert "1. Refunds take three calls" in message.body
+    assert f"{settings.SITE_URL}/frictions/{named.pk}/" in message.body
+    assert f"{settings.SITE_URL}/frictions/{anonymous.pk}/" in message.body
+    assert f"{settings.SITE_URL}/frictions/reviews/{review.pk}/" in message.body
+    assert str(frontline) not in message.body, "reporters are never named"
+
+
+@pytest.mark.django_db
+def test_no_agenda_yet_or_a_cancelled_review_sends_nothing(frontline, cx_lead, executive):
+    file(frontline)
+    review_session(hours=20, people=[executive])  # its agenda not prepared
+    cancelled = friction_review_prepare(
+        session=review_session(hours=22, people=[executive]), by=cx_lead
+    )
+    review_agendas(now=timezone.now())
+    (agenda,) = rows("review_agenda")
+    assert agenda.subject_id == cancelled.pk
+    Session.objects.filter(pk=cancelled.session_id).update(status=Session.Status.CANCELLED)
+
+    review_agendas(now=timezone.now())
+    assert send(agenda) is None
+    assert (agenda.status, agenda.reason) == (Notification.Status.SKIPPED, REVIEW_CANCELLED_REASON)
+    assert len(rows("review_agenda")) == 1
+
+
+@pytest.mark.django_db
+def test_a_review_moved_to_another_day_sends_its_agenda_again(frontline, cx_lead, executive):
+    file(frontline)
+    review = friction_review_prepare(
+        session=review_session(hours=20, people=[executive]), by=cx_lead
+    )
+    review_agendas(now=timezone.now())
+    (old,) = rows("review_agenda")
+    session = review.session
+    moved = timezone.now() + timedelta(hours=12)  # this evening rather than tomorrow morning
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=moved, ends_at=moved + timedelta(hours=1)
+    )
+    Participant.objects.filter(session=session).update(starts_at=moved)
+
+    review_agendas(now=timezone.now())
+    assert len(rows("review_agenda")) == 2
+    assert send(old) is None
+    assert old.reason == REVIEW_MOVED_REASON
+
+
+@pytest.mark.django_db
+def test_the_agenda_scan_reads_in_the_same_queries_however_many_reviews(
+    frontline, cx_lead, make_user
+):
+    report, _ = file(frontline)  # supported, it is on every agenda
+    friction_report_support(report=report, supporter=make_user(roles=[Role.FRONTLINE]))
+    counts, offered = [], []
+    for reviews, attendees in ((1, 2), (4, 5)):
+        for n in range(reviews):
+            people = [make_user(roles=[Role.EXECUTIVE]) for _ in range(attendees)]
+            friction_review_prepare(session=review_session(hours=2 + n, people=people), by=cx_lead)
+        Notification.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            offered.append(review_agendas(now=timezone.now()))
+        counts.append(len(queries))
+    assert offered == [2, 2 + 4 * 5], "the data grew"
+    assert counts[0] == counts[1], counts
