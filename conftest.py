@@ -137,14 +137,6 @@ def queries_at_two_sizes(client, django_assert_max_num_queries):
 
 
 @pytest.fixture
-def enqueued_emails(monkeypatch):
-    """Records what send_email.delay is called with, instead of reaching a broker."""
-    calls = []
-    monkeypatch.setattr("core.emails.send_email_task.delay", lambda **kwargs: calls.append(kwargs))
-    return calls
-
-
-@pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker (in a thread) consuming the configured broker: Redis or filesystem."""
     from celery.contrib.testing.worker import start_worker

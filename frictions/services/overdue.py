@@ -2,16 +2,15 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.calendar import org_today
-from core.emails import email_render_and_enqueue
 
 from ..models import FrictionEvent, FrictionReport, OverdueAlert
+from ..signals import report_escalated
 
 ESCALATION_WEEKS_PER_LEVEL = 1
 
@@ -30,8 +29,9 @@ def _chain(person: User) -> list[User]:
 def frictions_escalate_overdue(*, today: date | None = None) -> int:
     """Every open report past its due date goes to its owner's manager, and one level further up
     the chain for each further week overdue; an overdue report nobody owns goes to the CX leads.
-    Each alert is claimed in the sent-log before its e-mail, so none repeats. Returns how many
-    alerts went out."""
+    Each alert is claimed in the sent-log and announced (signals.report_escalated, which
+    notifications turns into messages) in one transaction, so none repeats. Returns how many
+    alerts were claimed."""
     today = today or org_today()
     sent = 0
     reports = FrictionReport.objects.overdue(today=today).select_related(
@@ -67,16 +67,14 @@ def frictions_escalate_overdue(*, today: date | None = None) -> int:
                 FrictionReport.objects.filter(pk=report.pk).update(
                     escalation_level=max(level, report.escalation_level)
                 )
-                email_render_and_enqueue(
-                    subject_template="frictions/email/overdue_subject.txt",
-                    body_template="frictions/email/overdue_body.txt",
-                    context={
-                        "report": report,
-                        "due": due,
-                        "level": level,
-                        "url": settings.SITE_URL + report.get_absolute_url(),
-                    },
-                    to=[r.email for r in recipients],
+                # notifications writes each recipient's message in this transaction, so the
+                # claim and the messages commit together.
+                report_escalated.send(
+                    sender=FrictionReport,
+                    report=report,
+                    due=due,
+                    level=level,
+                    recipients=recipients,
                 )
                 sent += 1
     return sent

@@ -14,6 +14,7 @@ from immersion.models import Session
 from ..models import OPEN_STATUSES, FrictionEvent, FrictionReport, FrictionReview, ReviewItem
 from ..selectors import friction_board
 from ..selectors.reviews import REVIEW_ACTIVITY
+from ..signals import report_updated
 from .triage import friction_report_triage
 
 NOT_A_REVIEW_MESSAGE = "Only a session of the weekly friction review can have an agenda."
@@ -91,10 +92,11 @@ def review_item_record(
     item.committed_date = committed_date
     item.recorded_at = timezone.now()
     item.save()
-    FrictionEvent.objects.create(
+    event = FrictionEvent.objects.create(
         report=report,
         kind=FrictionEvent.Kind.RESPONSE,
         actor=by,
         text=f"{item.review}: {item.decision}",
     )
+    report_updated.send(sender=FrictionReport, event=event)
     return item

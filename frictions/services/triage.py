@@ -11,6 +11,7 @@ from accounts.models import User
 from core.ranges import date_range_errors
 
 from ..models import Decision, FrictionEvent, FrictionReport, FrictionSupport, Resolution, Status
+from ..signals import report_updated
 
 NOT_ALLOWED_MESSAGE = "Only a CX lead or the report's owner can change it."
 OWNER_NOT_EXECUTIVE_MESSAGE = "The owner must be an active executive."
@@ -92,13 +93,15 @@ def friction_report_triage(
     if changes.keys() & {"acknowledge by", "decide by"}:
         report.escalation_level = 0  # new dates, a new clock
     report.save()
-    FrictionEvent.objects.create(
+    event = FrictionEvent.objects.create(
         report=report,
         kind=FrictionEvent.Kind.TRIAGED,
         actor=by,
         text=response.strip(),
         changes=changes,
     )
+    if event.text:  # a response to the reporter; new dates alone show on the report's page
+        report_updated.send(sender=FrictionReport, event=event)
     return report
 
 
@@ -162,13 +165,14 @@ def friction_report_transition(
         report.closed_at = timezone.now()
     report.full_clean()
     report.save()
-    FrictionEvent.objects.create(
+    event = FrictionEvent.objects.create(
         report=report,
         kind=FrictionEvent.Kind.STATUS,
         actor=by,
         text=response.strip(),
         changes={"status": [previous, report.get_status_display()]},
     )
+    report_updated.send(sender=FrictionReport, event=event)
     return report
 
 
