@@ -245,7 +245,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.relay_waiting_jobs",
         "schedule": 60,
     },
-    # Anonymous writes wait for their hour to end; this releases them a few minutes after.
     # The outbox: what is due and not yet with the worker goes to it (notifications/services.py).
     # Also beat's heartbeat for /healthz/.
     "relay-notifications": {
@@ -257,6 +256,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.scan_due",
         "schedule": 5 * 60,
     },
+    # Anonymous writes wait for their hour to end; this releases them a few minutes after.
     "release-anonymous-writes": {
         "task": "frictions.tasks.release_anonymous_writes",
         "schedule": 5 * 60,
