@@ -32,3 +32,6 @@ def scans_run(*, now: datetime) -> dict[str, int]:
         except Exception:
             logger.exception("Notification scan %s failed", function.__name__)
     return done
+
+
+from . import followthrough, sessions  # noqa: E402, F401 - they register
