@@ -25,7 +25,7 @@ from ..kinds.followthrough import REFLECTING, place_todo
 from ..models import NotificationSettings
 from ..services import notification_prepare, notify_many
 from . import SCAN_EVERY, scan
-from .written import session_words, unwritten, when_words
+from .written import session_words, when_words, written_keys
 
 EXPOSURE = [Pillar.DIRECT, Pillar.OBSERVATION]
 # A commitment is reminded on the morning of its due date, where its owner is.
@@ -70,10 +70,11 @@ def attendance_reminders(*, now: datetime) -> int:
             reflection__isnull=True,
         )
     )
+    written = written_keys(kind="attendance_due", subjects=ended)
     rows = []
     for place in ended.select_related("reflection"):
         todo = place_todo(place, now=now)
-        if not todo:
+        if not todo or (place.pk, place.person_id, "ended") in written:
             continue
         page = "immersion:attendance" if todo.attendance else "immersion:reflection"
         rows.append(
@@ -89,7 +90,7 @@ def attendance_reminders(*, now: datetime) -> int:
                 quiet=config,
             )
         )
-    return notify_many(unwritten(rows, kind="attendance_due", subjects=ended))
+    return notify_many(rows)
 
 
 @scan
@@ -105,8 +106,11 @@ def reflection_overdue_reminders(*, now: datetime) -> int:
         attendance__in=REFLECTING,
         reflection__isnull=True,
     )
+    written = written_keys(kind="reflection_overdue", subjects=late)
     rows = []
     for place in late:
+        if (place.pk, place.person_id, "overdue") in written:
+            continue
         session, person = place.session, place.person
         rows.append(
             notification_prepare(
@@ -125,7 +129,7 @@ def reflection_overdue_reminders(*, now: datetime) -> int:
                 quiet=config,
             )
         )
-    return notify_many(unwritten(rows, kind="reflection_overdue", subjects=late))
+    return notify_many(rows)
 
 
 @scan
@@ -141,9 +145,13 @@ def commitment_reminders(*, now: datetime) -> int:
         due_date__gte=(now - timedelta(days=2)).date(),
         due_date__lte=(now + timedelta(days=2)).date(),
     )
+    written = written_keys(kind="commitment_due", subjects=candidates)
     rows = []
     for commitment in candidates.select_related("person", "reflection"):
         person, day = commitment.person, commitment.due_date
+        occasion = f"due-{day:%Y-%m-%d}"
+        if (commitment.pk, person.pk, occasion) in written:
+            continue
         remind_at = datetime.combine(day, COMMITMENT_REMIND_AT, tzinfo=person.zone)
         day_ends = datetime.combine(day + timedelta(days=1), time(0), tzinfo=person.zone)
         if not remind_at <= now + SCAN_EVERY or now >= day_ends:
@@ -155,7 +163,7 @@ def commitment_reminders(*, now: datetime) -> int:
                 kind="commitment_due",
                 recipient=person,
                 subject=commitment,
-                occasion=f"due-{day:%Y-%m-%d}",
+                occasion=occasion,
                 title=f"Your commitment is due {day_words(day)}: {commitment.text}",
                 url=reverse("home") + "#home-todo",
                 data={"due_date": day.isoformat()},
@@ -163,4 +171,4 @@ def commitment_reminders(*, now: datetime) -> int:
                 quiet=config,
             )
         )
-    return notify_many(unwritten(rows, kind="commitment_due", subjects=candidates))
+    return notify_many(rows)

@@ -19,7 +19,7 @@ from immersion.models import Participant, Session
 from ..models import DEFAULT_LEAD_HOURS, NotificationSettings
 from ..services import notification_prepare, notify_many
 from . import SCAN_EVERY, scan
-from .written import session_words, unwritten, when_words
+from .written import session_words, when_words, written_keys
 
 # Quiet hours may hold a reminder until their end, but it must still arrive this long before
 # the start: one held until 08:00 for an 08:00 session would only be skipped as started.
@@ -42,16 +42,20 @@ def session_reminders(*, now: datetime) -> int:
     places = Participant.objects.filter(
         session__in=coming, is_active=True, person__is_active=True
     ).select_related("person", "session__activity_type", "session__host_team")
+    written = written_keys(kind="session_reminder", subjects=coming)
     rows = []
     for place in places:
         session, person = place.session, place.person
         hours = next(h for h in leads if session.starts_at - timedelta(hours=h) <= now + SCAN_EVERY)
+        occasion = f"{hours}h@{session.starts_at:%Y%m%dT%H%M}"
+        if (session.pk, person.pk, occasion) in written:
+            continue
         rows.append(
             notification_prepare(
                 kind="session_reminder",
                 recipient=person,
                 subject=session,
-                occasion=f"{hours}h@{session.starts_at:%Y%m%dT%H%M}",
+                occasion=occasion,
                 title=reminder_title(session, person.zone),
                 url=reverse("immersion:session_detail", kwargs={"pk": session.pk}),
                 data={"starts_at": session.starts_at.isoformat(), "hours": hours},
@@ -60,4 +64,4 @@ def session_reminders(*, now: datetime) -> int:
                 quiet=config,
             )
         )
-    return notify_many(unwritten(rows, kind="session_reminder", subjects=coming))
+    return notify_many(rows)

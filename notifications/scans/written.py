@@ -26,18 +26,15 @@ def when_words(moment: datetime, zone: tzinfo, *, time: bool = True) -> str:
     return dateformat.format(moment.astimezone(zone), "D j M H:i" if time else "D j M")
 
 
-def unwritten(rows: list[Notification], *, kind: str, subjects: QuerySet) -> list[Notification]:
-    """`rows` less those an earlier scan wrote already, in one query however many there are
-    (`subjects`: the scan's own query, whose rows are the subjects). The unique key would keep
-    them out anyway; leaving them out first keeps each scan's writes, and its count, to what is
-    new."""
-    if not rows:
-        return []
-    written = set(
+def written_keys(*, kind: str, subjects: QuerySet) -> set[tuple[int, int, str]]:
+    """(subject id, recipient id, occasion) of the `kind` rows an earlier scan wrote about
+    `subjects` (the scan's own query), in one query however many there are. The unique key
+    would keep a second copy out anyway; leaving them out before making the rows keeps a scan
+    that finds nothing new cheap, and its count to what it wrote."""
+    return set(
         Notification.objects.filter(
             kind=kind,
             subject_type=subject_key(subjects.model),
             subject_id__in=subjects.values("pk"),
         ).values_list("subject_id", "recipient_id", "occasion")
     )
-    return [row for row in rows if (row.subject_id, row.recipient_id, row.occasion) not in written]
