@@ -34,4 +34,4 @@ def scans_run(*, now: datetime) -> dict[str, int]:
     return done
 
 
-from . import frictions  # noqa: E402, F401 - they register
+from . import followthrough, frictions, sessions  # noqa: E402, F401 - they register
