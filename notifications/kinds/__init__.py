@@ -9,9 +9,9 @@ e-mail is made at send time. A kind is registered once, in the module of its fam
                    overdue chain, the weekly review's agenda
 
 Each kind's e-mail is `notifications/email/<key>.txt` (plain text), with `<key>.html` if it has
-one or else the shared HTML layout around the plain text; its subject is the row's `title`. The template sees `notification`, `recipient`, `subject` (the object the
-row is about, or None if it is gone), `data`, `site_url`, `action_url`, and whatever the kind's
-`context` adds.
+one or else the shared HTML layout around the plain text; its subject is the row's `title`.
+The template sees `notification`, `recipient`, `subject` (the object the row is about, or None
+if it is gone), `data`, `site_url`, `action_url`, and whatever the kind's `context` adds.
 """
 
 from collections.abc import Callable
