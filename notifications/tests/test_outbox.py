@@ -6,10 +6,12 @@ Django's locmem outbox, except where a real SMTP refusal is the point."""
 
 import socket
 from datetime import UTC, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from celery import Celery
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -156,7 +158,7 @@ def test_notify_hands_the_id_to_the_broker_only_when_the_transaction_commits(
     with django_capture_on_commit_callbacks(execute=True):
         row = remind(person, session)
         assert handed == [], "nothing reaches the broker before the commit"
-    assert handed == [(SEND_TASK, [row.pk], {"retry": False})]
+    assert handed == [(SEND_TASK, [row.pk], {"retry": False, "ignore_result": True})]
     row.refresh_from_db()
     assert row.handed_at is not None
 
@@ -169,6 +171,27 @@ def test_notify_with_the_broker_down_raises_nothing_and_leaves_the_row_to_the_re
     assert broker_down == [[row.pk]], "tried once, no retries"
     row.refresh_from_db()
     assert row.status == Notification.Status.PENDING
+    assert row.handed_at is None
+
+
+def test_a_broker_that_refuses_costs_the_committing_request_no_wait(
+    person, session, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The site's Celery app as REDIS_URL sets it up (broker and result backend), with Redis
+    down: its real client and transport, no server needed. Unless told not to, kombu reconnects
+    to the broker for 6 s and the result backend for 20 s."""
+    down = Celery("proximity", set_as_current=False)
+    down.config_from_object("django.conf:settings", namespace="CELERY")
+    down.conf.broker_url = down.conf.result_backend = f"redis://127.0.0.1:{_free_port()}/0"
+    monkeypatch.setattr(services, "current_app", down)
+    with django_capture_on_commit_callbacks() as after_commit:
+        row = remind(person, session)
+    started = monotonic()
+    for callback in after_commit:
+        callback()
+    took = monotonic() - started
+    assert took < 0.5, f"the hand-off waited {took:.1f} s on a broker that is down"
+    row.refresh_from_db()
     assert row.handed_at is None
 
 
@@ -394,7 +417,7 @@ def test_retry_brings_a_failed_row_back_and_hands_it_on_commit(
     )
     with django_capture_on_commit_callbacks(execute=True):
         notification_retry(notification=row)
-    assert handed == [(SEND_TASK, [row.pk], {"retry": False})]
+    assert handed == [(SEND_TASK, [row.pk], {"retry": False, "ignore_result": True})]
     row.refresh_from_db()
     assert (row.status, row.attempts, row.reason) == (Notification.Status.PENDING, 0, "")
     assert notification_send(pk=row.pk) == "sent 1"
