@@ -3,10 +3,15 @@
 import importlib
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+import uuid
 from email import message_from_bytes
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -15,7 +20,12 @@ from accounts.roles import Role
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 ROLE_NAMES = ["anonymous", "frontline", "executive", "cx_lead", "leadership", "superuser"]
-TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "celery_worker",
+    "celery_worker_process",
+}
 # Rows that data migrations install; transactional tests empty the database when they end.
 MIGRATED_DEFAULTS = [
     ("accounts.migrations.0002_default_departments", "add_departments"),
@@ -146,6 +156,124 @@ def celery_worker(transactional_db):
     app.conf.task_always_eager = False
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+def _child_database_url() -> str:
+    """The test database as a DATABASE_URL for another process: pytest-django renamed it
+    (test_<name>) when it made it, so it is read from the live connection's settings."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker in another process needs a database server (DATABASE_URL)")
+    user = quote(database["USER"] or "", safe="")
+    password = f":{quote(database['PASSWORD'], safe='')}" if database["PASSWORD"] else ""
+    host = database["HOST"] or "localhost"
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    return f"postgres://{user}{password}@{host}{port}/{database['NAME']}"
+
+
+class WorkerProcess:
+    """A `celery worker` started as its own OS process (what production runs), so that a test
+    can SIGKILL it. Its output goes to a file, read back when a test fails."""
+
+    def __init__(self, *, env: dict[str, str], queue: str, log_path):
+        self.log_path = log_path
+        self._log = log_path.open("wb")  # closed by stop() or kill()
+        name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        self.popen = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                queue,
+                "-n",
+                name,
+                "-l",
+                "INFO",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_ready(self, timeout: float = 60.0) -> "WorkerProcess":
+        deadline = time.monotonic() + timeout
+        while " ready." not in self.output():
+            if self.popen.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the worker did not start; its output:\n{self.output()}")
+            time.sleep(0.1)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no warm shutdown, no acknowledgement, no rollback but the database's own."""
+        if self.popen.poll() is None:
+            os.kill(self.popen.pid, signal.SIGKILL)
+        self.popen.wait(timeout=30)
+        self._log.close()
+
+    def stop(self) -> None:
+        """SIGTERM: a warm shutdown that finishes the task in hand."""
+        if self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._log.close()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """start() -> a WorkerProcess: a real `celery worker` in its own OS process, on the test
+    database (PostgreSQL; skipped otherwise), this test run's broker and queue, and the SMTP
+    server Django is pointed at when it starts (the `smtp_server` fixture, or another).
+
+    The child reads its settings like production (config.settings.local, django-environ): the
+    test database's name, the broker and the SMTP port go through its environment. Each worker
+    started is stopped (or killed) when the test ends, before the database is emptied."""
+    from config.celery_app import app
+
+    started: list[WorkerProcess] = []
+
+    def start() -> WorkerProcess:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DJANGO_DEBUG": "false",
+            "DATABASE_URL": _child_database_url(),
+            "CELERY_BROKER_URL": app.conf.broker_url,
+            "PROXIMITY_SITE_URL": settings.SITE_URL,
+        }
+        if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+            env["EMAIL_URL"] = f"smtp://{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+        worker = WorkerProcess(
+            env=env,
+            queue=app.conf.task_default_queue,
+            log_path=tmp_path / f"worker-{len(started) + 1}.log",
+        )
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
 
 
 class _Collector:

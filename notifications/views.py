@@ -10,11 +10,14 @@ from core.http import action_redirect, form_page, page_of, posted
 from core.permissions import permission_required
 
 from .forms import NotificationSettingsForm, PreferencesForm
-from .kinds import KINDS
-from .models import NotificationSettings, Preference
-from .selectors import notifications_failed, notifications_for, notifications_unread_count
+from .models import NotificationSettings
+from .selectors import (
+    email_choices,
+    notifications_failed,
+    notifications_for,
+    notifications_unread_count,
+)
 from .services import (
-    email_wanted,
     notification_open,
     notification_retry,
     notification_settings_save,
@@ -29,14 +32,10 @@ SETTINGS_SAVED_MESSAGE = "Reminder times and quiet hours were saved."
 RETRIED_MESSAGE = "It will be sent again within a minute."
 
 
-def _wanted(person) -> dict[str, bool]:
-    return {key: email_wanted(person=person, kind=key) for key, kind in KINDS.items()}
-
-
 # Anyone signed in: their own list, and their own choices.
 def notification_list(request):
     """What was sent to me, newest first, and which kinds reach me by e-mail."""
-    form = PreferencesForm(posted(request), wanted=_wanted(request.user))
+    form = PreferencesForm(posted(request), wanted=email_choices(person=request.user))
     page = page_of(request, notifications_for(person=request.user))
     return form_page(
         request,
@@ -83,11 +82,6 @@ def notifications_badge(request):
 # The CX lead
 
 
-def _default_wanted() -> dict[str, bool]:
-    defaults = {p.kind: p.email for p in Preference.objects.filter(person__isnull=True)}
-    return {key: defaults.get(key, kind.default_email) for key, kind in KINDS.items()}
-
-
 def _settings_form(data=None) -> NotificationSettingsForm:
     current = NotificationSettings.current()
     return NotificationSettingsForm(
@@ -104,7 +98,7 @@ def _settings_form(data=None) -> NotificationSettingsForm:
 def notification_defaults(request):
     """Which kinds are e-mailed unless a person chose otherwise; the page also holds the
     reminder times (posted to notification_times)."""
-    form = PreferencesForm(posted(request), wanted=_default_wanted())
+    form = PreferencesForm(posted(request), wanted=email_choices(person=None))
     return form_page(
         request,
         form,
@@ -129,7 +123,7 @@ def notification_times(request):
         success=SETTINGS_SAVED_MESSAGE,
         done_url="notifications:defaults",
         context={
-            "defaults_form": PreferencesForm(None, wanted=_default_wanted()),
+            "defaults_form": PreferencesForm(None, wanted=email_choices(person=None)),
             "settings_form": form,
         },
     )
