@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from celery import current_app
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
@@ -37,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .broker import broker_send
 from .models import CsvUpload
 
 logger = logging.getLogger(__name__)
@@ -82,9 +82,7 @@ def _rows_in(text: str) -> int:
 def job_send(*, model, pk: int) -> bool:
     """Hand the job to the broker, without waiting for it: False when it cannot be reached."""
     try:
-        # retry=False: Celery would otherwise retry the publish, and a web request must not
-        # wait on the broker.
-        current_app.send_task(model.job_task, args=[pk], retry=False)
+        broker_send(model.job_task, args=[pk])
     except Exception:  # noqa: BLE001 - whatever the transport raises, the job waits for the relay
         logger.warning("Could not send %s %s to the broker; the relay will.", model.job_task, pk)
         return False

@@ -22,7 +22,6 @@ import logging
 import smtplib
 from datetime import UTC, datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -33,6 +32,7 @@ from django.template import TemplateDoesNotExist, loader
 from django.utils import timezone
 
 from accounts.models import User
+from core.broker import broker_send
 
 from .kinds import KINDS, Kind, subject_key, subject_load
 from .models import Notification, NotificationSettings, Preference
@@ -147,17 +147,7 @@ def notifications_hand(pks: list[int]) -> int:
     taken = []
     for pk in pks:
         try:
-            if not taken:
-                # retry=False below covers the publish, not reaching the broker: kombu would
-                # still reconnect for broker_connection_timeout (6 s measured, Redis refusing)
-                # while a request waits. One try here; the pooled connection is then the one
-                # send_task takes.
-                with current_app.connection_or_acquire() as connection:
-                    connection.ensure_connection(max_retries=0)
-            # retry=False: a web request must not wait on the broker. ignore_result: a task
-            # sent by name would otherwise have the Redis result backend listen for its result
-            # (which it never stores), and that reconnects for 20 s once Redis has gone.
-            current_app.send_task(SEND_TASK, args=[pk], retry=False, ignore_result=True)
+            broker_send(SEND_TASK, args=[pk])
         except Exception:  # noqa: BLE001 - whatever the transport raises, the relay will retry
             logger.warning("Could not hand notification %s to the broker; the relay will.", pk)
             break

@@ -380,7 +380,7 @@ def test_import_upload_preview_confirm(
 def jobs_sent(monkeypatch):
     """The jobs handed to the broker, instead of reaching one."""
     calls = []
-    monkeypatch.setattr("core.jobs.current_app.send_task", lambda name, **kw: calls.append(kw))
+    monkeypatch.setattr("core.broker.current_app.send_task", lambda name, **kw: calls.append(kw))
     return calls
 
 

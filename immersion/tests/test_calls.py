@@ -120,7 +120,7 @@ def test_opting_out_withdraws_calls_not_yet_made(executive, questions):
 
 
 def test_call_list_pages_preview_then_import(client, cx_lead, monkeypatch):
-    monkeypatch.setattr("core.jobs.current_app.send_task", lambda name, **kw: None)
+    monkeypatch.setattr("core.broker.current_app.send_task", lambda name, **kw: None)
     client.force_login(cx_lead)
     upload = SimpleUploadedFile(
         "calls.csv", (HEADER + "Maria Lopez,ACME-1,+34 600 123 456,,yes,no\n").encode()

@@ -30,9 +30,9 @@ from kombu.exceptions import ChannelError
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from core import broker
 from immersion.models import Participant
 from immersion.tests.factories import SessionFactory
-from notifications import services
 from notifications.models import Notification, NotificationSettings
 from notifications.services import (
     RESEND_AFTER,
@@ -283,7 +283,7 @@ def test_with_the_broker_down_notify_answers_at_once_and_the_relay_delivers_late
     down = Celery("proximity", set_as_current=False)
     down.config_from_object("django.conf:settings", namespace="CELERY")
     down.conf.broker_url = f"redis://127.0.0.1:{_free_port()}/0"
-    monkeypatch.setattr(services, "current_app", down)
+    monkeypatch.setattr(broker, "current_app", down)
 
     started = time.monotonic()
     with transaction.atomic():  # a request's own transaction; the hand-off follows its commit

@@ -18,6 +18,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.tests.factories import UserFactory
+from core import broker
 from immersion.models import Session
 from immersion.tests.factories import SessionFactory
 from notifications import services
@@ -64,7 +65,7 @@ def handed(monkeypatch):
     def send_task(name, args=None, **options):
         calls.append((name, args, options))
 
-    monkeypatch.setattr(services.current_app, "send_task", send_task)
+    monkeypatch.setattr(broker.current_app, "send_task", send_task)
     return calls
 
 
@@ -77,7 +78,7 @@ def broker_down(monkeypatch):
         tries.append(args)
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(services.current_app, "send_task", send_task)
+    monkeypatch.setattr(broker.current_app, "send_task", send_task)
     return tries
 
 
@@ -183,7 +184,7 @@ def test_a_broker_that_refuses_costs_the_committing_request_no_wait(
     down = Celery("proximity", set_as_current=False)
     down.config_from_object("django.conf:settings", namespace="CELERY")
     down.conf.broker_url = down.conf.result_backend = f"redis://127.0.0.1:{_free_port()}/0"
-    monkeypatch.setattr(services, "current_app", down)
+    monkeypatch.setattr(broker, "current_app", down)
     with django_capture_on_commit_callbacks() as after_commit:
         row = remind(person, session)
     started = monotonic()

@@ -34,7 +34,7 @@ def handed(monkeypatch):
     """What the request gives the broker: the task's arguments, instead of a real broker."""
     calls = []
     monkeypatch.setattr(
-        "notifications.services.current_app.send_task",
+        "core.broker.current_app.send_task",
         lambda name, args=None, **kwargs: calls.append((name, args, kwargs)),
     )
     return calls

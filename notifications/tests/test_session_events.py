@@ -65,7 +65,7 @@ def handed(monkeypatch):
     """The ids given to the broker, instead of a real broker."""
     calls = []
     monkeypatch.setattr(
-        "notifications.services.current_app.send_task",
+        "core.broker.current_app.send_task",
         lambda name, args=None, **kwargs: calls.append(args),
     )
     return calls

@@ -303,7 +303,7 @@ def test_send_again_puts_a_failed_message_back_in_the_queue(
 ):
     handed = []
     monkeypatch.setattr(
-        "notifications.services.current_app.send_task",
+        "core.broker.current_app.send_task",
         lambda name, args=None, **options: handed.append(args),
     )
     row = failed(executive)
