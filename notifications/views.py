@@ -1,6 +1,8 @@
 """My notifications and e-mail choices (everyone signed in); defaults and failed messages (the
 CX lead)."""
 
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -68,10 +70,14 @@ def notifications_read_all(request):
     return redirect("notifications:list")
 
 
+@login_not_required
 @require_GET
 def notifications_badge(request):
-    """The unread count in the navigation, fetched after the page (htmx), so no page pays for
-    it in its own queries."""
+    """Anyone: the unread count in the navigation, fetched after the page (htmx), so no page
+    pays for it in its own queries. Once the session has expired it answers 204 (htmx then
+    leaves the badge as it is) rather than the sign-in page, which htmx would put in the badge."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
     return render(
         request,
         "notifications/_badge.html",

@@ -271,7 +271,7 @@ MATRIX: dict[str, Entry] = {
         outcomes(signed_in=404, executive=302), kwargs=lambda o: {"pk": o["notification"].pk}
     ),
     "notifications:read_all": Entry(outcomes(signed_in=302), method="post"),
-    "notifications:badge": Entry(outcomes()),
+    "notifications:badge": Entry(outcomes(anonymous=204)),
     "notifications:defaults": Entry(cx_lead_only()),
     "notifications:times": Entry(cx_lead_only(), method="post"),
     "notifications:failed": Entry(cx_lead_only()),

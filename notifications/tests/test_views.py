@@ -389,3 +389,11 @@ def test_the_failed_page_takes_the_same_queries_for_3_and_40_failures(
     queries_at_two_sizes(
         build, lambda r: r.content.decode().count(">Send again<"), ceiling=8, sizes=(3, 40)
     )
+
+
+def test_the_badge_of_an_expired_session_is_204_not_the_sign_in_page(client):
+    """htmx polls the badge every two minutes; after the session expires, a redirect to the
+    sign-in page would put that whole page inside the navigation."""
+    response = client.get(reverse("notifications:badge"), headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.content == b""
