@@ -25,14 +25,17 @@ import pytest
 from celery import Celery
 from celery import current_app as app
 from django.db import DatabaseError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import ChannelError
 
 from accounts.models import User
+from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from core import broker
-from immersion.models import Participant
-from immersion.tests.factories import SessionFactory
+from frictions.models import FrictionReport
+from immersion.models import Escalation, Participant, SwapRequest
+from immersion.tests.factories import SessionFactory, activity, past_place
 from notifications.models import Notification, NotificationSettings
 from notifications.services import (
     RESEND_AFTER,
@@ -323,3 +326,98 @@ def test_with_the_broker_down_notify_answers_at_once_and_the_relay_delivers_late
     assert any(part.get_content_type() == "text/calendar" for part in message.walk())
     body = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     assert session.get_absolute_url() in body.get_payload(decode=True).decode()
+
+
+def test_with_the_broker_down_the_pages_answer_save_everything_and_mail_it_once_it_is_back(
+    celery_worker_process, serve_mail, monkeypatch, client, make_user
+):
+    """The outage as people meet it (issue 12): Redis gone, a frontline agent logs an escalation
+    and files a report, an executive confirms attendance and asks a colleague to swap. Every
+    page answers as usual and saves; nothing is mailed while the broker is away; once it is
+    back the relay hands the messages over and each goes out once."""
+    mail = serve_mail()
+    NotificationSettings.objects.create(
+        pk=1, lead_hours=[24, 1], quiet_from=clock(0), quiet_until=clock(0)
+    )
+    agent = make_user(roles=[Role.FRONTLINE], email="agent@example.com")
+    officer = make_user(roles=[Role.EXECUTIVE], email="officer@example.com")
+    executive = make_user(roles=[Role.EXECUTIVE], email="exec@example.com")
+    colleague = make_user(roles=[Role.EXECUTIVE], email="colleague@example.com")
+    now = timezone.now()
+    SessionFactory(
+        activity_type=activity("officer-of-the-day"),
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=7),
+        people=[officer],
+    )
+    coming = SessionFactory(people=[executive], starts_at=now + timedelta(days=3))
+    attended = past_place(executive)
+    down = Celery("proximity", set_as_current=False)
+    down.config_from_object("django.conf:settings", namespace="CELERY")
+    down.conf.broker_url = down.conf.result_backend = f"redis://127.0.0.1:{_free_port()}/0"
+    monkeypatch.setattr(broker, "current_app", down)
+
+    client.force_login(agent)
+    started = time.monotonic()
+    logged = client.post(
+        reverse("immersion:escalation_create"),
+        {
+            "customer_reference": "ACME-9",
+            "channel": "phone",
+            "urgency": "high",
+            "what_happened": "Billed twice after the price change",
+        },
+    )
+    filed = client.post(
+        reverse("frictions:new"),
+        {
+            "title": "Refunds above 50 euros need a manager's approval",
+            "description": "Customers wait two days for a callback to get their money back.",
+            "area": "policy",
+            "channel": "phone",
+            "customers_per_week": "12",
+            "severity": "high",
+        },
+    )
+    client.force_login(executive)
+    confirmed = client.post(
+        reverse("immersion:attendance", args=[attended.pk]),
+        {"attended": "yes", "minutes": "", "interactions": "3"},
+    )
+    asked = client.post(
+        reverse("immersion:swap_create", args=[coming.pk]),
+        {"offered_to": colleague.pk, "message": "Board meeting moved onto this slot"},
+    )
+    took = time.monotonic() - started
+    assert [r.status_code for r in (logged, filed, confirmed, asked)] == [302] * 4
+    assert took < 5, f"four requests took {took:.1f} s with the broker down"
+    assert Escalation.objects.get().routed_to == officer
+    assert FrictionReport.objects.get().reporter == agent
+    attended.refresh_from_db()
+    assert attended.attendance == Participant.Attendance.ATTENDED
+    assert SwapRequest.objects.get().offered_to == colleague
+    waiting = {(n.kind, n.recipient.email) for n in Notification.objects.all()}
+    assert waiting >= {
+        ("escalation_routed", "officer@example.com"),
+        ("swap_asked", "colleague@example.com"),
+    }
+    assert not Notification.objects.exclude(handed_at=None).exists(), "nothing reached a broker"
+    assert notifications_relay() == 0, "the relay, still without a broker, hands nothing"
+    assert mail.accepted == []
+
+    monkeypatch.undo()  # the broker is back
+    worker = celery_worker_process()
+    due = Notification.objects.filter(send_after__lte=timezone.now()).count()
+    assert notifications_relay() == due
+    _until(
+        lambda: not Notification.objects.filter(status=Notification.Status.PENDING).exists(),
+        timeout=120,
+        what="every message to be sent",
+        worker=worker,
+    )
+    assert notifications_relay(now=timezone.now() + RESEND_AFTER * 2) == 0, "sent: never again"
+    _drained(worker)
+    got = Counter(message["To"] for message in mail.accepted)
+    assert got["officer@example.com"] == 1
+    assert got["colleague@example.com"] == 1
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
