@@ -1,5 +1,7 @@
 """Sessions and Officer of the Day shifts; see kinds/__init__.py."""
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from immersion.ical import session_invite
@@ -22,12 +24,22 @@ def _place(notification, session):
     ).first()
 
 
+def _starts_as_written(notification, session) -> bool:
+    """The session still starts when the row says: the same instant, whatever zone either was
+    written in (the edit page makes the start in the CX lead's zone, the database gives UTC)."""
+    written = notification.data.get("starts_at")
+    try:
+        return written is not None and datetime.fromisoformat(written) == session.starts_at
+    except ValueError:
+        return False
+
+
 def _reminder_obsolete(notification, session) -> str | None:
     if session is None:
         return SESSION_GONE_REASON
     if session.status == Session.Status.CANCELLED:
         return SESSION_CANCELLED_REASON
-    if session.starts_at.isoformat() != notification.data.get("starts_at"):
+    if not _starts_as_written(notification, session):
         return SESSION_MOVED_REASON
     if session.starts_at <= timezone.now():
         return SESSION_STARTED_REASON
@@ -120,7 +132,7 @@ def _open_session_obsolete(notification, session) -> str | None:
 
 def _moved_obsolete(notification, session) -> str | None:
     reason = _open_session_obsolete(notification, session)
-    if reason is None and session.starts_at.isoformat() != notification.data.get("starts_at"):
+    if reason is None and not _starts_as_written(notification, session):
         return MOVED_AGAIN_REASON
     return reason
 

@@ -5,6 +5,7 @@ event's UID in the person's own feed, so the client updates one event rather tha
 """
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -367,3 +368,16 @@ def test_a_person_without_an_address_or_deactivated_is_skipped_with_the_reason(
     reasons = dict(Notification.objects.values_list("recipient__display_name", "reason"))
     assert reasons == {"Ana Ruiz": NO_ADDRESS_REASON, "Bo Berg": INACTIVE_REASON}
     assert mail.outbox == []
+
+
+def test_a_move_typed_in_another_zone_than_utc_is_sent_not_taken_for_a_later_move(
+    ana, cx_lead, session
+):
+    """The edit page makes the new start in the CX lead's own zone (Copenhagen here); the
+    database gives it back in UTC. The same instant is the same move."""
+    start = (session.starts_at + timedelta(hours=3)).astimezone(ZoneInfo("Europe/Copenhagen"))
+    session_reschedule(
+        session=session, starts_at=start, ends_at=start + timedelta(hours=1), by=cx_lead
+    )
+    assert send_all() == ["sent 1"]
+    assert str(event_of(invite(sent_to(ana)))["SEQUENCE"]) == "1"
