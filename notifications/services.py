@@ -58,7 +58,7 @@ BAD_ADDRESS_REASON = "Their e-mail address is not valid: {address}"
 INACTIVE_REASON = "They were deactivated."
 EMAIL_OFF_REASON = "They turned this kind of e-mail off."
 UNKNOWN_KIND_REASON = "This kind of message is no longer sent."
-FAILED_REASON = "The mail server refused it {attempts} times; last: {error}"
+FAILED_REASON = "Tried {attempts} times without success; last: {error}"
 NOT_FAILED_MESSAGE = "Only a message that failed can be sent again."
 
 
@@ -105,7 +105,8 @@ def notification_prepare(
         subject_type=subject_key(subject),
         subject_id=subject.pk,
         occasion=occasion[:80],
-        title=title[:300],
+        # One line: a title is the e-mail's subject, and a line break there is refused.
+        title=" ".join(title.split())[:300],
         url=url,
         data=data or {},
         send_after=when,
@@ -267,6 +268,30 @@ def _mark(rows: list[Notification], **fields) -> None:
     Notification.objects.filter(pk__in=[r.pk for r in rows]).update(**fields)
 
 
+def _attempt_failed(rows: list[Notification], exc: Exception, *, now: datetime) -> str:
+    """Each row tried once more: again after its back-off, or failed for good after
+    MAX_ATTEMPTS. Anything raised counts, not only the mail server's refusals: a message that
+    cannot be made (a bug, a bad header) must end on the CX lead's page, not loop."""
+    if isinstance(exc, smtplib.SMTPException | OSError):
+        logger.warning("Notification %s not sent: %s", rows[0].pk, exc)
+        error = str(exc)
+    else:
+        logger.exception("Notification %s could not be made or sent", rows[0].pk)
+        error = f"{type(exc).__name__}: {exc}"
+    gave_up = False
+    for row in rows:
+        attempts = row.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            gave_up = True
+            reason = FAILED_REASON.format(attempts=attempts, error=error)
+            fields = {"status": Notification.Status.FAILED, "reason": reason[:300]}
+        else:
+            fields = {"send_after": now + BACKOFF[attempts - 1], "handed_at": None}
+            fields["reason"] = error[:300]
+        _mark([row], attempts=attempts, **fields)
+    return "failed" if gave_up else "retry later"
+
+
 def notification_send(*, pk: int) -> str:
     """The worker: send one message (with the other reminders due for the same person, as one
     e-mail), exactly once. Skips, with the reason on the row, what should no longer go: nobody
@@ -304,27 +329,12 @@ def notification_send(*, pk: int) -> str:
             return "skipped"
         sending = [each for each, _, _ in items]
         try:
-            _message(items).send()
-        except (smtplib.SMTPException, OSError) as exc:
-            attempts = row.attempts + 1
-            if attempts >= MAX_ATTEMPTS:
-                error = FAILED_REASON.format(attempts=attempts, error=exc)
-                _mark(
-                    sending,
-                    status=Notification.Status.FAILED,
-                    attempts=attempts,
-                    reason=error[:300],
-                )
-                logger.error("Notification %s failed for good: %s", pk, exc)
-                return "failed"
-            _mark(
-                sending,
-                attempts=attempts,
-                send_after=now + BACKOFF[attempts - 1],
-                handed_at=None,
-                reason=str(exc)[:300],
-            )
-            return "retry later"
+            # A savepoint: a failure while the message is made (a template, a kind's context)
+            # must leave this transaction able to record it.
+            with transaction.atomic():
+                _message(items).send()
+        except Exception as exc:  # noqa: BLE001 - whatever it is, it is recorded on the rows
+            return _attempt_failed(sending, exc, now=now)
         _mark(sending, status=Notification.Status.SENT, sent_at=timezone.now(), reason="")
     return f"sent {len(sending)}"
 

@@ -20,7 +20,7 @@ from kombu.exceptions import OperationalError
 from accounts.tests.factories import UserFactory
 from core import broker
 from immersion.models import Session
-from immersion.tests.factories import SessionFactory
+from immersion.tests.factories import SessionFactory, past_place
 from notifications import services
 from notifications.kinds.sessions import SESSION_CANCELLED_REASON
 from notifications.models import Notification, NotificationSettings, Preference
@@ -374,6 +374,68 @@ def test_send_backs_off_after_each_refusal_then_marks_the_row_failed(person, ses
     assert row.attempts == MAX_ATTEMPTS
     assert row.reason.startswith(FAILED_REASON.format(attempts=MAX_ATTEMPTS, error="")[:40])
     assert "Connection refused" in row.reason
+
+
+def test_a_message_that_cannot_be_made_backs_off_and_ends_failed_instead_of_looping(
+    person, session, monkeypatch
+):
+    """Not only the mail server: a template or a kind that raises is a bug, but the row must
+    still end on the CX lead's page rather than go back to the relay forever."""
+
+    def broken(items):
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+
+    monkeypatch.setattr(services, "_message", broken)
+    row = remind(person, session)
+    Notification.objects.filter(pk=row.pk).update(attempts=MAX_ATTEMPTS - 2)
+    assert notification_send(pk=row.pk) == "retry later"
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Notification.Status.PENDING, MAX_ATTEMPTS - 1)
+    assert row.reason.startswith("ValueError: Header values")
+    Notification.objects.filter(pk=row.pk).update(send_after=timezone.now())
+    assert notification_send(pk=row.pk) == "failed"
+    row.refresh_from_db()
+    assert row.status == Notification.Status.FAILED
+    assert "ValueError" in row.reason
+
+
+def test_a_title_typed_over_several_lines_is_one_line(person, session):
+    """An escalation's customer reference or a report's title ends up in a subject line."""
+    row = remind(person, session, occasion="1h")
+    row = notify(
+        kind="session_reminder",
+        recipient=person,
+        subject=session,
+        occasion="typed",
+        title="Escalation ACME-42\r\nBcc: everyone@example.com",
+        url="/",
+        data={"starts_at": session.starts_at.isoformat()},
+        quiet=NO_QUIET,
+    )
+    assert row.title == "Escalation ACME-42 Bcc: everyone@example.com"
+    assert notification_send(pk=row.pk).startswith("sent")
+    assert "\n" not in mail.outbox[-1].subject
+
+
+def test_a_digest_that_fails_counts_each_reminders_own_attempts(person, smtp_closed):
+    """Rows tried together keep their own count: one near its last try fails alone."""
+    rows = [
+        notify(
+            kind="attendance_due",
+            recipient=person,
+            subject=past_place(person, hours_ago=hours),
+            occasion="ended",
+            title=f"Confirm your attendance ({hours} hours ago)",
+            url="/",
+            quiet=NO_QUIET,
+        )
+        for hours in (3, 5)
+    ]
+    Notification.objects.filter(pk=rows[1].pk).update(attempts=MAX_ATTEMPTS - 1)
+    assert notification_send(pk=rows[0].pk) == "failed"
+    first, second = (Notification.objects.get(pk=row.pk) for row in rows)
+    assert (first.attempts, first.status) == (1, Notification.Status.PENDING)
+    assert (second.attempts, second.status) == (MAX_ATTEMPTS, Notification.Status.FAILED)
 
 
 class _Refuses:
