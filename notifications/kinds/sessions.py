@@ -71,7 +71,9 @@ SESSION_REMINDER = register(
     Kind(
         key="session_reminder",
         label="A session or Officer of the Day shift of yours is coming",
-        batchable=True,
+        # Each with its own invitation: calendar clients act on one per message, so these are
+        # never folded into a digest.
+        batchable=False,
         context=_reminder_context,
         attachments=_invite,
         obsolete=_reminder_obsolete,

@@ -267,16 +267,18 @@ def test_send_mails_once_with_the_title_link_and_invite_and_a_second_call_sends_
     assert row.sent_at is not None
 
 
-def test_send_gathers_the_reminders_due_for_one_person_into_one_message(person, session):
+def test_send_keeps_each_session_reminder_in_its_own_message_with_its_own_invitation(
+    person, session
+):
+    """Calendar clients act on one invitation per message: session reminders are never
+    gathered into a digest (the follow-through reminders are, test_scans_followthrough)."""
     first = session
     second = SessionFactory(people=[person], starts_at=first.starts_at + timedelta(hours=3))
     one = remind(person, first)
     two = remind(person, second)
-    notification_send(pk=one.pk)
-    notification_send(pk=two.pk)
-    (message,) = mail.outbox
-    assert message.subject == "2 reminders from Proximity"
-    assert len(message.attachments) == 2
+    assert notification_send(pk=one.pk) == "sent 1"
+    assert notification_send(pk=two.pk) == "sent 1"
+    assert [len(message.attachments) for message in mail.outbox] == [1, 1]
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
 
 
