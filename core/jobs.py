@@ -115,8 +115,17 @@ def job_queue(*, upload: CsvUpload, options: dict) -> bool | None:
             done = applied_at is not None or status == Status.DONE
             raise ValidationError(JOB_DONE_MESSAGE if done else JOB_BUSY_MESSAGE)
         transaction.on_commit(lambda: sent.update(ok=job_send(model=model, pk=upload.pk)))
-    caches["shared"].delete(_progress_key(model, upload.pk))
+    _progress_forget(_progress_key(model, upload.pk))
     return sent.get("ok")
+
+
+def _progress_forget(key: str) -> None:
+    """Progress is a nicety: a shared cache that is down (Redis, with the broker) must not turn
+    a job already queued into an error page."""
+    try:
+        caches["shared"].delete(key)
+    except Exception:  # noqa: BLE001 - whatever the cache's client raises
+        logger.warning("Could not clear the progress of %s in the shared cache.", key)
 
 
 class _Progress:
@@ -187,7 +196,11 @@ def job_progress(*, upload: CsvUpload) -> JobProgress:
     """How far an upload's job has got: the worker's last published count while it runs."""
     done = upload.progress_done
     if upload.status == Status.RUNNING:
-        done = max(done, caches["shared"].get(_progress_key(type(upload), upload.pk)) or 0)
+        try:
+            published = caches["shared"].get(_progress_key(type(upload), upload.pk))
+        except Exception:  # noqa: BLE001 - the cache is down: the row's own figure will do
+            published = None
+        done = max(done, published or 0)
     waited_long = (
         upload.status == Status.QUEUED
         and upload.queued_at is not None

@@ -1,6 +1,7 @@
 """A people import runs in the Celery worker as a job (core/jobs.py): its states, its progress,
 the page that follows it, and a broker that is down."""
 
+import socket
 import sys
 import time
 
@@ -309,3 +310,27 @@ def test_a_5000_row_import_runs_through_the_worker(client, cx_lead, celery_worke
             f"\n5,000-row people import: request answered in {answered:.2f} s, "
             f"worker done {took:.1f} s after the click\n"
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_shared_cache_down_too_the_import_is_queued_and_its_page_answers(
+    client, cx_lead, upload, sent, settings
+):
+    """Redis down takes the shared cache with the broker: progress is a nicety, not a 500."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed}/0",
+        },
+    }
+    client.force_login(cx_lead)
+    response = post_import(client, upload)
+    assert response.status_code == 302
+    upload.refresh_from_db()
+    assert upload.status == Status.QUEUED
+    PeopleImport.objects.filter(pk=upload.pk).update(status=Status.RUNNING, progress_total=2)
+    assert client.get(upload.get_absolute_url()).status_code == 200

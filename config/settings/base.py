@@ -221,7 +221,14 @@ else:
     # to another: longer than any task may run (CELERY_TASK_TIME_LIMIT), or a slow task would
     # run twice. The notification relay hands over sooner what a dead worker held
     # (notifications/services.py), so nothing waits this long.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "visibility_timeout": 60 * 60}
+    # socket_timeout: a Redis that accepts the connection and then never answers (paused,
+    # partitioned) must fail a request's hand-off in seconds too; above the worker's 1-second
+    # BRPOP, so the worker's own waits are unaffected.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 3,
+        "socket_timeout": 5,
+        "visibility_timeout": 60 * 60,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
