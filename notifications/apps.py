@@ -6,5 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
 
     def ready(self) -> None:
-        # The apps below announce what happened (their signals.py); these decide who hears of it.
-        from . import receivers  # noqa: F401
+        # The apps below announce what happened (their signals.py); receivers decide who hears
+        # of it. tasks connects beat's heartbeat to the relay's publishing, in beat's process.
+        from . import receivers, tasks  # noqa: F401

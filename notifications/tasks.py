@@ -1,16 +1,37 @@
 """The worker's side of the outbox (services.py); beat runs the relay and the scans."""
 
+import logging
 import time
 
 from celery import shared_task
+from celery.signals import before_task_publish
 from django.core.cache import caches
 from django.utils import timezone
 
 from .scans import scans_run
 from .services import notification_send, notifications_relay
 
-# When beat last made the relay run, for /healthz/ (the shared cache: the web processes see it).
+logger = logging.getLogger(__name__)
+
+# When beat last sent the relay, for /healthz/ (the shared cache: the web processes see it).
 BEAT_LAST_RUN_KEY = "notifications:relay:last-run"
+RELAY_TASK = "notifications.tasks.relay_notifications"
+
+
+def _beat_alive() -> None:
+    try:
+        caches["shared"].set(BEAT_LAST_RUN_KEY, time.time(), timeout=None)
+    except Exception:  # noqa: BLE001 - a cache that is down must not stop beat or the relay
+        logger.warning("Could not record beat's heartbeat in the shared cache.")
+
+
+@before_task_publish.connect
+def _beat_sends_the_relay(sender=None, **kwargs) -> None:
+    """Beat's heartbeat is written when beat *sends* the relay (every minute), not only when a
+    worker runs it: behind a backlog of mail the relay may wait in the queue for many minutes,
+    and /healthz/ would call a live beat stale and have a load balancer pull the site."""
+    if sender == RELAY_TASK:
+        _beat_alive()
 
 
 @shared_task(
@@ -24,10 +45,10 @@ def send_notification(pk: int) -> str:
     return notification_send(pk=pk)
 
 
-@shared_task(name="notifications.tasks.relay_notifications")
+@shared_task(name=RELAY_TASK)
 def relay_notifications() -> int:
     """Beat, every minute: what is due and not yet with the worker goes to it."""
-    caches["shared"].set(BEAT_LAST_RUN_KEY, time.time(), timeout=None)
+    _beat_alive()
     return notifications_relay()
 
 
