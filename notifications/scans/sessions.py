@@ -8,6 +8,8 @@ when sent: kinds.sessions).
 
 When several lead times have passed at once (a place given 30 minutes before the start), only
 the shortest is written: one reminder, not a "24 hours" and a "1 hour" one in the same minute.
+A longer lead whose moment had passed when the session last changed is not written either: the
+move (or the place given) was announced a moment ago with its own invitation.
 """
 
 from datetime import datetime, timedelta
@@ -49,6 +51,10 @@ def session_reminders(*, now: datetime) -> int:
         hours = next(h for h in leads if session.starts_at - timedelta(hours=h) <= now + SCAN_EVERY)
         occasion = f"{hours}h@{session.starts_at:%Y%m%dT%H%M}"
         if (session.pk, person.pk, occasion) in written:
+            continue
+        if session.starts_at - timedelta(hours=hours) < session.updated_at and hours != leads[0]:
+            # Its moment had passed when the session last changed (moved, a place given): that
+            # change's own message has just told them, and the shortest lead still will.
             continue
         rows.append(
             notification_prepare(

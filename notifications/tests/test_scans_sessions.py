@@ -9,6 +9,7 @@ from django.core import mail
 
 from accounts.tests.factories import FrontlineTeamFactory
 from immersion.models import Participant, Session
+from immersion.services.sessions import session_reschedule
 from immersion.tests.factories import SessionFactory, activity
 from notifications.kinds.sessions import SESSION_CANCELLED_REASON, SESSION_MOVED_REASON
 from notifications.models import Notification, NotificationSettings
@@ -231,3 +232,30 @@ def test_session_scan_queries_do_not_grow_with_the_reminders(
     assert written == [2 * 2, 8 * 2]  # the second scan writes only the new sessions' reminders
     assert reminders().count() == 20
     assert counts[0] == counts[1]
+
+
+def test_a_session_moved_inside_a_day_gets_no_second_day_ahead_reminder_only_the_hour_one(
+    executive, listening, cx_lead
+):
+    """The move itself was announced with its invitation: a "Reminder" on top, in the same
+    minute, would be a third message about one change (the review)."""
+    later = STARTS + timedelta(hours=3)
+    with time_machine.travel(later - timedelta(hours=10), tick=False):
+        session_reschedule(
+            session=listening, starts_at=later, ends_at=later + timedelta(hours=1), by=cx_lead
+        )
+    scan_at(later - timedelta(hours=10) + timedelta(minutes=1))
+    assert not reminders().exists()
+    scan_at(later - timedelta(hours=1, minutes=3))
+    (row,) = reminders()
+    assert row.occasion == "1h@20261127T1200"
+
+
+def test_the_reminder_says_how_long_until_the_start_when_it_is_sent_not_the_lead_time(
+    executive, listening
+):
+    """Held by quiet hours, or written late, a "24 hours" reminder may go with 20 hours left."""
+    scan_at(STARTS - timedelta(hours=24, minutes=3))
+    row = reminders().get()
+    assert send(row, at=STARTS - timedelta(hours=20)) == "sent 1"
+    assert "starting in 20\xa0hours:" in mail.outbox[0].body
