@@ -187,23 +187,25 @@ def email_wanted(*, person: User, kind: str) -> bool:
     return chosen.get(person.pk, chosen.get(None, spec.default_email))
 
 
-def _skip_reason(row: Notification, spec: Kind | None, subject) -> str:
+def _skip_reason(row: Notification, spec: Kind | None, subject) -> tuple[str, bool]:
+    """Why not to e-mail it ("" to send), and whether it was overtaken (what it is about has
+    changed or been done since) rather than held back by something about the person."""
     if spec is None:
-        return UNKNOWN_KIND_REASON
+        return UNKNOWN_KIND_REASON, True
     person = row.recipient
     if not person.is_active:
-        return INACTIVE_REASON
+        return INACTIVE_REASON, False
     if not person.email:
-        return NO_ADDRESS_REASON
+        return NO_ADDRESS_REASON, False
     try:
         validate_email(person.email)
     except ValidationError:
-        return BAD_ADDRESS_REASON.format(address=person.email)[:300]
+        return BAD_ADDRESS_REASON.format(address=person.email)[:300], False
     if not email_wanted(person=person, kind=row.kind):
-        return EMAIL_OFF_REASON
+        return EMAIL_OFF_REASON, False
     if spec.obsolete is not None:
-        return spec.obsolete(row, subject) or ""
-    return ""
+        return spec.obsolete(row, subject) or "", True
+    return "", False
 
 
 def _context(row: Notification, spec: Kind, subject) -> dict:
@@ -320,9 +322,14 @@ def notification_send(*, pk: int) -> str:
         for each in rows:
             kind = KINDS.get(each.kind)
             subject = subject_load(each) if kind is not None else None
-            reason = _skip_reason(each, kind, subject)
+            reason, overtaken = _skip_reason(each, kind, subject)
             if reason:
-                _mark([each], status=Notification.Status.SKIPPED, reason=reason[:300])
+                fields = {"status": Notification.Status.SKIPPED, "reason": reason[:300]}
+                if overtaken and each.read_at is None:
+                    # Overtaken (a later move, a cancel, done since): it stays in the list with
+                    # its reason but no longer counts as something waiting for them.
+                    fields["read_at"] = timezone.now()
+                _mark([each], **fields)
             else:
                 items.append((each, kind, subject))
         if not items:
