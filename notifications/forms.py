@@ -50,5 +50,8 @@ class NotificationSettingsForm(forms.Form):
     quiet_until = forms.TimeField(
         label="Quiet hours until",
         widget=TimeInput(),
-        help_text="In each person's own time zone. Messages that are not urgent wait until then.",
+        help_text=(
+            "In each person's own time zone; overnight when it is earlier than “from”, none when "
+            "both are the same. Messages that are not urgent wait until then."
+        ),
     )

@@ -93,12 +93,17 @@ def notification_prepare(
     """An unsaved outbox row; quiet hours move a kind that is not urgent to the morning,
     but never past `not_later_than` (a reminder must arrive before what it reminds of)."""
     spec = KINDS[kind]
-    when = send_after or timezone.now()
+    now = timezone.now()
+    when = send_after or now
     if not spec.urgent:
+        # A moment already past goes now, so now is what the quiet hours are checked against
+        # (a scan writing yesterday's follow-through at 03:00 must not mail it at 03:00).
+        goes = max(when, now)
         later = _quiet_until(
-            recipient=recipient, when=when, quiet=quiet or NotificationSettings.current()
+            recipient=recipient, when=goes, quiet=quiet or NotificationSettings.current()
         )
-        when = later if not_later_than is None or later <= not_later_than else when
+        if later != goes and (not_later_than is None or later <= not_later_than):
+            when = later
     return Notification(
         kind=kind,
         recipient=recipient,
@@ -392,13 +397,12 @@ def preferences_save(*, person: User | None, choices: dict[str, bool]) -> None:
 def notification_settings_save(
     *, lead_hours: list[int], quiet_from, quiet_until
 ) -> NotificationSettings:
-    """The CX lead's reminder lead times (largest first) and quiet hours."""
-    settings_row = NotificationSettings(
-        pk=1,
-        lead_hours=sorted(set(lead_hours), reverse=True),
-        quiet_from=quiet_from,
-        quiet_until=quiet_until,
-    )
+    """The CX lead's reminder lead times (largest first) and quiet hours; saved again and again
+    on the one row (the first save creates it)."""
+    settings_row = NotificationSettings.objects.filter(pk=1).first() or NotificationSettings(pk=1)
+    settings_row.lead_hours = sorted(set(lead_hours), reverse=True)
+    settings_row.quiet_from = quiet_from
+    settings_row.quiet_until = quiet_until
     settings_row.full_clean()
     settings_row.save()
     return settings_row

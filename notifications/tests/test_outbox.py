@@ -557,3 +557,14 @@ def test_quiet_hours_never_hold_a_reminder_past_what_it_reminds_of(person, sessi
     with time_machine.travel(at, tick=False):
         row = remind(person, session, quiet=EVENINGS, not_later_than=at + timedelta(hours=1))
     assert row.send_after == at
+
+
+def test_a_message_due_in_the_past_but_written_at_night_waits_for_the_morning(person, session):
+    """A scan writing yesterday's follow-through (or catching up after an outage) at 03:00
+    must not mail it at 03:00: the walk saw digests go out at 02:57 Stockholm time."""
+    night = datetime(2026, 11, 26, 3, 0, tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(night, tick=False):
+        row = remind(
+            person, session, quiet=EVENINGS, send_after=night - timedelta(days=1, hours=-10)
+        )
+    assert row.send_after == datetime(2026, 11, 26, 8, 0, tzinfo=ZoneInfo("Europe/London"))

@@ -231,6 +231,13 @@ def test_the_cx_lead_saves_reminder_times_and_quiet_hours(client, cx_lead):
     assert (saved.quiet_from, saved.quiet_until) == (time(21, 30), time(7, 0))
     page = client.get(reverse("notifications:defaults")).content.decode()
     assert 'value="48, 24, 2"' in page
+    # ... and again, and again: the walk found every save after the first refused.
+    again = client.post(
+        reverse("notifications:times"),
+        {"lead_hours": "24, 1", "quiet_from": "20:00", "quiet_until": "08:00"},
+    )
+    assert (again.status_code, said(again)) == (302, [SETTINGS_SAVED_MESSAGE])
+    assert NotificationSettings.current().lead_hours == [24, 1]
 
 
 def test_the_defaults_page_shows_the_current_times(client, cx_lead):
