@@ -52,6 +52,9 @@ BACKOFF = (
     timedelta(hours=3),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
+# Quiet hours may hold a message about a session until their end, but it must still arrive
+# this long before the start (one held until 08:00 for an 08:00 session comes too late).
+BEFORE_START = timedelta(minutes=15)
 
 NO_ADDRESS_REASON = "They have no e-mail address."
 BAD_ADDRESS_REASON = "Their e-mail address is not valid: {address}"

@@ -13,7 +13,7 @@ from django.utils import dateformat
 from immersion import signals
 from immersion.models import Participant, SessionChange, SwapRequest
 
-from ..services import notify
+from ..services import BEFORE_START, notify
 
 ESCALATION_TITLE = "[{urgency}] Take escalation {reference}"
 PLACE_GIVEN_TITLE = "Attend {activity} on {when}: {how}"
@@ -69,7 +69,7 @@ def place_replaced(sender, *, session, person, replacement, by, change, **kwargs
         "occasion": f"seq-{session.sequence}",
         "url": session.get_absolute_url(),
         "data": data,
-        "not_later_than": session.starts_at,
+        "not_later_than": session.starts_at - BEFORE_START,
     }
     if replacement.pk != by.pk:
         how = "you take over from {person}" if swapped else "{by} gave you a place"
@@ -103,7 +103,7 @@ def session_moved(sender, *, session, before, by, **kwargs) -> None:
             title=_session_title(SESSION_MOVED_TITLE, session, place.person),
             url=session.get_absolute_url(),
             data={"starts_at": session.starts_at.isoformat(), "sequence": session.sequence},
-            not_later_than=min(before, session.starts_at),
+            not_later_than=min(before, session.starts_at) - BEFORE_START,
         )
 
 
@@ -117,7 +117,7 @@ def session_cancelled(sender, *, session, people, by, **kwargs) -> None:
             occasion="cancelled",
             title=_session_title(SESSION_CANCELLED_TITLE, session, person),
             url=session.get_absolute_url(),
-            not_later_than=session.starts_at,
+            not_later_than=session.starts_at - BEFORE_START,
         )
 
 
@@ -132,13 +132,17 @@ def swap_asked(sender, *, swap, **kwargs) -> None:
             SWAP_ASKED_TITLE, swap.session, swap.offered_to, person=swap.requested_by
         ),
         url=_schedule(),
-        not_later_than=swap.session.starts_at,
+        not_later_than=swap.session.starts_at - BEFORE_START,
     )
 
 
 @receiver(signals.swap_answered, dispatch_uid="notifications.swap_answered")
 def swap_answered(sender, *, swap, **kwargs) -> None:
+    """A decline. An acceptance is told once, by place_relieved ("… took your place", with the
+    calendar's cancel): a second message saying the same was what the browser walk found."""
     accepted = swap.status == SwapRequest.Status.ACCEPTED
+    if accepted:
+        return
     notify(
         kind="swap_answered",
         recipient=swap.requested_by,
@@ -151,7 +155,7 @@ def swap_answered(sender, *, swap, **kwargs) -> None:
             person=swap.answered_by,
         ),
         url=_schedule(),
-        not_later_than=swap.session.starts_at,
+        not_later_than=swap.session.starts_at - BEFORE_START,
     )
 
 
@@ -164,5 +168,5 @@ def swap_cancelled(sender, *, swap, **kwargs) -> None:
         occasion="cancelled",
         title=_session_title(SWAP_CANCELLED_TITLE, swap.session, swap.requested_by),
         url=_schedule(),
-        not_later_than=swap.session.starts_at,
+        not_later_than=swap.session.starts_at - BEFORE_START,
     )

@@ -19,13 +19,9 @@ from django.urls import reverse
 from immersion.models import Participant, Session
 
 from ..models import DEFAULT_LEAD_HOURS, NotificationSettings
-from ..services import notification_prepare, notify_many
+from ..services import BEFORE_START, notification_prepare, notify_many
 from . import SCAN_EVERY, scan
 from .written import session_words, when_words, written_keys
-
-# Quiet hours may hold a reminder until their end, but it must still arrive this long before
-# the start: one held until 08:00 for an 08:00 session would only be skipped as started.
-BEFORE_START = timedelta(minutes=15)
 
 
 def reminder_title(session: Session, zone) -> str:
