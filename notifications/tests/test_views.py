@@ -88,7 +88,7 @@ def test_my_list_says_what_became_of_each_e_mail(client, executive):
     assert "e-mailed" in page
     assert "not e-mailed: They turned this off." in page
     assert "to be e-mailed" in page
-    assert "the e-mail failed; the programme's lead has been told" in page
+    assert "the e-mail failed; the programme's lead can see it and send it again" in page
 
 
 def test_opening_my_item_marks_it_read_and_goes_to_its_page(client, executive):
