@@ -264,11 +264,14 @@ class Command(BaseCommand):
             self._programme()
         # What beat's scan would write in its first five minutes, written now: the notification
         # count shows on first sign-in, and the worker mails what is due within a minute.
-        written = sum(scans_run(now=timezone.now()).values())
-        waiting = Notification.objects.filter(status=Notification.Status.PENDING).count()
+        now = timezone.now()
+        scans_run(now=now)
+        waiting = Notification.objects.filter(status=Notification.Status.PENDING)
+        soon = waiting.filter(send_after__lte=now + timedelta(minutes=10)).count()
         self.stdout.write(
-            f"Notifications: {waiting} waiting ({written} from the reminder scans); the worker "
-            f"writes the e-mails to {settings.EMAIL_FILE_PATH}/ as they come due."
+            f"Notifications: {soon} e-mails go within minutes, {waiting.count() - soon} more "
+            f"later (reminders, and what waits for the morning in each person's own zone); "
+            f"the worker writes them to {settings.EMAIL_FILE_PATH}/."
         )
         self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with:"))
         width = max(len(email) for _, email in logins)
