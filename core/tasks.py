@@ -13,7 +13,10 @@ from django.core.mail import EmailMultiAlternatives
     retry_backoff=30,
     retry_backoff_max=30 * 60,
     max_retries=8,
-    acks_late=True,
+    # Not safe to run twice (nothing records that it was sent), so acknowledged on receipt: a
+    # worker killed while sending loses that message rather than sending it twice. Only the
+    # outbox's own tasks, which are, acknowledge late.
+    acks_late=False,
 )
 def send_email(
     self, *, subject: str, body: str, to: list[str], html_body: str | None = None
