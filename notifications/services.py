@@ -162,7 +162,10 @@ def notifications_hand(pks: list[int]) -> int:
             break
         taken.append(pk)
     if taken:
-        Notification.objects.filter(pk__in=taken).update(handed_at=timezone.now())
+        now = timezone.now()
+        # Not a row the worker has already tried and put back for its back-off (send_after
+        # moved on): marking it handed would hold its retry for RESEND_AFTER, not its back-off.
+        Notification.objects.filter(pk__in=taken, send_after__lte=now).update(handed_at=now)
     return len(taken)
 
 

@@ -568,3 +568,22 @@ def test_a_message_due_in_the_past_but_written_at_night_waits_for_the_morning(pe
             person, session, quiet=EVENINGS, send_after=night - timedelta(days=1, hours=-10)
         )
     assert row.send_after == datetime(2026, 11, 26, 8, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+def test_a_row_the_worker_put_back_before_the_hand_off_was_recorded_keeps_its_back_off(
+    person, session, monkeypatch
+):
+    """The worker can take the task, fail and set the back-off before the request records the
+    hand-off; that record must not hold the retry for RESEND_AFTER (the review)."""
+    row = remind(person, session, occasion="raced")
+
+    def worker_fails_at_once(name, args=None, **options):
+        Notification.objects.filter(pk=args[0]).update(
+            attempts=1, send_after=timezone.now() + BACKOFF[0], handed_at=None
+        )
+
+    monkeypatch.setattr(broker.current_app, "send_task", worker_fails_at_once)
+    assert services.notifications_hand([row.pk]) == 1
+    row.refresh_from_db()
+    assert row.handed_at is None
+    assert notifications_relay(now=row.send_after) == 1, "handed again after its back-off"
