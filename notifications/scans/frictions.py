@@ -17,6 +17,7 @@ from ..kinds.frictions import review_day, stage
 from ..models import NotificationSettings
 from ..services import notification_prepare, notify_many
 from . import SCAN_EVERY, scan
+from .written import written_keys
 
 # An owner hears of their report's committed date this many days before it.
 DUE_SOON_DAYS = 2
@@ -45,7 +46,8 @@ def due_title(*, report: FrictionReport, overdue: bool) -> str:
 def report_due_reminders(*, now: datetime) -> int:
     """Each open report with an owner whose committed date is within DUE_SOON_DAYS, or has
     passed (within OVERDUE_LOOKBACK_DAYS), is told to its owner once per date and stage: a new
-    committed date reminds again. Three queries: the reports, the quiet hours, the insert."""
+    committed date reminds again. Five queries: the reports, what earlier scans wrote (one per
+    kind), the quiet hours, the insert."""
     today = now.astimezone(org_zone()).date()
     reports = (
         FrictionReport.objects.open()
@@ -58,17 +60,25 @@ def report_due_reminders(*, now: datetime) -> int:
         .select_related("owner")
         .order_by("due", "pk")
     )
+    written = {
+        kind: written_keys(kind=kind, subjects=reports)
+        for kind in ("report_overdue", "report_due_soon")
+    }
     quiet = NotificationSettings.current()
     rows = []
     for report in reports:
         overdue = report.due < today
         step = stage(report)
+        kind = "report_overdue" if overdue else "report_due_soon"
+        occasion = f"{step}-by-{report.due.isoformat()}"
+        if (report.pk, report.owner_id, occasion) in written[kind]:
+            continue
         rows.append(
             notification_prepare(
-                kind="report_overdue" if overdue else "report_due_soon",
+                kind=kind,
                 recipient=report.owner,
                 subject=report,
-                occasion=f"{step}-by-{report.due.isoformat()}",
+                occasion=occasion,
                 title=due_title(report=report, overdue=overdue),
                 url=report.get_absolute_url(),
                 data={"due": report.due.isoformat(), "stage": step},

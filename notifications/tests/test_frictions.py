@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.testing import skip_unless_postgresql
 from frictions.models import FrictionReport
 from frictions.services import (
     friction_report_note,
@@ -176,6 +177,9 @@ def test_an_overdue_alert_acknowledged_before_it_went_is_not_sent(frontline, cx_
 
 
 def test_the_worker_sends_the_overdue_alert_by_mail(celery_worker, smtp_server, make_user):
+    # The worker thread marks the row sent while this test reads it: an in-memory SQLite test
+    # database (shared cache) refuses that as "table is locked" instead of waiting.
+    skip_unless_postgresql()
     ceo = make_user(roles=[Role.LEADERSHIP], email="ceo@example.com")
     owner = make_user(roles=[Role.EXECUTIVE], manager=ceo, display_name="Olive Owner")
     agent = make_user(roles=[Role.FRONTLINE])
