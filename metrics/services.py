@@ -1,0 +1,32 @@
+"""Computing a quarter's roll-up: every metric (metrics/definitions.py), stored for the
+dashboard, which reads only these rows."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .definitions import METRICS
+from .models import QuarterFigure, QuarterRollup
+from .quarters import Quarter
+
+FUTURE_QUARTER_MESSAGE = "That quarter has not started yet: there is nothing to compute."
+
+
+@transaction.atomic
+def quarter_rollup_compute(*, quarter: Quarter) -> QuarterRollup:
+    """Compute and store every metric of `quarter`, replacing what was stored: running it twice
+    gives the same rows. A quarter that has ended is marked closed. Refuses a future quarter."""
+    if quarter.is_future():
+        raise ValueError(FUTURE_QUARTER_MESSAGE)
+    figures = []
+    for key, definition in METRICS.items():
+        for (scope, scope_id), value in definition.compute(quarter).items():
+            figures.append(QuarterFigure(metric=key, scope=scope, scope_id=scope_id, value=value))
+    rollup, _ = QuarterRollup.objects.select_for_update().update_or_create(
+        quarter=str(quarter),
+        defaults={"computed_at": timezone.now(), "closed": quarter.has_ended()},
+    )
+    rollup.figures.all().delete()
+    for figure in figures:
+        figure.rollup = rollup
+    QuarterFigure.objects.bulk_create(figures, batch_size=1000)
+    return rollup
