@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -262,6 +263,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "scan-due-notifications": {
         "task": "notifications.tasks.scan_due",
         "schedule": 5 * 60,
+    },
+    # The quarterly figures (metrics/): the current quarter refreshed, the last one closed.
+    "rollup-current-quarter": {
+        "task": "metrics.tasks.rollup_current_quarter",
+        "schedule": crontab(hour=2, minute=15),
     },
     # Anonymous writes wait for their hour to end; this releases them a few minutes after.
     "release-anonymous-writes": {
