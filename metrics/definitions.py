@@ -12,11 +12,28 @@ starts, in the organisation's time zone (metrics/quarters.py).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Extract
 
 from accounts.models import User
 from accounts.roles import Role
+from frictions.models import Decision, FrictionReport, Resolution
+from frictions.models import Status as FrictionStatus
+from frictions.selectors import decisions_with_exposure
 from immersion.models import JourneyExercise, Participant, Session
 
 from .models import QuarterFigure
@@ -185,3 +202,163 @@ def reviews_held(quarter: Quarter) -> Figures:
         for row in grouped.annotate(n=Count("session", distinct=True)):
             figures[(scope, row[path])] = float(row["n"])
     return figures
+
+
+# Outcomes
+
+
+def _counted(rows: QuerySet, person: str) -> Figures:
+    """How many `rows` for the organisation, per department and per executive."""
+    figures = _by_scope(rows, person, n=Count("pk", distinct=True))
+    return {key: float(row["n"]) for key, row in figures.items()}
+
+
+@metric(
+    key="decisions_changed_after_exposure",
+    label="Upstream decisions changed after customer exposure",
+    family="outcome",
+    unit="count",
+)
+def decisions_changed_after_exposure(quarter: Quarter) -> Figures:
+    """Decisions of any area (pricing, product roadmap, platform, incentives, policy, other)
+    changed or reversed in the quarter (`changed_at` within it) whose evidence links a session
+    (not cancelled), a reflection, a journey exercise, an escalation or a friction report dated
+    before the change (frictions.selectors.decisions_with_exposure). Per department and
+    executive: by the decision's owner. Not counted: decisions merely approved, or changed with
+    no exposure among their evidence, or with exposure only from after the change."""
+    changed = decisions_with_exposure(
+        Decision.objects.filter(changed_at__gte=quarter.starts_at, changed_at__lt=quarter.ends_at)
+    ).filter(changed_after_exposure=True)
+    return _counted(Decision.objects.filter(pk__in=changed.values("pk")), "owner")
+
+
+@metric(
+    key="policies_changed_from_feedback",
+    label="Policies eliminated or modified from frontline feedback",
+    family="outcome",
+    unit="count",
+)
+def policies_changed_from_feedback(quarter: Quarter) -> Figures:
+    """Friction reports (frontline feedback) resolved in the quarter (closed within it) as
+    "policy eliminated" or "policy modified". Per department and executive: by the report's
+    owner. Not counted: reports declined, marked duplicate, or resolved by a product, platform
+    or process change (those are other decisions, counted above when they rest on exposure)."""
+    rows = FrictionReport.objects.filter(
+        status=FrictionStatus.RESOLVED,
+        resolution__in=[Resolution.POLICY_ELIMINATED, Resolution.POLICY_MODIFIED],
+        closed_at__gte=quarter.starts_at,
+        closed_at__lt=quarter.ends_at,
+    )
+    return _counted(rows, "owner")
+
+
+@metric(
+    key="decisions_with_impact_assessment",
+    label="Decisions with a customer-impact assessment",
+    family="outcome",
+    unit="share",
+)
+def decisions_with_impact_assessment(quarter: Quarter) -> Figures:
+    """The share of decisions decided in the quarter (`decided_on` within it) whose
+    customer-impact assessment says who is affected and the expected effect on customers.
+    Per department and executive: by the decision's owner. Not counted: proposals not yet
+    decided. Nobody decided anything: no figure, not zero."""
+    rows = Decision.objects.filter(
+        decided_on__gte=quarter.first_day, decided_on__lt=quarter.next.first_day
+    )
+    assessed = ~Q(impact_who="") & ~Q(impact_effect="")
+    figures = _by_scope(rows, "owner", n=Count("pk"), assessed=Count("pk", filter=assessed))
+    return {key: row["assessed"] / row["n"] if row["n"] else None for key, row in figures.items()}
+
+
+@metric(
+    key="reports_past_due",
+    label="Friction reports past their committed date",
+    family="outcome",
+    unit="count",
+)
+def reports_past_due(quarter: Quarter) -> Figures:
+    """Friction reports whose committed date (FrictionReport.due: acknowledge by, then decide
+    by) fell in the quarter and that were not closed by the end of that day. Per department
+    and executive: by the report's owner (reports nobody owns count for the organisation)."""
+    day_after = ExpressionWrapper(F("due") + timedelta(days=1), output_field=DateField())
+    rows = FrictionReport.objects.filter(
+        due__gte=quarter.first_day, due__lt=quarter.next.first_day
+    ).filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=day_after))
+    return _counted(rows, "owner")
+
+
+class _Percentile(Aggregate):
+    """PostgreSQL's percentile_cont: the value below which `fraction` of the rows fall."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, *, fraction: float, **extra):
+        super().__init__(expression, fraction=fraction, **extra)
+
+
+def _closed_in(quarter: Quarter) -> QuerySet[FrictionReport]:
+    return FrictionReport.objects.filter(
+        status__in=[FrictionStatus.RESOLVED, FrictionStatus.DECLINED],
+        closed_at__gte=quarter.starts_at,
+        closed_at__lt=quarter.ends_at,
+    )
+
+
+def _resolution_days(quarter: Quarter, fraction: float) -> Figures:
+    """Days from filing to closing, at `fraction`, for reports resolved or declined in the
+    quarter. On PostgreSQL one percentile_cont per scope; SQLite (the embedded demo) has no
+    percentile aggregate, so there the quarter's few closed reports are read and ranked here."""
+    rows = _closed_in(quarter)
+    if connection.vendor == "postgresql":
+        days = ExpressionWrapper(
+            Extract(F("closed_at") - F("created_at"), "epoch") / 86400.0,
+            output_field=FloatField(),
+        )
+        figures = _by_scope(rows, "owner", value=_Percentile(days, fraction=fraction))
+        return {key: row["value"] for key, row in figures.items()}
+    spans: dict[tuple[str, int | None], list[float]] = {}
+    people = rows.values_list("owner_id", "owner__department_id", "created_at", "closed_at")
+    for owner, department, created, closed in people:
+        span = (closed - created).total_seconds() / 86400
+        spans.setdefault((Scope.ORGANISATION, None), []).append(span)
+        if owner is not None:
+            spans.setdefault((Scope.EXECUTIVE, owner), []).append(span)
+        if department is not None:
+            spans.setdefault((Scope.DEPARTMENT, department), []).append(span)
+    return {key: _percentile(sorted(values), fraction) for key, values in spans.items()}
+
+
+def _percentile(ordered: list[float], fraction: float) -> float:
+    """percentile_cont's interpolation, for the SQLite path."""
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@metric(
+    key="resolution_days_median",
+    label="Days from friction report to resolution (median)",
+    family="outcome",
+    unit="days",
+)
+def resolution_days_median(quarter: Quarter) -> Figures:
+    """The median number of days from filing a friction report to closing it, over the reports
+    resolved or declined in the quarter (closed within it). Per department and executive: by
+    the report's owner. Not counted: reports still open (they show in reports_past_due when
+    late), duplicates (closed by pointing elsewhere, not answered)."""
+    return _resolution_days(quarter, 0.5)
+
+
+@metric(
+    key="resolution_days_p90",
+    label="Days from friction report to resolution (90th percentile)",
+    family="outcome",
+    unit="days",
+)
+def resolution_days_p90(quarter: Quarter) -> Figures:
+    """As resolution_days_median, at the 90th percentile: the slow tail the median hides."""
+    return _resolution_days(quarter, 0.9)

@@ -33,7 +33,8 @@ from .reports import friction_reports_visible_to, typed_number
 
 def decisions_with_exposure(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
     """Each decision annotated `changed_after_exposure`: changed or reversed, with a session,
-    reflection, journey or friction report among its evidence dated before the change."""
+    reflection, journey, escalation or friction report among its evidence dated before the
+    change."""
     changed = OuterRef("changed_at")
     me = OuterRef("pk")
     exposures = [
@@ -45,6 +46,9 @@ def decisions_with_exposure(decisions: QuerySet[Decision]) -> QuerySet[Decision]
         ),
         Decision.journeys.through.objects.filter(
             decision_id=me, journeyexercise__started_at__lt=changed
+        ),
+        Decision.escalations.through.objects.filter(
+            decision_id=me, escalation__logged_at__lt=changed
         ),
         Decision.friction_reports.through.objects.filter(
             decision_id=me, frictionreport__created_at__lt=changed
