@@ -15,7 +15,7 @@ fetch() {  # fetch NAME -> unpacked package folder
   echo "$dir/package"
 }
 vendor="$root/static/vendor"
-rm -rf "$vendor" && mkdir -p "$vendor"/{bootstrap,htmx}
+rm -rf "$vendor" && mkdir -p "$vendor"/{bootstrap,chartjs,htmx}
 # axe-core is for the browser tests only, so it is kept out of what the site serves.
 test_vendor="$root/tests/vendor"
 rm -rf "$test_vendor" && mkdir -p "$test_vendor/axe-core"
@@ -24,6 +24,10 @@ cp "$bs"/dist/css/bootstrap.min.css "$bs"/dist/css/bootstrap.min.css.map "$bs"/L
 cp "$bs"/dist/js/bootstrap.bundle.min.js "$bs"/dist/js/bootstrap.bundle.min.js.map "$vendor/bootstrap/"
 hx=$(fetch htmx.org)
 cp "$hx"/dist/htmx.min.js "$hx"/LICENSE "$vendor/htmx/"
+# Chart.js's UMD build defines window.Chart; it sets sizes through element.style (CSSOM), which
+# the CSP's style-src 'self' allows, and injects no <style>.
+cj=$(fetch chart.js)
+cp "$cj"/dist/chart.umd.min.js "$cj"/dist/chart.umd.min.js.map "$cj"/LICENSE.md "$vendor/chartjs/"
 axe=$(fetch axe-core)
 cp "$axe"/axe.min.js "$axe"/LICENSE "$test_vendor/axe-core/"
 echo "vendored:"; find "$vendor" "$test_vendor" -type f | sed "s|$root/||" | sort
