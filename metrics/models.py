@@ -15,6 +15,9 @@ class QuarterRollup(models.Model):
 
     class Meta:
         ordering = ["-quarter"]
+        permissions = [
+            ("view_dashboard", "Can read the quarterly dashboard"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quarter} (computed {self.computed_at:%Y-%m-%d %H:%M})"
