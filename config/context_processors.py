@@ -26,6 +26,7 @@ NAVIGATION = [
     ("Call list", "immersion:call_list", ("immersion.manage_programme",)),
     ("Frictions", "frictions:board", ("frictions.view_frictions",)),
     ("Decisions", "frictions:decisions", ("frictions.view_decisions",)),
+    ("Dashboard", "metrics:dashboard", ("metrics.view_dashboard",)),
     (
         "Escalations",
         "immersion:escalations",

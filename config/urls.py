@@ -12,6 +12,7 @@ urlpatterns = [
     path("immersion/", include("immersion.urls")),
     path("frictions/", include("frictions.urls")),
     path("notifications/", include("notifications.urls")),
+    path("metrics/", include("metrics.urls")),
     path("api/", include("frictions.api_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -41,6 +41,8 @@ from immersion.models import (
 )
 from immersion.services.feeds import calendar_feed_get
 from immersion.tests.factories import SessionFactory, TimeOffFactory, activity
+from metrics.quarters import Quarter
+from metrics.services import quarter_rollup_compute
 from notifications.models import Notification
 from notifications.services import notify
 
@@ -265,6 +267,8 @@ MATRIX: dict[str, Entry] = {
         outcomes(signed_in=403, frontline=200, cx_lead=200, superuser=200, executive=404),
         kwargs=lambda o: {"pk": o["escalation"].pk},
     ),
+    # The quarterly dashboard
+    "metrics:dashboard": Entry(only("cx_lead", "leadership")),
     # Notifications: everyone's own; the CX lead's defaults and failed messages
     "notifications:list": Entry(outcomes()),
     "notifications:open": Entry(
@@ -408,4 +412,6 @@ def build_objects(*, make_user, executive, frontline, cx_lead) -> dict[str, Any]
         "people_import": PeopleImport.objects.create(
             uploaded_by=lead, file_name="x.csv", content="email,name\n"
         ),
+        # Last, over everything above: the dashboard is audited with its figures and charts.
+        "rollup": quarter_rollup_compute(quarter=Quarter.current()),
     }

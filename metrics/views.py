@@ -1,0 +1,131 @@
+"""The quarterly dashboard: leadership and the CX lead read the eight metrics of a quarter, the
+change from the quarter before, and their trend over two years, for the organisation or one
+department. It reads only the stored roll-ups (metrics/selectors.py)."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from accounts.models import Department
+from core.permissions import permission_required
+
+from .formatting import AXIS_TITLES, change_text, figure_number, figure_text
+from .forms import DashboardFilterForm
+from .quarters import Quarter
+from .selectors import MetricTrend, quarter_dashboard
+
+VIEW_DASHBOARD = "metrics.view_dashboard"
+# Who is told how the figures get computed: the CX lead, who runs the programme.
+RUNS_THE_PROGRAMME = "immersion.manage_programme"
+
+FUTURE_MESSAGE = "{quarter} has not started yet: there are no figures for it."
+NOT_COMPUTED_MESSAGE = "The figures for {quarter} have not been computed yet."
+NOT_MEASURED_MESSAGE = (
+    "{department} had no executive when the figures for {quarter} were computed, so there is "
+    "nothing to show for it."
+)
+FAMILIES = [("participation", "Participation"), ("outcome", "Outcomes")]
+
+
+def _quarter(text: str | None) -> Quarter:
+    """The quarter the address asks for, the current one when it names none; 404 for one that
+    is malformed or out of range (Quarter.parse says which)."""
+    if not text:
+        return Quarter.current()
+    try:
+        return Quarter.parse(text)
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
+
+
+def _department(text: str | None, departments: list[Department]) -> Department | None:
+    if not text:
+        return None
+    found = next((d for d in departments if str(d.pk) == text.strip()), None)
+    if found is None:
+        raise Http404("No such department.")
+    return found
+
+
+def _address(quarter: Quarter, department: Department | None) -> str | None:
+    """The dashboard of `quarter`; None past either end of the range the address accepts."""
+    try:
+        Quarter.parse(str(quarter))
+    except ValueError:
+        return None
+    query = {"quarter": str(quarter)}
+    if department is not None:
+        query["department"] = department.pk
+    return f"{reverse('metrics:dashboard')}?{urlencode(query)}"
+
+
+def _card(trend: MetricTrend, quarters: list[Quarter]) -> dict:
+    unit = trend.metric.unit
+    return {
+        "key": trend.metric.key,
+        "label": trend.metric.label,
+        "family": trend.metric.family,
+        "value": figure_text(trend.value, unit),
+        "change": change_text(trend.value, trend.previous, unit),
+        "description": trend.description,
+        "rows": [
+            (str(q), figure_text(v, unit)) for q, v in zip(quarters, trend.values, strict=True)
+        ],
+    }
+
+
+@permission_required(VIEW_DASHBOARD)
+def dashboard(request):
+    quarter = _quarter(request.GET.get("quarter"))
+    departments = list(Department.objects.all())
+    department = _department(request.GET.get("department"), departments)
+    board = quarter_dashboard(quarter=quarter, department_id=department and department.pk)
+    cards = [_card(trend, board.quarters) for trend in board.trends]
+    quarters = sorted({*board.stored, Quarter.current(), quarter}, reverse=True)
+    names = {"quarter": quarter, "department": department}
+    if quarter.is_future():
+        notice = FUTURE_MESSAGE.format(**names)
+    elif board.rollup is None:
+        notice = NOT_COMPUTED_MESSAGE.format(**names)
+    elif not board.measured:
+        notice = NOT_MEASURED_MESSAGE.format(**names)
+    else:
+        notice = None
+    return render(
+        request,
+        "metrics/dashboard.html",
+        {
+            "quarter": quarter,
+            "department": department,
+            "rollup": board.rollup,
+            "notice": notice,
+            "is_future": quarter.is_future(),
+            "runs_the_programme": request.user.has_perm(RUNS_THE_PROGRAMME),
+            "filters": DashboardFilterForm(
+                quarters=quarters,
+                departments=departments,
+                initial={"quarter": str(quarter), "department": department and department.pk},
+            ),
+            "families": [
+                (label, [card for card in cards if card["family"] == family])
+                for family, label in FAMILIES
+            ],
+            "cards": cards,
+            "trend_data": {
+                "quarters": [str(q) for q in board.quarters],
+                "series": {
+                    trend.metric.key: {
+                        "label": trend.metric.label,
+                        "axis": AXIS_TITLES.get(trend.metric.unit, ""),
+                        "whole": trend.metric.unit == "count",
+                        "ceiling": 100 if trend.metric.unit == "share" else None,
+                        "values": [figure_number(v, trend.metric.unit) for v in trend.values],
+                    }
+                    for trend in board.trends
+                },
+            },
+            "previous_url": _address(quarter.previous, department),
+            "next_url": None if quarter.next.is_future() else _address(quarter.next, department),
+        },
+    )
