@@ -48,7 +48,7 @@ class Metric:
     key: str
     label: str
     family: str  # "participation" or "outcome"
-    unit: str  # "hours", "count", "share"
+    unit: str  # "hours", "count", "share", "days"
     compute: Callable[[Quarter], Figures]
 
 
