@@ -35,6 +35,7 @@ from frictions.models import Decision, FrictionReport, Resolution
 from frictions.models import Status as FrictionStatus
 from frictions.selectors import decisions_with_exposure
 from immersion.models import JourneyExercise, Participant, Session
+from immersion.selectors import cadence_targets_in_force
 
 from .models import QuarterFigure
 from .quarters import Quarter
@@ -362,3 +363,187 @@ def resolution_days_median(quarter: Quarter) -> Figures:
 def resolution_days_p90(quarter: Quarter) -> Figures:
     """As resolution_days_median, at the 90th percentile: the slow tail the median hides."""
     return _resolution_days(quarter, 0.9)
+
+
+# Compliance with the cadence targets
+
+
+@dataclass(frozen=True)
+class MetricFamily(Metric):
+    """A definition whose figures come under several metric keys, computed together:
+    compute_many(quarter) -> {metric key: Figures}, which is what the roll-up stores. Its own
+    key holds no figures (compute gives none): it names the family in METRICS."""
+
+    compute_many: Callable[[Quarter], dict[str, Figures]] | None = None
+
+
+COMPLIANCE_PREFIX = "compliance:"
+
+
+def compliance_key(target_key: int) -> str:
+    """The metric key of one cadence target's compliance: "compliance:<the target's id>" (a
+    target keeps its id through every change, immersion.models.CadenceTarget)."""
+    return f"{COMPLIANCE_PREFIX}{target_key}"
+
+
+def _targets_of(quarter: Quarter) -> list:
+    last_day = quarter.next.first_day - timedelta(days=1)
+    return cadence_targets_in_force(first_day=quarter.first_day, last_day=last_day)
+
+
+def compliance_targets(quarter: Quarter) -> list[tuple[str, str]]:
+    """The compliance figures a quarter has, as (metric key, label), in the setup page's
+    order; the label is the target as it was then ("2 hours of Call listening a month, each
+    executive"). Two queries (the target versions; no figures are read)."""
+    return [(compliance_key(t.target_key), str(t)) for t in _targets_of(quarter)]
+
+
+def _periods_in(quarter: Quarter, period: str) -> int:
+    """How many of a target's periods a quarter holds: 1 quarter, 3 months, or 13 weeks (its
+    days / 7, rounded, as the schedule page counts a weekly target's quarter to date)."""
+    days = (quarter.next.first_day - quarter.first_day).days
+    return {"quarter": 1, "month": 3, "week": round(days / 7)}[period]
+
+
+def _done(target, sessions: int, recorded, scheduled) -> float:
+    """What counts towards a target: attended sessions, or their hours (minutes recorded, else
+    the scheduled length, as exposure_hours counts them)."""
+    if target.unit == target.Unit.SESSIONS:
+        return float(sessions or 0)
+    return ((recorded or 0) + _minutes(scheduled)) / 60
+
+
+def _each_executive(quarter: Quarter, targets: list) -> dict[str, Figures]:
+    """Per-executive targets: two queries (executives, attendance by executive and activity)."""
+    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    rows = (
+        _attended(quarter)
+        .filter(session__activity_type__in={t.activity_type_id for t in targets})
+        .values("person", "session__activity_type")
+        .order_by()
+        .annotate(
+            sessions=Count("pk"),
+            recorded=Sum("actual_minutes"),
+            scheduled=Sum(length, filter=Q(actual_minutes__isnull=True)),
+        )
+    )
+    done = {(row.pop("person"), row.pop("session__activity_type")): row for row in rows}
+    people = list(executives().values_list("pk", "department").distinct())
+    found: dict[str, Figures] = {}
+    for target in targets:
+        required = float(target.amount) * _periods_in(quarter, target.period)
+        figures: Figures = {}
+        met: dict[tuple[str, int | None], list[bool]] = {}
+        for person, department in people:
+            if target.department_id not in (None, department):
+                continue
+            row = done.get((person, target.activity_type_id), {})
+            share = _done(target, **row) / required if row else 0.0
+            figures[(Scope.EXECUTIVE, person)] = share
+            met.setdefault((Scope.ORGANISATION, None), []).append(share >= 1)
+            if department is not None:
+                met.setdefault((Scope.DEPARTMENT, department), []).append(share >= 1)
+        figures[(Scope.ORGANISATION, None)] = None  # nobody it applies to: no figure
+        for key, flags in met.items():
+            figures[key] = sum(flags) / len(flags)
+        found[compliance_key(target.target_key)] = figures
+    return found
+
+
+def _leadership_team(quarter: Quarter, targets: list) -> dict[str, Figures]:
+    """Leadership-team targets: one query (sessions held, by activity, for each department a
+    target names, as conditional aggregates)."""
+    attended = Participant.objects.filter(
+        is_active=True, attendance=Participant.Attendance.ATTENDED
+    )
+    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    aggregates = {}
+    for department in {t.department_id for t in targets}:
+        by = attended
+        if department is not None:
+            by = attended.filter(person__in=executives(), person__department=department)
+        was_held = Q(pk__in=by.values("session"))
+        aggregates[f"sessions_{department}"] = Count("pk", filter=was_held)
+        aggregates[f"scheduled_{department}"] = Sum(length, filter=was_held)
+    rows = (
+        Session.objects.filter(
+            activity_type__in={t.activity_type_id for t in targets},
+            starts_at__gte=quarter.starts_at,
+            starts_at__lt=quarter.ends_at,
+        )
+        .exclude(status=Session.Status.CANCELLED)
+        .values("activity_type")
+        .order_by()
+        .annotate(**aggregates)
+    )
+    held = {row["activity_type"]: row for row in rows}
+    found: dict[str, Figures] = {}
+    for target in targets:
+        row = held.get(target.activity_type_id, {})
+        department = target.department_id
+        done = _done(
+            target,
+            sessions=row.get(f"sessions_{department}"),
+            recorded=None,
+            scheduled=row.get(f"scheduled_{department}"),
+        )
+        required = float(target.amount) * _periods_in(quarter, target.period)
+        found[compliance_key(target.target_key)] = {(Scope.ORGANISATION, None): done / required}
+    return found
+
+
+def compliance(quarter: Quarter) -> dict[str, Figures]:
+    """How much of each cadence target was met over the quarter, as a share (1 is met; more
+    than 1, more than asked), under "compliance:<target id>" (compliance_key), one key per
+    target in force at some time in the quarter.
+
+    Which target: the version in force on the quarter's last day, or for a target ended
+    (made not in force) within the quarter, its last version in force
+    (immersion.selectors.cadence_targets_in_force), so last year is judged by last year's
+    targets. That version judges the whole quarter: a target made or ended within a quarter
+    is not pro-rated. A target made after the quarter, or ended before it, does not judge it.
+
+    Required over the quarter: the amount times the periods in it (_periods_in: a monthly
+    2-hour target asks 6 hours; a weekly one, 13 times its amount).
+
+    A target for each executive: done is what the executive attended in sessions of the
+    target's activity that started in the quarter and were not cancelled, counted as sessions
+    (attended places) or hours (minutes recorded, else the scheduled length). Per executive,
+    done / required (0 with nothing done), for every executive it applies to (its department
+    or everyone); per department and for the organisation, the share of those executives
+    who met it (their figure at least 1); a department it does not apply to has no figure.
+    Not counted: sessions missed, excused or not yet confirmed, or of another activity.
+
+    A target for the leadership team is met by the team together, not by each person (the
+    weekly friction review is held once for everyone): done is the sessions of its activity
+    held in the quarter (started in it, not cancelled, at least one participant confirmed
+    attended; for a target naming a department, attended by one of its executives), counted
+    as sessions or their scheduled hours. It has one figure, the organisation's: done /
+    required. No executive or department figure.
+
+    At most five queries (two for the target versions, two for the executives and their
+    attendance, one for the team's sessions), however many executives.
+    """
+    targets = _targets_of(quarter)
+    each = [t for t in targets if t.applies_to == t.AppliesTo.EACH_EXECUTIVE]
+    team = [t for t in targets if t.applies_to == t.AppliesTo.LEADERSHIP_TEAM]
+    found: dict[str, Figures] = {}
+    if each:
+        found |= _each_executive(quarter, each)
+    if team:
+        found |= _leadership_team(quarter, team)
+    return found
+
+
+def _no_figures(quarter: Quarter) -> Figures:
+    return {}
+
+
+METRICS["compliance"] = MetricFamily(
+    key="compliance",
+    label="Compliance with the cadence targets",
+    family="participation",
+    unit="share",
+    compute=_no_figures,
+    compute_many=compliance,
+)

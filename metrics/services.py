@@ -4,7 +4,7 @@ dashboard, which reads only these rows."""
 from django.db import transaction
 from django.utils import timezone
 
-from .definitions import METRICS
+from .definitions import METRICS, MetricFamily
 from .models import QuarterFigure, QuarterRollup
 from .quarters import Quarter
 
@@ -19,8 +19,16 @@ def quarter_rollup_compute(*, quarter: Quarter) -> QuarterRollup:
         raise ValueError(FUTURE_QUARTER_MESSAGE)
     figures = []
     for key, definition in METRICS.items():
-        for (scope, scope_id), value in definition.compute(quarter).items():
-            figures.append(QuarterFigure(metric=key, scope=scope, scope_id=scope_id, value=value))
+        # A family (compliance: one key per cadence target) gives several metrics at once.
+        if isinstance(definition, MetricFamily):
+            computed = definition.compute_many(quarter)
+        else:
+            computed = {key: definition.compute(quarter)}
+        for metric, found in computed.items():
+            for (scope, scope_id), value in found.items():
+                figures.append(
+                    QuarterFigure(metric=metric, scope=scope, scope_id=scope_id, value=value)
+                )
     rollup, _ = QuarterRollup.objects.select_for_update().update_or_create(
         quarter=str(quarter),
         defaults={"computed_at": timezone.now(), "closed": quarter.has_ended()},

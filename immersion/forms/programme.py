@@ -206,6 +206,10 @@ class CadenceTargetForm(forms.ModelForm):
             "is_active",
         ]
         labels = {"is_active": "In force"}
+        help_texts = {
+            "is_active": "A change applies from today: earlier quarters are still judged by "
+            "the target as it was then."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,16 @@ from .journeys import (
     JourneyStepResult,
     JourneyTemplate,
 )
-from .programme import DUPLICATE_TARGET_MESSAGE, USER, ActivityType, CadenceTarget, Pillar
+from .programme import (
+    DUPLICATE_TARGET_MESSAGE,
+    TARGETS_HISTORY_BEGINS,
+    USER,
+    ActivityType,
+    CadenceTarget,
+    CadenceTargetVersion,
+    CadenceTerms,
+    Pillar,
+)
 from .sessions import (
     CalendarFeed,
     Participant,
@@ -24,9 +33,12 @@ from .sessions import (
 __all__ = [
     "DUPLICATE_TARGET_MESSAGE",
     "HARD_EFFORT",
+    "TARGETS_HISTORY_BEGINS",
     "USER",
     "ActivityType",
     "CadenceTarget",
+    "CadenceTargetVersion",
+    "CadenceTerms",
     "CalendarFeed",
     "CallListImport",
     "Commitment",

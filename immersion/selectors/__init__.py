@@ -68,6 +68,7 @@ from .sessions import (
 from .setup import (
     activity_types_with_counts,
     cadence_targets,
+    cadence_targets_in_force,
     holidays_upcoming,
     people_by_pk,
     rotation_sessions,
@@ -87,6 +88,7 @@ __all__ = [
     "activity_types_with_counts",
     "at_risk",
     "cadence_targets",
+    "cadence_targets_in_force",
     "calendar_sessions",
     "call_list_imports",
     "customer_call_for",

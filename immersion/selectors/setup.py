@@ -1,7 +1,8 @@
-"""Reads for the CX lead's set-up pages: targets, the activity catalogue, holidays, and the
-rotations published from the builder."""
+"""Reads for the CX lead's set-up pages: targets (as they are, and as they were, for the
+metrics app), the activity catalogue, holidays, and the rotations published from the builder."""
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db.models import Count, QuerySet
 
@@ -9,12 +10,42 @@ from accounts.models import FrontlineTeam, User
 from core.calendar import org_today
 from core.models import Holiday
 
-from ..models import ActivityType, CadenceTarget, Rotation, Session
+from ..models import (
+    ActivityType,
+    CadenceTarget,
+    CadenceTargetVersion,
+    CadenceTerms,
+    Rotation,
+    Session,
+)
 
 
 def cadence_targets() -> QuerySet[CadenceTarget]:
     """Every cadence target, with its activity and department."""
     return CadenceTarget.objects.select_related("activity_type", "department")
+
+
+def cadence_targets_in_force(*, first_day: date, last_day: date) -> list[CadenceTerms]:
+    """Each cadence target in force at some time from `first_day` to `last_day` (both
+    included), as the version in force on `last_day`, or, for a target that ended (stopped
+    being in force) before then, its last version in force: the terms by which that span is
+    judged. Each has `target_key`, the target's id whatever the version. Ordered like the
+    setup page. Two queries, whatever the number of targets and changes."""
+    shown = ("activity_type", "department")
+    versions = [
+        *CadenceTargetVersion.objects.filter(
+            valid_from__lte=last_day, valid_until__gt=first_day, is_active=True
+        ).select_related(*shown),
+        *CadenceTarget.objects.filter(valid_from__lte=last_day, is_active=True).select_related(
+            *shown
+        ),
+    ]
+    latest: dict[int, CadenceTerms] = {}
+    for version in sorted(versions, key=lambda v: v.valid_from):
+        latest[version.target_key] = version
+    return sorted(
+        latest.values(), key=lambda v: (v.activity_type.name, v.period, str(v), v.target_key)
+    )
 
 
 def activity_types_with_counts() -> QuerySet[ActivityType]:

@@ -16,6 +16,7 @@ from ..models import (
     CadenceTarget,
 )
 from ..selectors import activity_types_with_counts, cadence_targets, holidays_upcoming
+from ..services.targets import cadence_target_save
 from . import MANAGE
 
 
@@ -54,14 +55,23 @@ class _SetupEdit(RecordEditView):
     success_url = reverse_lazy("immersion:setup")
 
 
-class TargetCreateView(_SetupEdit, CreateView):
+class _TargetEdit(_SetupEdit):
     model = CadenceTarget
     form_class = CadenceTargetForm
 
+    def form_valid(self, form):
+        # Through the service, which keeps the version a change replaces.
+        self.object = cadence_target_save(target=form.instance)
+        messages.success(self.request, f"{self.object} was saved.")
+        return redirect(self.success_url)
 
-class TargetEditView(_SetupEdit, UpdateView):
-    model = CadenceTarget
-    form_class = CadenceTargetForm
+
+class TargetCreateView(_TargetEdit, CreateView):
+    pass
+
+
+class TargetEditView(_TargetEdit, UpdateView):
+    pass
 
 
 class ActivityCreateView(_SetupEdit, CreateView):
