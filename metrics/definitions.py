@@ -377,6 +377,12 @@ class MetricFamily(Metric):
     compute_many: Callable[[Quarter], dict[str, Figures]] | None = None
 
 
+def figure_metrics() -> list[Metric]:
+    """The metrics shown one figure each (the dashboard's cards and trends): not the families,
+    whose figures are read under their own keys (compliance_targets)."""
+    return [m for m in METRICS.values() if not isinstance(m, MetricFamily)]
+
+
 COMPLIANCE_PREFIX = "compliance:"
 
 

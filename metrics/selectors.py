@@ -5,7 +5,7 @@ counts them at two sizes)."""
 import inspect
 from dataclasses import dataclass
 
-from .definitions import METRICS, Metric
+from .definitions import Metric, figure_metrics
 from .models import QuarterFigure, QuarterRollup
 from .quarters import Quarter
 
@@ -81,7 +81,7 @@ def quarter_dashboard(*, quarter: Quarter, department_id: int | None = None) -> 
         scope = {"scope": Scope.DEPARTMENT, "scope_id": department_id}
     figures: dict[tuple[str, str], float | None] = {}
     for rollup_id, key, value in QuarterFigure.objects.filter(
-        rollup_id__in=in_trend, metric__in=METRICS, **scope
+        rollup_id__in=in_trend, metric__in=[m.key for m in figure_metrics()], **scope
     ).values_list("rollup_id", "metric", "value"):
         figures[(in_trend[rollup_id], key)] = value
     measured = {name for name, _ in figures} if department_id else set(in_trend.values())
@@ -100,7 +100,7 @@ def quarter_dashboard(*, quarter: Quarter, department_id: int | None = None) -> 
         quarters=quarters,
         trends=[
             MetricTrend(metric=metric, values=[value_of(q, metric) for q in quarters])
-            for metric in METRICS.values()
+            for metric in figure_metrics()
         ],
         measured=str(quarter) in measured,
         stored=sorted((_stored(name) for name in rollups), reverse=True),
