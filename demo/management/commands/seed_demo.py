@@ -13,6 +13,7 @@ from accounts.roles import Role
 from accounts.services import user_create, user_update
 from core.calendar import org_today
 from core.models import Holiday
+from demo.history import QUARTERS, History
 from frictions.models import FrictionReport
 from frictions.services import (
     anonymous_writes_release,
@@ -39,6 +40,8 @@ from immersion.services.rotations import RotationChoice, rotation_preview, rotat
 from immersion.services.sessions import session_create
 from immersion.services.swaps import swap_request_create
 from immersion.services.time_off import time_off_create
+from metrics.quarters import Quarter
+from metrics.services import quarter_rollup_compute
 from notifications.models import Notification
 from notifications.scans import scans_run
 
@@ -249,7 +252,8 @@ AGENT_NAMES = [
 class Command(BaseCommand):
     help = (
         "Create (or bring back to shape) a demo organisation: a CX lead, two leadership viewers, "
-        "12 executives in 6 departments, 3 frontline teams of 10 agents, all with managers. "
+        "12 executives in 6 departments, 3 frontline teams of 10 agents, all with managers, "
+        "with eight quarters of history computed for the dashboard. "
         "Safe to run again. Refuses to run with DEBUG off."
     )
 
@@ -262,6 +266,15 @@ class Command(BaseCommand):
             logins = self._seed()
         with transaction.atomic():
             self._programme()
+        # The dashboard reads only stored roll-ups: compute the history's quarters now rather
+        # than leave all but the current one (which beat refreshes nightly) empty.
+        quarters = Quarter.current().last(QUARTERS)
+        for quarter in quarters:
+            quarter_rollup_compute(quarter=quarter)
+        self.stdout.write(
+            f"Roll-ups computed for {len(quarters)} quarters, {quarters[0]} to {quarters[-1]}: "
+            "the dashboard shows their trend."
+        )
         # What beat's scan would write in its first five minutes, written now: the notification
         # count shows on first sign-in, and the worker mails what is due within a minute.
         now = timezone.now()
@@ -476,6 +489,13 @@ class Command(BaseCommand):
         )
         self._frictions(executives, cx_lead, today)
         self._starting_soon(executives[0], teams[0], cx_lead)
+        # Last, so the story above is told exactly as before, and the history fits around it.
+        agents = list(User.objects.filter(groups__name=Role.FRONTLINE).order_by("pk"))
+        written = History(cx_lead=cx_lead, executives=executives, agents=agents).write()
+        self.stdout.write(
+            f"History: {written['sessions']} past sessions, {written['reports']} friction reports "
+            f"answered and {written['decisions']} decisions over the last {QUARTERS} quarters."
+        )
 
     def _starting_soon(self, person: User, team: FrontlineTeam, cx_lead: User) -> None:
         """A listening session for the demo executive starting just over an hour from now, so
