@@ -31,6 +31,7 @@ from django.db.models.functions import Extract
 
 from accounts.models import User
 from accounts.roles import Role
+from core.calendar import org_today
 from frictions.models import Decision, FrictionReport, Resolution
 from frictions.models import Status as FrictionStatus
 from frictions.selectors import decisions_with_exposure
@@ -280,12 +281,15 @@ def decisions_with_impact_assessment(quarter: Quarter) -> Figures:
 )
 def reports_past_due(quarter: Quarter) -> Figures:
     """Friction reports whose committed date (FrictionReport.due: acknowledge by, then decide
-    by) fell in the quarter and that were not closed by the end of that day. Per department
-    and executive: by the report's owner (reports nobody owns count for the organisation)."""
+    by) fell in the quarter, before today, and that were not closed by the end of that day.
+    Per department and executive: by the report's owner (reports nobody owns count for the
+    organisation)."""
     day_after = ExpressionWrapper(F("due") + timedelta(days=1), output_field=DateField())
-    rows = FrictionReport.objects.filter(
-        due__gte=quarter.first_day, due__lt=quarter.next.first_day
-    ).filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=day_after))
+    # A date still to come (the quarter in progress) is not past yet.
+    last = min(quarter.next.first_day, org_today())
+    rows = FrictionReport.objects.filter(due__gte=quarter.first_day, due__lt=last).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__date__gte=day_after)
+    )
     return _counted(rows, "owner")
 
 

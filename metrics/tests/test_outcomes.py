@@ -4,6 +4,7 @@ PostgreSQL. Ana (Operations) and Cy (Product) are executives; Fay files the repo
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory
@@ -225,3 +226,26 @@ def test_decisions_with_impact_assessment_by_hand(people):
 
 def test_nobody_decided_anything_is_no_figure_not_zero(people):
     assert figures("decisions_with_impact_assessment")[ORG] is None
+
+
+def test_a_committed_date_still_to_come_is_not_past_due_yet(people):
+    """In the quarter in progress, a report due next week is not late (the demo's helper saw
+    the current quarter count them)."""
+    today = Quarter.current().first_day + timedelta(days=20)
+    with time_machine.travel(datetime.combine(today, datetime.min.time(), tzinfo=UTC)):
+        report(
+            people,
+            owner=people["ana"],
+            created=at(4, 1),
+            acknowledge_by=today + timedelta(days=7),
+            decide_by=today + timedelta(days=20),
+        )
+        report(
+            people,
+            owner=people["ana"],
+            created=at(4, 1),
+            acknowledge_by=today - timedelta(days=2),
+            decide_by=today + timedelta(days=20),
+        )
+        got = METRICS["reports_past_due"].compute(Quarter.current())
+    assert got[ORG] == 1
