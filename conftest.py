@@ -14,6 +14,7 @@ from email import message_from_bytes
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 from accounts.roles import Role
@@ -338,3 +339,20 @@ def pytest_report_header(config):
     broker = "redis" if os.environ.get("REDIS_URL") else "filesystem"
     chromium = shutil.which("chromium") or "not installed"
     return [f"proximity: database={database} celery-broker={broker} chromium={chromium}"]
+
+
+@pytest.fixture
+def notifications_written(db):
+    """notifications_written(**filters) -> the outbox rows written, oldest first, as
+    (kind, recipient's address, title, url). Read through the app registry, so that the tests
+    of apps below notifications (accounts, immersion) need not import it."""
+    notification = apps.get_model("notifications", "Notification")
+
+    def rows(**filters):
+        return list(
+            notification.objects.filter(**filters)
+            .order_by("pk")
+            .values_list("kind", "recipient__email", "title", "url")
+        )
+
+    return rows
