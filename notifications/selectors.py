@@ -24,9 +24,9 @@ def notifications_unread_count(*, person: User) -> int:
 
 def email_choices(*, person: User | None) -> dict[str, bool]:
     """Whether each kind reaches `person` by e-mail (None: the CX lead's defaults for everyone),
-    in one query however many kinds there are. The rule is services.email_wanted's, which the
-    worker asks for one kind at send time: the person's own choice, else the CX lead's default,
-    else the kind's own default; a kind nobody may turn off is always e-mailed."""
+    in one query however many kinds there are (the worker asks it too, through
+    services.email_wanted): the person's own choice, else the CX lead's default, else the kind's
+    own default; a kind nobody may turn off is always e-mailed."""
     own: dict[str, bool] = {}
     defaults: dict[str, bool] = {}
     wanted = Q(person__isnull=True) | Q(person=person) if person else Q(person__isnull=True)

@@ -36,6 +36,7 @@ from core.broker import broker_send
 
 from .kinds import KINDS, Kind, subject_key, subject_load
 from .models import Notification, NotificationSettings, Preference
+from .selectors import email_choices
 
 logger = logging.getLogger(__name__)
 
@@ -187,15 +188,9 @@ def notifications_relay(*, now: datetime | None = None) -> int:
 
 
 def email_wanted(*, person: User, kind: str) -> bool:
-    """The person's own choice, else the CX lead's default, else the kind's own default."""
-    spec = KINDS[kind]
-    if not spec.optional:
-        return True
-    chosen = {
-        p.person_id: p.email
-        for p in Preference.objects.filter(Q(person=person) | Q(person__isnull=True), kind=kind)
-    }
-    return chosen.get(person.pk, chosen.get(None, spec.default_email))
+    """The person's own choice, else the CX lead's default, else the kind's own default (the
+    rule is written once, in selectors.email_choices)."""
+    return email_choices(person=person)[kind]
 
 
 def _skip_reason(row: Notification, spec: Kind | None, subject) -> tuple[str, bool]:
