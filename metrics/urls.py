@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import dashboard
 
 app_name = "metrics"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard.dashboard, name="dashboard"),
 ]

@@ -25,7 +25,7 @@ from metrics.formatting import change_text, figure_number, figure_text
 from metrics.models import QuarterFigure, QuarterRollup
 from metrics.quarters import QUARTER_FORMAT_MESSAGE, QUARTER_RANGE_MESSAGE, Quarter
 from metrics.services import quarter_rollup_compute
-from metrics.views import (
+from metrics.views.dashboard import (
     FUTURE_MESSAGE,
     NOT_COMPUTED_MESSAGE,
     NOT_MEASURED_MESSAGE,

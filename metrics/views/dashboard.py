@@ -10,10 +10,10 @@ from django.utils.http import urlencode
 from accounts.models import Department
 from core.permissions import permission_required
 
-from .formatting import AXIS_TITLES, change_text, figure_number, figure_text
-from .forms import DashboardFilterForm
-from .quarters import Quarter
-from .selectors import MetricTrend, quarter_dashboard
+from ..formatting import AXIS_TITLES, change_text, figure_number, figure_text
+from ..forms import DashboardFilterForm
+from ..quarters import Quarter
+from ..selectors import MetricTrend, quarter_dashboard
 
 VIEW_DASHBOARD = "metrics.view_dashboard"
 # Who is told how the figures get computed: the CX lead, who runs the programme.
