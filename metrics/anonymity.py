@@ -2,12 +2,12 @@
 digest) shows may describe fewer than 5 anonymous friction reports of one frontline team in one
 period, so that no figure narrows an anonymous reporter down to a handful of colleagues.
 
-Where it applies: only to figures per team (or anything narrower: a team and a channel, a team
-and a theme). None of today's eight metrics is per team (they are per organisation, department
-and executive, and a department's figures are by the executive who owns a report, not by the
-team that filed it), so nothing calls this yet. The first team-level figure — the friction
-funnel or the themes split by team — must pass through `team_figure_guard`, with the number of
-anonymous reports it is computed from counted by the same query.
+Where it applies: to figures per team (or anything narrower: a team and a channel, a team and
+a theme). The eight metrics are per organisation, department and executive (a department's
+figures are by the executive who owns a report, not by the team that filed it), so they are
+not subject to it. The friction funnel's team figures are (metrics/definitions.py,
+friction_funnel): they are stored empty when the rule hides them, with the number of
+anonymous reports counted by the same query, so nothing read later can show them.
 """
 
 MIN_ANONYMOUS_REPORTS = 5
@@ -20,8 +20,3 @@ def team_figure_suppressed(*, anonymous_reports: int) -> bool:
     the one team whose figure is missing. So a team with no anonymous reports in the period has
     its figures about reports suppressed too, whatever its named reports say."""
     return anonymous_reports < MIN_ANONYMOUS_REPORTS
-
-
-def team_figure_guard(value: float | None, *, anonymous_reports: int) -> float | None:
-    """`value`, or None (shown as "suppressed") when the anonymity rule hides it."""
-    return None if team_figure_suppressed(anonymous_reports=anonymous_reports) else value

@@ -32,12 +32,13 @@ from django.db.models.functions import Extract
 from accounts.models import User
 from accounts.roles import Role
 from core.calendar import org_today
-from frictions.models import Decision, FrictionReport, Resolution
+from frictions.models import OPEN_STATUSES, Decision, FrictionReport, Resolution
 from frictions.models import Status as FrictionStatus
 from frictions.selectors import decisions_with_exposure
 from immersion.models import JourneyExercise, Participant, Session
 from immersion.selectors import cadence_targets_in_force
 
+from .anonymity import team_figure_suppressed
 from .models import QuarterFigure
 from .quarters import Quarter
 
@@ -405,7 +406,17 @@ def compliance_targets(quarter: Quarter) -> list[tuple[str, str]]:
     """The compliance figures a quarter has, as (metric key, label), in the setup page's
     order; the label is the target as it was then ("2 hours of Call listening a month, each
     executive"). Two queries (the target versions; no figures are read)."""
-    return [(compliance_key(t.target_key), str(t)) for t in _targets_of(quarter)]
+    return [(key, label) for key, label, _ in compliance_targets_applying(quarter)]
+
+
+def compliance_targets_applying(quarter: Quarter) -> list[tuple[str, str, bool]]:
+    """As compliance_targets, with whether the target applies to each executive (True: it has
+    a figure per executive) or to the leadership team together (False: the organisation's
+    figure only)."""
+    return [
+        (compliance_key(t.target_key), str(t), t.applies_to == t.AppliesTo.EACH_EXECUTIVE)
+        for t in _targets_of(quarter)
+    ]
 
 
 def _periods_in(quarter: Quarter, period: str) -> int:
@@ -556,4 +567,84 @@ METRICS["compliance"] = MetricFamily(
     unit="share",
     compute=_no_figures,
     compute_many=compliance,
+)
+
+
+# The friction funnel: what became of the reports filed in the quarter
+
+
+FUNNEL_PREFIX = "funnel:"
+FUNNEL_STAGES = [
+    ("filed", "Filed"),
+    ("acknowledged", "Acknowledged"),
+    ("resolved", "Resolved"),
+    ("declined", "Declined"),
+    ("overdue", "Open past their committed date"),
+]
+
+
+def funnel_key(stage: str) -> str:
+    return f"{FUNNEL_PREFIX}{stage}"
+
+
+def _funnel_counts() -> dict[str, Count]:
+    """One conditional count per stage, over the reports of a cohort."""
+    today = org_today()
+    return {
+        "filed": Count("pk"),
+        "acknowledged": Count("pk", filter=~Q(status=FrictionStatus.NEW)),
+        "resolved": Count("pk", filter=Q(status=FrictionStatus.RESOLVED)),
+        "declined": Count("pk", filter=Q(status=FrictionStatus.DECLINED)),
+        "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, due__lt=today)),
+        "anonymous": Count("pk", filter=Q(is_anonymous=True)),
+    }
+
+
+def friction_funnel(quarter: Quarter) -> dict[str, Figures]:
+    """What became of the friction reports filed in the quarter (their filing time within it),
+    as they stand when the figures are computed (a quarter's figures are frozen when it is
+    closed, the night after it ends): under "funnel:<stage>" (funnel_key),
+
+      filed         every report filed, duplicates excepted (a duplicate is merged into the
+                    report it repeats, which is the one answered);
+      acknowledged  those an owner has answered: no longer new (acknowledged, in progress,
+                    resolved or declined);
+      resolved      those resolved (with a change, or "no change needed");
+      declined      those declined, with a reason;
+      overdue       those still open and past their committed date (FrictionReport.due: the
+                    acknowledge-by date while new, then the decide-by date).
+
+    The time they took is the resolution_days metrics (by the quarter they were closed in).
+
+    Per department and per executive: by the report's owner (a report nobody owns yet counts
+    for the organisation). Per frontline team: by the team the report was filed from, and
+    only where the team filed at least 5 anonymous reports in the quarter; below that every
+    figure of the team is stored empty (metrics/anonymity.py), so no page, export or e-mail
+    can narrow an anonymous reporter down to a few colleagues. Four grouped queries."""
+    counts = _funnel_counts()
+    cohort = FrictionReport.objects.filter(
+        created_at__gte=quarter.starts_at, created_at__lt=quarter.ends_at
+    ).exclude(status=FrictionStatus.DUPLICATE)
+    rows = _by_scope(cohort, "owner", **counts)
+    by_team = cohort.filter(team__isnull=False).values("team").order_by("team")
+    for row in by_team.annotate(**counts):
+        suppressed = team_figure_suppressed(anonymous_reports=row["anonymous"])
+        rows[(Scope.TEAM, row.pop("team"))] = {
+            stage: None if suppressed else row[stage] for stage in row
+        }
+    found: dict[str, Figures] = {}
+    for stage, _ in FUNNEL_STAGES:
+        found[funnel_key(stage)] = {
+            key: None if row[stage] is None else float(row[stage]) for key, row in rows.items()
+        }
+    return found
+
+
+METRICS["funnel"] = MetricFamily(
+    key="funnel",
+    label="The friction funnel",
+    family="outcome",
+    unit="count",
+    compute=_no_figures,
+    compute_many=friction_funnel,
 )

@@ -30,13 +30,19 @@ class QuarterFigure(models.Model):
         ORGANISATION = "org", "Organisation"
         DEPARTMENT = "department", "Department"
         EXECUTIVE = "executive", "Executive"
+        # A frontline team: the team a report was filed from. Only the friction funnel has
+        # team figures, and the anonymity rule (metrics/anonymity.py) hides those of a team
+        # with fewer than 5 anonymous reports in the quarter.
+        TEAM = "team", "Frontline team"
 
     rollup = models.ForeignKey(QuarterRollup, on_delete=models.CASCADE, related_name="figures")
     metric = models.CharField(max_length=60)
     scope = models.CharField(max_length=10, choices=Scope.choices)
-    # The department's or the executive's id; empty for the organisation.
+    # The department's, the executive's or the team's id; empty for the organisation.
     scope_id = models.PositiveBigIntegerField(null=True, blank=True)
-    value = models.FloatField(null=True, blank=True, help_text="Empty: nothing to measure.")
+    value = models.FloatField(
+        null=True, blank=True, help_text="Empty: nothing to measure, or hidden (a team's figure)."
+    )
 
     class Meta:
         constraints = [

@@ -13,7 +13,14 @@ from core.permissions import permission_required
 from ..formatting import AXIS_TITLES, change_text, figure_number, figure_text
 from ..forms import DashboardFilterForm
 from ..quarters import Quarter
-from ..selectors import MetricTrend, quarter_dashboard
+from ..selectors import (
+    Funnel,
+    MetricTrend,
+    compliance_grid,
+    decisions_changed_read,
+    friction_funnel_read,
+    quarter_dashboard,
+)
 
 VIEW_DASHBOARD = "metrics.view_dashboard"
 # Who is told how the figures get computed: the CX lead, who runs the programme.
@@ -75,6 +82,20 @@ def _card(trend: MetricTrend, quarters: list[Quarter]) -> dict:
     }
 
 
+def _funnel(funnel: Funnel) -> dict:
+    """The funnel as the page prints it: each stage's figure as text."""
+    return {
+        "stages": [
+            (label, figure_text(value, "count"))
+            for (_, label), value in zip(funnel.stages, funnel.values, strict=True)
+        ],
+        "teams": [
+            (row.team, row.hidden, [figure_text(value, "count") for value in row.values])
+            for row in funnel.teams
+        ],
+    }
+
+
 @permission_required(VIEW_DASHBOARD)
 def dashboard(request):
     quarter = _quarter(request.GET.get("quarter"))
@@ -92,10 +113,27 @@ def dashboard(request):
         notice = NOT_MEASURED_MESSAGE.format(**names)
     else:
         notice = None
+    department_id = department and department.pk
+    sections = {}
+    if board.rollup is not None and board.measured:
+        sections = {
+            "decisions": decisions_changed_read(quarter=quarter, department_id=department_id),
+            "funnel": _funnel(
+                friction_funnel_read(rollup=board.rollup, department_id=department_id)
+            ),
+            "grid": compliance_grid(
+                rollup=board.rollup,
+                quarter=quarter,
+                department_id=department_id,
+                page=request.GET.get("page"),
+            ),
+        }
     return render(
         request,
         "metrics/dashboard.html",
         {
+            **sections,
+            "trend": {card["key"]: card for card in cards},
             "quarter": quarter,
             "department": department,
             "rollup": board.rollup,

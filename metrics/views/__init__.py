@@ -1,0 +1,1 @@
+"""The metrics pages, one module per subject; urls.py imports the modules."""
