@@ -11,6 +11,8 @@ JOURNEYS = [3, 4, 5, 6, 7, 8, 9, 10]  # executives completing a journey exercise
 REVIEWS_HELD = [0.5, 0.55, 0.65, 0.7, 0.8, 0.85, 0.95, 1.0]  # share of weeks with a review
 REVIEW_ATTENDANCE = [0.45, 0.5, 0.55, 0.65, 0.75, 0.8, 0.9, 0.95]  # of the chiefs invited
 REPORTS_CLOSED = [8, 9, 10, 12, 13, 14, 16, 18]  # friction reports answered in the quarter
+# Of the reports filed, the share filed anonymously (most of them by phone support, planner.py).
+ANONYMOUS_SHARE = 0.5
 MEDIAN_DAYS = [38, 34, 29, 24, 19, 15, 11, 8]  # from filing to the answer
 DECIDED = [3, 3, 4, 4, 5, 5, 6, 6]  # decisions taken
 ASSESSED = [1, 1, 2, 2, 3, 4, 5, 6]  # of which with a customer-impact assessment
