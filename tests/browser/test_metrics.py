@@ -6,8 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from accounts.tests.factories import DepartmentFactory
-from metrics.definitions import figure_metrics
+from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory
+from metrics.definitions import (
+    FUNNEL_STAGES,
+    compliance_targets_applying,
+    figure_metrics,
+    funnel_key,
+)
 from metrics.models import QuarterFigure, QuarterRollup
 from metrics.quarters import Quarter
 
@@ -28,7 +33,10 @@ def history(make_user):
     """Four quarters of figures ending with the current one, rising; a department with none."""
     operations = DepartmentFactory(name="Operations")
     DepartmentFactory(name="Legal")
-    make_user(roles=[Role.EXECUTIVE], department=operations)
+    executive = make_user(
+        roles=[Role.EXECUTIVE], department=operations, display_name="Olga Operations"
+    )
+    shown, hidden = FrontlineTeamFactory(name="Phone support"), FrontlineTeamFactory(name="Chat")
     for step, quarter in enumerate(Quarter.current().last(4), start=1):
         rollup = QuarterRollup.objects.create(
             quarter=str(quarter),
@@ -45,6 +53,23 @@ def history(make_user):
             )
             for key, metric in ((m.key, m) for m in figure_metrics())
             for scope, scope_id in [("org", None), ("department", operations.pk)]
+        )
+        # The compliance grid and the funnel's teams, one shown and one hidden by the rule.
+        targets = [key for key, _, each in compliance_targets_applying(quarter) if each]
+        QuarterFigure.objects.bulk_create(
+            [
+                QuarterFigure(
+                    rollup=rollup, metric=key, scope="executive", scope_id=executive.pk, value=1.0
+                )
+                for key in targets
+            ]
+            + [
+                QuarterFigure(
+                    rollup=rollup, metric=funnel_key(stage), scope="team", scope_id=team, value=v
+                )
+                for stage, _ in FUNNEL_STAGES
+                for team, v in [(shown.pk, 7.0), (hidden.pk, None)]
+            ]
         )
     return operations
 
@@ -71,6 +96,12 @@ def test_leadership_reads_the_dashboard_with_its_charts_drawn(
     table = page.get_by_role("table", name="Hours in direct customer interaction")
     expect(table.get_by_role("row")).to_have_count(9)
     expect(table).to_contain_text("7.5 hours")
+    # The sections below the cards: the funnel by team, one hidden; the compliance grid.
+    funnel = page.get_by_role("table", name="By the frontline team that filed them")
+    expect(funnel.get_by_role("row", name="Phone support")).to_contain_text("7")
+    expect(funnel.get_by_role("row", name="Chat")).to_contain_text("Hidden")
+    grid = page.get_by_role("table", name="How much of each target each executive did")
+    expect(grid.get_by_role("row", name="Olga Operations")).to_contain_text("met")
     # One department, then one with no executive.
     page.get_by_label("Department").select_option(label="Operations")
     page.get_by_role("button", name="Show").click()
