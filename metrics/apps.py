@@ -5,3 +5,7 @@ class MetricsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "metrics"
     verbose_name = "Metrics"
+
+    def ready(self) -> None:
+        # Registers the quarterly pack's notification kind, in web and worker processes alike.
+        from . import notices  # noqa: F401

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .definitions import METRICS, MetricFamily
 from .models import QuarterFigure, QuarterRollup
+from .notices import quarterly_pack_notify
 from .quarters import Quarter
 
 FUTURE_QUARTER_MESSAGE = "That quarter has not started yet: there is nothing to compute."
@@ -37,4 +38,17 @@ def quarter_rollup_compute(*, quarter: Quarter) -> QuarterRollup:
     for figure in figures:
         figure.rollup = rollup
     QuarterFigure.objects.bulk_create(figures, batch_size=1000)
+    return rollup
+
+
+@transaction.atomic
+def quarter_close(*, quarter: Quarter) -> QuarterRollup:
+    """Compute an ended quarter's figures a last time, closed, and write its quarterly pack to
+    the outbox of everyone who reads the dashboard, in one transaction: a quarter is never
+    closed without its pack written, nor the pack written for figures that were rolled back.
+    Beat does this once per quarter (tasks.rollup_current_quarter); a second call recomputes
+    and writes no second pack (the outbox key)."""
+    rollup = quarter_rollup_compute(quarter=quarter)
+    if rollup.closed:
+        quarterly_pack_notify(rollup=rollup)
     return rollup

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from .views import dashboard
+from .views import dashboard, exports
 
 app_name = "metrics"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("export/metrics.csv", exports.metrics_csv, name="export_metrics"),
+    path("export/executives.csv", exports.executives_csv, name="export_executives"),
+    path("pack/", exports.pack, name="pack"),
 ]

@@ -269,6 +269,10 @@ MATRIX: dict[str, Entry] = {
     ),
     # The quarterly dashboard
     "metrics:dashboard": Entry(only("cx_lead", "leadership")),
+    # Its exports and the printable pack (of the current quarter, computed in build_objects)
+    "metrics:export_metrics": Entry(only("cx_lead", "leadership")),
+    "metrics:export_executives": Entry(only("cx_lead", "leadership")),
+    "metrics:pack": Entry(only("cx_lead", "leadership")),
     # Notifications: everyone's own; the CX lead's defaults and failed messages
     "notifications:list": Entry(outcomes()),
     "notifications:open": Entry(

@@ -13,7 +13,7 @@ from tests.permission_matrix import MATRIX
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROLE_ORDER = ["cx_lead", "executive", "frontline", "leadership", "superuser", "anonymous"]
-# Text, calendars, and htmx fragments (audited inside the page that loads them).
+# Text, calendars, CSV files, and htmx fragments (audited inside the page that loads them).
 NOT_PAGES = {
     "healthz",
     "immersion:feed",
@@ -23,6 +23,8 @@ NOT_PAGES = {
     "immersion:call_list_progress",
     "notifications:badge",
     "api:schema",
+    "metrics:export_metrics",
+    "metrics:export_executives",
 }
 PAGES = sorted(
     name
