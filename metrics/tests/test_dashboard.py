@@ -426,3 +426,16 @@ def test_a_team_figure_describing_fewer_than_five_anonymous_reports_is_suppresse
 ):
     assert MIN_ANONYMOUS_REPORTS == 5
     assert team_figure_suppressed(anonymous_reports=anonymous_reports) is suppressed
+
+
+def test_the_dashboard_links_to_the_quarters_pack_and_exports(client, leadership):
+    store("2026Q3", {ORG: Q3_ORG}, closed=True)
+    client.force_login(leadership)
+
+    html = client.get(URL, {"quarter": "2026Q3"}).content.decode()
+
+    assert 'href="/metrics/pack/?quarter=2026Q3"' in html
+    assert 'href="/metrics/export/metrics.csv?quarter=2026Q3"' in html
+    assert 'href="/metrics/export/executives.csv?quarter=2026Q3"' in html
+    # Nothing computed, nothing to take away.
+    assert "/metrics/pack/" not in client.get(URL, {"quarter": "2026Q1"}).content.decode()

@@ -82,7 +82,7 @@ def _card(trend: MetricTrend, quarters: list[Quarter]) -> dict:
     }
 
 
-def _funnel(funnel: Funnel) -> dict:
+def funnel_text(funnel: Funnel) -> dict:
     """The funnel as the page prints it: each stage's figure as text."""
     return {
         "stages": [
@@ -118,7 +118,7 @@ def dashboard(request):
     if board.rollup is not None and board.measured:
         sections = {
             "decisions": decisions_changed_read(quarter=quarter, department_id=department_id),
-            "funnel": _funnel(
+            "funnel": funnel_text(
                 friction_funnel_read(rollup=board.rollup, department_id=department_id)
             ),
             "grid": compliance_grid(

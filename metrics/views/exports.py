@@ -19,7 +19,8 @@ from ..exports import (
 )
 from ..formatting import change_text, figure_text
 from ..quarters import Quarter
-from .dashboard import VIEW_DASHBOARD
+from ..selectors import decisions_changed_read, friction_funnel_read
+from .dashboard import VIEW_DASHBOARD, funnel_text
 
 FUTURE_MESSAGE = "{quarter} has not started yet: there are no figures for it."
 NOT_COMPUTED_MESSAGE = "The figures for {quarter} have not been computed yet."
@@ -118,8 +119,9 @@ def _executives(pack: QuarterPack) -> list[dict]:
 
 @permission_required(VIEW_DASHBOARD)
 def pack(request):
-    """The quarterly pack, to print (or save as PDF): a cover, participation, outcomes,
-    compliance and the per-executive table, each on its own page."""
+    """The quarterly pack, to print (or save as PDF): a cover, participation, outcomes, the
+    decisions changed after exposure, the friction funnel, compliance and the per-executive
+    table, each on its own page."""
     quarter = _quarter(request.GET.get("quarter"))
     board = quarter_pack_read(quarter=quarter)
     notice = _unavailable(board)
@@ -132,9 +134,13 @@ def pack(request):
         "executives_csv_url": quarter_address("metrics:export_executives", quarter),
     }
     if notice is None:
+        participation, outcomes = _cards(board, "participation"), _cards(board, "outcome")
         context |= {
-            "participation": _cards(board, "participation"),
-            "outcomes": _cards(board, "outcome"),
+            "participation": participation,
+            "outcomes": outcomes,
+            "trend": {card["key"]: card for card in participation + outcomes},
+            "decisions": decisions_changed_read(quarter=quarter, department_id=None),
+            "funnel": funnel_text(friction_funnel_read(rollup=board.rollup, department_id=None)),
             "departments": [d.name for d in board.departments],
             "compliance": _compliance(board),
             "columns": board.columns,
