@@ -73,6 +73,7 @@ QUARTERLY_PACK_KIND = register(
         context=_context,
         attachments=_attachments,
         obsolete=_obsolete,
+        audience=".".join(READS_THE_DASHBOARD),
     )
 )
 

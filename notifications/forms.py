@@ -11,12 +11,15 @@ LEAD_HOURS_MESSAGE = (
 
 
 class PreferencesForm(forms.Form):
-    """One box per kind of message a person may turn off: ticked, it is e-mailed too."""
+    """One box per kind of message a person may turn off: ticked, it is e-mailed too. For a
+    person, only the kinds they can be sent (Kind.audience); the CX lead's defaults list all."""
 
-    def __init__(self, *args, wanted: dict[str, bool], **kwargs):
+    def __init__(self, *args, wanted: dict[str, bool], person=None, **kwargs):
         super().__init__(*args, **kwargs)
         for key, kind in KINDS.items():
-            if kind.optional:
+            if kind.optional and (
+                person is None or kind.audience is None or person.has_perm(kind.audience)
+            ):
                 self.fields[key] = forms.BooleanField(
                     label=kind.label, required=False, initial=wanted[key]
                 )

@@ -37,7 +37,9 @@ RETRIED_MESSAGE = "It will be sent again within a minute."
 # Anyone signed in: their own list, and their own choices.
 def notification_list(request):
     """What was sent to me, newest first, and which kinds reach me by e-mail."""
-    form = PreferencesForm(posted(request), wanted=email_choices(person=request.user))
+    form = PreferencesForm(
+        posted(request), wanted=email_choices(person=request.user), person=request.user
+    )
     page = page_of(request, notifications_for(person=request.user))
     return form_page(
         request,

@@ -18,6 +18,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory
@@ -377,3 +378,17 @@ def test_the_worker_mails_the_pack_with_its_files_through_smtp(
     while Notification.objects.get(pk=row.pk).status != Notification.Status.SENT:
         assert time.monotonic() < deadline, "the row was never marked sent"
         time.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    ("role", "listed"),
+    [("leadership", True), ("cx_lead", True), ("executive", False), ("frontline", False)],
+)
+def test_only_those_the_pack_is_sent_to_see_it_in_their_preferences(
+    client, user_for_role, role, listed
+):
+    client.force_login(user_for_role(role))
+
+    html = client.get(reverse("notifications:list")).content.decode()
+
+    assert ("The quarterly pack, when a quarter closes" in html) is listed

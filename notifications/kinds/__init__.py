@@ -40,6 +40,9 @@ class Kind:
     attachments: Callable | None = None
     # (notification, subject) -> the reason not to send it any more, or None
     obsolete: Callable | None = None
+    # A permission ("app_label.codename") a person needs to be sent this kind at all: its
+    # box is shown only to them in the preferences (the quarterly pack, to dashboard readers).
+    audience: str | None = None
 
 
 KINDS: dict[str, Kind] = {}
