@@ -1,11 +1,22 @@
 """Beat keeps the quarterly figures fresh: the current quarter nightly, and the quarter just
 ended once more, after which it is closed and left alone."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.db import transaction
+
+from core.calendar import org_today
 
 from .models import QuarterRollup
+from .notices import quarterly_pack_notify
 from .quarters import Quarter
 from .services import quarter_close, quarter_rollup_compute
+
+# A quarter closed by hand (`manage.py rollup`) before beat reached it still has its pack sent,
+# by beat, within the new quarter's first week; after that, a late reader is not mailed an old
+# pack (and `rollup --all` over past years mails nothing).
+PACK_GRACE = timedelta(days=7)
 
 
 @shared_task(name="metrics.tasks.rollup_current_quarter")
@@ -16,9 +27,13 @@ def rollup_current_quarter() -> list[str]:
     done = []
     current = Quarter.current()
     previous = current.previous
-    if not QuarterRollup.objects.filter(quarter=str(previous), closed=True).exists():
+    closed = QuarterRollup.objects.filter(quarter=str(previous), closed=True).first()
+    if closed is None:
         quarter_close(quarter=previous)
         done.append(str(previous))
+    elif org_today() < current.first_day + PACK_GRACE:
+        with transaction.atomic():
+            quarterly_pack_notify(rollup=closed)
     quarter_rollup_compute(quarter=current)
     done.append(str(current))
     return done

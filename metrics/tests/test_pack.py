@@ -18,6 +18,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -250,6 +251,27 @@ def test_closing_a_quarter_writes_one_pack_per_reader_of_the_dashboard_once(read
     # Written at night, and not urgent: held by the quiet hours until 08:00 in their own zone.
     for row in Notification.objects.select_related("recipient"):
         assert row.send_after.astimezone(row.recipient.zone).hour == 8
+
+
+def test_a_quarter_closed_by_hand_before_beat_still_has_its_pack_sent_in_its_first_week(
+    readers,
+):
+    # The CX lead ran `manage.py rollup --quarter 2026Q3` on 1 October: closed, no pack.
+    with time_machine.travel(datetime(2026, 10, 1, 9, tzinfo=UTC), tick=False):
+        call_command("rollup", "--quarter", "2026Q3", stdout=io.StringIO())
+        assert QuarterRollup.objects.get(quarter="2026Q3").closed
+        assert packs() == []
+    # Beat's next run sends it, once.
+    with time_machine.travel(datetime(2026, 10, 2, 0, 15, tzinfo=UTC), tick=False):
+        assert rollup_current_quarter() == ["2026Q4"]
+        rollup_current_quarter()
+    assert [q for _, _, _, q in packs()] == ["2026Q3"] * 4
+    # A reader who arrives after the first week is not mailed an old pack.
+    with time_machine.travel(datetime(2026, 10, 20, 0, 15, tzinfo=UTC), tick=False):
+        late = type(readers["ceo"]).objects.create_user(email="late@example.com", password="x")
+        late.groups.add(*readers["ceo"].groups.all())
+        rollup_current_quarter()
+    assert len(packs()) == 4
 
 
 def test_refreshing_a_running_quarter_writes_no_pack(readers, today):
