@@ -14,6 +14,7 @@ from ..formatting import AXIS_TITLES, change_text, figure_number, figure_text
 from ..forms import DashboardFilterForm
 from ..quarters import Quarter
 from ..selectors import MetricTrend, quarter_dashboard
+from .common import quarter_from_address as _quarter
 
 VIEW_DASHBOARD = "metrics.view_dashboard"
 # Who is told how the figures get computed: the CX lead, who runs the programme.
@@ -26,17 +27,6 @@ NOT_MEASURED_MESSAGE = (
     "nothing to show for it."
 )
 FAMILIES = [("participation", "Participation"), ("outcome", "Outcomes")]
-
-
-def _quarter(text: str | None) -> Quarter:
-    """The quarter the address asks for, the current one when it names none; 404 for one that
-    is malformed or out of range (Quarter.parse says which)."""
-    if not text:
-        return Quarter.current()
-    try:
-        return Quarter.parse(text)
-    except ValueError as exc:
-        raise Http404(str(exc)) from None
 
 
 def _department(text: str | None, departments: list[Department]) -> Department | None:
