@@ -289,7 +289,7 @@ class FadeFlags:
 def fade_flags(*, quarter: Quarter, department_id: int | None = None) -> FadeFlags:
     """Both fade flags for `quarter` (participation judged at fade_quarter(quarter), reversals
     within `quarter` itself), for the organisation or one department (by the executive's and
-    the decision owner's department): four queries."""
+    the decision owner's department): at most four queries."""
     people = executives()
     if department_id is not None:
         people = people.filter(department_id=department_id)

@@ -21,7 +21,7 @@ from frictions.models import Status as FrictionStatus
 from frictions.selectors import decisions_with_exposure
 from immersion.models import Reflection
 
-from .definitions import METRICS, compliance_targets, executives, figure_metrics
+from .definitions import compliance_targets, executives, figure_metrics
 from .medians import days_between, median
 from .models import QuarterFigure, QuarterRollup
 from .quarters import Quarter
@@ -130,9 +130,8 @@ class Scorecard:
 
 def executive_scorecard(*, executive: User, quarter: Quarter) -> Scorecard:
     """`executive`'s scorecard for `quarter`: stored figures and compliance (this quarter, the
-    previous one, the average executive) and the live reads of their own records. Twelve
-    queries on PostgreSQL (thirteen on SQLite, which ranks the medians in Python), whatever
-    the data's size."""
+    previous one, the average executive) and the live reads of their own records: twelve
+    queries on either database, whatever the data's size."""
     stored = _stored(executive=executive, quarter=quarter)
     return Scorecard(
         executive=executive,
@@ -363,7 +362,3 @@ def executive_rows(
             )
         )
     return rollup, rows
-
-
-def metric_label(key: str) -> str:
-    return METRICS[key].label
