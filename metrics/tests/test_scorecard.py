@@ -204,6 +204,8 @@ def test_the_scorecard_page_shows_the_figures_and_links_each_decision_to_its_evi
     assert figures["exposure_hours"]["value"] == "2.5 hours"
     assert figures["exposure_hours"]["change"] == "+1.5 hours"
     assert figures["exposure_hours"]["average"] == "1.5 hours"
+    # Ana changed one decision after exposure, Bo none: the average executive half of one.
+    assert figures["decisions_changed_after_exposure"]["average"] == "0.5"
     assert f'href="/frictions/decisions/{quarter["reversed"].pk}/"' in text
     assert "after customer exposure" in text
     assert "1: 1 on time, 1 late" not in text  # two acknowledged

@@ -13,7 +13,7 @@ from core.permissions import permission_required
 
 from ..evidence import before_and_after, evidence_totals, fade_flags, friction_to_decision_lag
 from ..evidence import participation_fading as fading_hours
-from ..formatting import change_text, figure_text
+from ..formatting import change_text, figure_number, figure_text
 from ..quarters import Quarter
 from ..scorecard import (
     VIEW_EVERY_SCORECARD,
@@ -37,6 +37,14 @@ NOT_MEASURED_MESSAGE = (
 NO_EXECUTIVES_MESSAGE = "No executives in {department}."
 # The evidence page lists executives in pages of this many (each row is a grouped read).
 EVIDENCE_PAGE_SIZE = 25
+
+
+def _average_text(value: float | None, unit: str) -> str:
+    """The average executive's figure: as the unit shows it, except that an average of whole
+    counts keeps one decimal (a third of a decision each is not "0")."""
+    if unit == "count" and value is not None:
+        return f"{figure_number(value, 'hours'):,.1f}"
+    return figure_text(value, unit)
 
 
 def _department(text: str | None) -> tuple[Department | None, list[Department]]:
@@ -98,7 +106,7 @@ def scorecard(request, pk: int):
             "family": line.family,
             "value": figure_text(line.value, line.unit),
             "change": change_text(line.value, line.previous, line.unit),
-            "average": figure_text(line.average, line.unit),
+            "average": _average_text(line.average, line.unit),
         }
         for line in card.figures
     ]
