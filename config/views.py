@@ -17,6 +17,7 @@ from accounts.roles import Role
 from accounts.selectors import user_has_role
 from frictions.selectors import frictions_for_home
 from immersion import selectors as immersion
+from metrics.evidence import fade_flag_count
 from notifications.tasks import BEAT_LAST_RUN_KEY
 
 
@@ -40,6 +41,8 @@ def home(request):
         context["programme"] = immersion.programme_progress()
     if user.has_perm("frictions.view_frictions"):
         context["frictions"] = frictions_for_home(user=user)
+    if user.has_perm("immersion.manage_programme") and user.has_perm("metrics.view_dashboard"):
+        context["fade_flags"] = fade_flag_count()
     return render(request, "home.html", context)
 
 

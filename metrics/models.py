@@ -17,6 +17,7 @@ class QuarterRollup(models.Model):
         ordering = ["-quarter"]
         permissions = [
             ("view_dashboard", "Can read the quarterly dashboard"),
+            ("view_own_scorecard", "Can read one's own executive scorecard"),
         ]
 
     def __str__(self) -> str:

@@ -7,4 +7,7 @@ ROLE_PERMISSIONS = {
     Role.LEADERSHIP: [
         "metrics.view_dashboard",
     ],
+    Role.EXECUTIVE: [
+        "metrics.view_own_scorecard",
+    ],
 }

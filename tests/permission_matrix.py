@@ -273,6 +273,13 @@ MATRIX: dict[str, Entry] = {
     "metrics:export_metrics": Entry(only("cx_lead", "leadership")),
     "metrics:export_executives": Entry(only("cx_lead", "leadership")),
     "metrics:pack": Entry(only("cx_lead", "leadership")),
+    # The scorecard is the matrix's executive's own: another's answers 404 (metrics' tests).
+    "metrics:scorecard": Entry(
+        only("executive", "cx_lead", "leadership"),
+        kwargs=lambda o: {"pk": o["own_scorecard"].pk},
+    ),
+    "metrics:executives": Entry(only("cx_lead", "leadership")),
+    "metrics:evidence": Entry(only("cx_lead", "leadership")),
     # Notifications: everyone's own; the CX lead's defaults and failed messages
     "notifications:list": Entry(outcomes()),
     "notifications:open": Entry(
@@ -416,6 +423,7 @@ def build_objects(*, make_user, executive, frontline, cx_lead) -> dict[str, Any]
         "people_import": PeopleImport.objects.create(
             uploaded_by=lead, file_name="x.csv", content="email,name\n"
         ),
+        "own_scorecard": executive,
         # Last, over everything above: the dashboard is audited with its figures and charts.
         "rollup": quarter_rollup_compute(quarter=Quarter.current()),
     }

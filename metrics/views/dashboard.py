@@ -21,29 +21,18 @@ from ..selectors import (
     friction_funnel_read,
     quarter_dashboard,
 )
+from .common import FUTURE_MESSAGE, NOT_COMPUTED_MESSAGE
+from .common import quarter_from_address as _quarter
 
 VIEW_DASHBOARD = "metrics.view_dashboard"
 # Who is told how the figures get computed: the CX lead, who runs the programme.
 RUNS_THE_PROGRAMME = "immersion.manage_programme"
 
-FUTURE_MESSAGE = "{quarter} has not started yet: there are no figures for it."
-NOT_COMPUTED_MESSAGE = "The figures for {quarter} have not been computed yet."
 NOT_MEASURED_MESSAGE = (
     "{department} had no executive when the figures for {quarter} were computed, so there is "
     "nothing to show for it."
 )
 FAMILIES = [("participation", "Participation"), ("outcome", "Outcomes")]
-
-
-def _quarter(text: str | None) -> Quarter:
-    """The quarter the address asks for, the current one when it names none; 404 for one that
-    is malformed or out of range (Quarter.parse says which)."""
-    if not text:
-        return Quarter.current()
-    try:
-        return Quarter.parse(text)
-    except ValueError as exc:
-        raise Http404(str(exc)) from None
 
 
 def _department(text: str | None, departments: list[Department]) -> Department | None:

@@ -3,7 +3,7 @@ printable pack (one section a page). For those who read the dashboard (leadershi
 lead); anyone else signed in gets 403. All of it reads the stored roll-ups only
 (metrics/exports.py)."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from core.permissions import permission_required
@@ -18,24 +18,12 @@ from ..exports import (
     quarter_pack_read,
 )
 from ..formatting import change_text, figure_text
-from ..quarters import Quarter
 from ..selectors import decisions_changed_read, friction_funnel_read
+from .common import FUTURE_MESSAGE, NOT_COMPUTED_MESSAGE
+from .common import quarter_from_address as _quarter
 from .dashboard import VIEW_DASHBOARD, funnel_text
 
-FUTURE_MESSAGE = "{quarter} has not started yet: there are no figures for it."
-NOT_COMPUTED_MESSAGE = "The figures for {quarter} have not been computed yet."
 NO_EXECUTIVES_MESSAGE = "No executive was measured in {quarter}."
-
-
-def _quarter(text: str | None) -> Quarter:
-    """The quarter the address asks for, the current one when it names none; 404 for one that
-    is malformed or out of range (Quarter.parse says which), as on the dashboard."""
-    if not text:
-        return Quarter.current()
-    try:
-        return Quarter.parse(text)
-    except ValueError as exc:
-        raise Http404(str(exc)) from None
 
 
 def _unavailable(pack: QuarterPack) -> str | None:
