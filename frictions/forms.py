@@ -333,6 +333,12 @@ class DecisionStatusForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     prefix = "outcome"
+    # Not required here: the service refuses an outcome without one, with its own message.
+    verdict = forms.ChoiceField(
+        label="Did the change hold?",
+        choices=[("", "Choose…"), *Decision.Verdict.choices],
+        required=False,
+    )
     text = forms.CharField(
         label="What happened", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

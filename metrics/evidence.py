@@ -23,11 +23,10 @@ Definitions, each written once here:
   if it has ended, else the one before it (a quarter still running always looks like a
   fall). Judged only when all three quarters have a roll-up; an executive a roll-up holds no
   hours for did none (0).
-- A change reverted: the decision log has no structured verdict for an outcome check (only
-  its text and `outcome_checked_at`), so the flag reads the structure there is — a decision
-  REVERSED (only an approved decision can be) at or after its outcome check was recorded:
-  the check found it did not hold and its owner took it back. Flagged in the quarter of the
-  reversal.
+- A change undone: a decision whose outcome check (recorded when its review-by date came)
+  found the change it made undone, things back to how they were (Decision.outcome_verdict
+  REVERTED). Flagged in the quarter the check was recorded. Not flagged: a decision its owner
+  reversed (that is a change, counted as one), a check that found it held or partly held.
 """
 
 from dataclasses import dataclass
@@ -256,18 +255,16 @@ def participation_fading(
 
 
 def decisions_reverted(*, quarter: Quarter) -> QuerySet[Decision]:
-    """Decisions reversed in `quarter` at or after their outcome check was recorded (the
-    module's definition of a change that did not hold), newest first."""
+    """Decisions whose outcome check, recorded in `quarter`, found the change undone (the
+    module's definition of a change that did not hold), latest check first."""
     return (
         Decision.objects.filter(
-            status=Decision.Status.REVERSED,
-            outcome_checked_at__isnull=False,
-            changed_at__gte=quarter.starts_at,
-            changed_at__lt=quarter.ends_at,
+            outcome_verdict=Decision.Verdict.REVERTED,
+            outcome_checked_at__gte=quarter.starts_at,
+            outcome_checked_at__lt=quarter.ends_at,
         )
-        .filter(changed_at__gte=F("outcome_checked_at"))
         .select_related("owner")
-        .order_by("-changed_at", "-pk")
+        .order_by("-outcome_checked_at", "-pk")
     )
 
 

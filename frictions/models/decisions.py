@@ -25,6 +25,13 @@ class Decision(models.Model):
         SUPERSEDED = "superseded", "Superseded"
         REVERSED = "reversed", "Reversed"
 
+    class Verdict(models.TextChoices):
+        """What the outcome check found of the change the decision made."""
+
+        HELD = "held", "The change held"
+        PARTLY = "partly", "It partly held"
+        REVERTED = "reverted", "The change was undone: things went back to how they were"
+
     title = models.CharField(max_length=200)
     area = models.CharField(max_length=20, choices=Area.choices)
     context = models.TextField()
@@ -37,6 +44,10 @@ class Decision(models.Model):
     review_by = models.DateField("review by", null=True, blank=True)
     outcome_check = models.TextField("outcome check", blank=True)
     outcome_checked_at = models.DateTimeField(null=True, blank=True)
+    # Empty until the outcome check; a change found undone is a fade the CX lead is shown.
+    outcome_verdict = models.CharField(
+        "what the check found", max_length=10, choices=Verdict.choices, blank=True
+    )
     # The customer-impact assessment, required before approval.
     impact_who = models.TextField("who is affected", blank=True)
     impact_effect = models.TextField("expected effect on customers", blank=True)

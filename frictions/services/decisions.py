@@ -17,6 +17,7 @@ NEEDS_ASSESSMENT_MESSAGE = (
 TRANSITION_MESSAGE = "A decision that is {current} cannot become {wanted}."
 SUPERSEDED_BY_MESSAGE = "Choose the decision that supersedes this one."
 OUTCOME_REQUIRED_MESSAGE = "Write what happened."
+VERDICT_REQUIRED_MESSAGE = "Say whether the change held, partly held or was undone."
 NOT_ALLOWED_MESSAGE = "Only executives and the CX lead record decisions."
 EVIDENCE_NOT_FOUND_MESSAGE = "No {kind} with that number that you may see."
 NOT_YOURS_MESSAGE = "Only the decision's owner, its deciders and the CX lead may change it."
@@ -172,17 +173,30 @@ def decision_set_status(
     return decision
 
 
-def decision_record_outcome(*, decision: Decision, by: User, text: str) -> Decision:
-    """The outcome check when the review-by date comes: what actually happened. Only its
-    owner, its deciders and the CX lead record it."""
+def decision_record_outcome(*, decision: Decision, by: User, text: str, verdict: str) -> Decision:
+    """The outcome check when the review-by date comes: whether the change held (the verdict)
+    and what actually happened. Only its owner, its deciders and the CX lead record it."""
     _check_owner(decision, by)
+    errors = {}
+    if verdict not in Decision.Verdict.values:
+        errors["verdict"] = VERDICT_REQUIRED_MESSAGE
     if not text.strip():
-        raise ValidationError({"text": OUTCOME_REQUIRED_MESSAGE})
+        errors["text"] = OUTCOME_REQUIRED_MESSAGE
+    if errors:
+        raise ValidationError(errors)
+    before = decision.get_outcome_verdict_display()
     decision.outcome_check = text.strip()
+    decision.outcome_verdict = verdict
     decision.outcome_checked_at = timezone.now()
-    decision.save(update_fields=["outcome_check", "outcome_checked_at"])
+    decision.save(update_fields=["outcome_check", "outcome_verdict", "outcome_checked_at"])
     DecisionEvent.objects.create(
-        decision=decision, actor=by, text="Outcome checked.", changes={"outcome": ["", text[:80]]}
+        decision=decision,
+        actor=by,
+        text="Outcome checked.",
+        changes={
+            "outcome": ["", text[:80]],
+            "verdict": [before, decision.get_outcome_verdict_display()],
+        },
     )
     return decision
 

@@ -27,6 +27,7 @@ from frictions.services.decisions import (
     NEEDS_ASSESSMENT_MESSAGE,
     NOT_YOURS_MESSAGE,
     SUPERSEDED_BY_MESSAGE,
+    VERDICT_REQUIRED_MESSAGE,
     decision_link_evidence,
     decision_record_outcome,
     decision_save,
@@ -85,7 +86,7 @@ def test_every_change_to_a_decision_is_kept_with_who_and_what(executive, cx_lead
     [
         lambda d, by: decision_save(existing=d, by=by, title="Someone else's words"),
         lambda d, by: decision_set_status(decision=d, by=by, status="rejected"),
-        lambda d, by: decision_record_outcome(decision=d, by=by, text="It worked."),
+        lambda d, by: decision_record_outcome(decision=d, by=by, text="It worked.", verdict="held"),
         lambda d, by: decision_link_evidence(
             decision=d, by=by, kind="friction_report", target=file(by)[0]
         ),
@@ -117,7 +118,7 @@ def test_decision_changes_are_open_to_its_owner_deciders_and_the_cx_lead(
     decider = make_user(roles=[Role.EXECUTIVE])
     decision = record(executive, deciders=[decider])
     decision_save(existing=decision, by=decider, title="A decider's words")
-    decision_record_outcome(decision=decision, by=cx_lead, text="It worked.")
+    decision_record_outcome(decision=decision, by=cx_lead, text="It worked.", verdict="held")
     decision_set_status(decision=decision, by=executive, status="rejected")
     decision.refresh_from_db()
     assert (decision.title, decision.outcome_check, decision.status) == (
@@ -143,7 +144,7 @@ def test_another_executive_reads_a_decision_without_its_forms_and_may_post_none(
     posts = {
         "decision_edit": {**FORM, "owner": other.pk},
         "decision_status": {"status-status": "approved"},
-        "decision_outcome": {"outcome-text": "It worked."},
+        "decision_outcome": {"outcome-text": "It worked.", "outcome-verdict": "held"},
         "decision_evidence": {"evidence-kind": "session", "evidence-number": "1"},
     }
     for action, data in posts.items():
@@ -460,3 +461,26 @@ def test_evidence_with_an_impossible_number_is_refused_on_the_form(client, execu
     )
     assert response.status_code == 200
     assert response.context["evidence_form"].errors == {"number": [EVIDENCE_NUMBER_MESSAGE]}
+
+
+def test_an_outcome_check_says_whether_the_change_held_and_keeps_what_was_typed(client, executive):
+    decision = record(executive, review_by=timezone.localdate())
+    client.force_login(executive)
+    url = reverse("frictions:decision_outcome", kwargs={"pk": decision.pk})
+
+    refused = client.post(url, {"outcome-text": "Callbacks crept back in March."})
+
+    assert refused.status_code == 200
+    assert VERDICT_REQUIRED_MESSAGE in refused.content.decode()
+    assert "Callbacks crept back in March." in refused.content.decode()
+    decision.refresh_from_db()
+    assert decision.outcome_checked_at is None
+    done = client.post(
+        url, {"outcome-text": "Callbacks crept back in March.", "outcome-verdict": "reverted"}
+    )
+    assert done.status_code == 302
+    decision.refresh_from_db()
+    assert decision.outcome_verdict == Decision.Verdict.REVERTED
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert "The change was undone" in page
+    assert decision.events.filter(changes__verdict__1__startswith="The change was undone").exists()

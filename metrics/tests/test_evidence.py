@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 26, 9, tzinfo=UTC)
 Q1, Q2, Q3, Q4 = (Quarter(2026, n) for n in (1, 2, 3, 4))
 ASSESSED = {"impact_who": "Refund callers", "impact_effect": "No callback"}
+APPROVABLE = {**ASSESSED, "impact_evidence": "Listening sessions"}
 
 
 @pytest.fixture(autouse=True)
@@ -190,27 +191,23 @@ def test_participation_that_fell_two_quarters_running_is_flagged(org, fading):
     assert participation_fading(quarter=Q3)[1] == {}
 
 
-def test_a_change_reversed_after_its_outcome_check_is_flagged(org):
+def test_a_change_its_outcome_check_found_undone_is_flagged(org):
     ana = org["ana"]
     didnt_hold = decision(
         ana,
         title="Callback promise",
-        status="reversed",
-        outcome_checked_at=at(11, 1),
-        changed_at=at(11, 10),
-    )
-    # Not flagged: reversed before the check; no check; reversed in Q3; not reversed.
-    decision(ana, status="reversed", outcome_checked_at=at(11, 12), changed_at=at(11, 10))
-    decision(ana, status="reversed", changed_at=at(11, 10))
-    decision(ana, status="reversed", outcome_checked_at=at(8, 1), changed_at=at(8, 10))
-    decision(
-        ana,
         status="approved",
+        outcome_verdict="reverted",
         outcome_checked_at=at(11, 1),
-        changed_at=at(11, 10),
-        impact_evidence="x",
-        **ASSESSED,
+        **APPROVABLE,
     )
+    # Not flagged: a check that found it held or partly held; reversed by its owner with no
+    # such check (a change, not a fade); found undone by a check in Q3.
+    checked = {"status": "approved", **APPROVABLE}
+    decision(ana, outcome_verdict="held", outcome_checked_at=at(11, 2), **checked)
+    decision(ana, outcome_verdict="partly", outcome_checked_at=at(11, 3), **checked)
+    decision(ana, status="reversed", changed_at=at(11, 10))
+    decision(ana, outcome_verdict="reverted", outcome_checked_at=at(8, 1), **checked)
     assert list(decisions_reverted(quarter=Q4)) == [didnt_hold]
     assert decisions_reverted(quarter=Q3).count() == 1
 
@@ -221,9 +218,10 @@ def test_the_fade_flags_by_department_and_the_count_on_the_cx_leads_home(
     decision(
         org["bo"],
         title="Callback promise",
-        status="reversed",
+        status="approved",
+        outcome_verdict="reverted",
         outcome_checked_at=at(11, 1),
-        changed_at=at(11, 10),
+        **APPROVABLE,
     )
     flags = fade_flags(quarter=Q4)
     assert [f.executive for f in flags.executives] == [org["ana"], fading["eve"]]
@@ -303,6 +301,7 @@ def test_the_evidence_page_costs_the_same_queries_at_two_sizes(
                 decided_on=date(2026, 8, 1),
                 status="reversed",
                 changed_at=at(9, 1),
+                outcome_verdict="reverted",
                 outcome_checked_at=at(8, 20),
             )
             report(org, filed=at(7, 1, 10), led_to=changed)
