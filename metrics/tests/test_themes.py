@@ -13,6 +13,8 @@ friction; the coffee machine and the parking spaces are in no theme.
 Today is 26 November 2026 (2026Q4) throughout.
 """
 
+import os
+import time
 from collections import defaultdict
 from datetime import UTC, datetime
 from unittest import mock
@@ -464,3 +466,36 @@ def test_a_theme_page_reads_the_same_queries_however_many_reports(
         return len(page.context["page"].object_list)
 
     queries_at_two_sizes(build, shown, ceiling=10, sizes=(2, 26))
+
+
+# Through a real worker: the CX lead's button, Redis, `celery worker`, PostgreSQL
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
+@pytest.mark.django_db(transaction=True)
+def test_the_refit_button_has_a_real_worker_learn_and_place_the_themes(
+    client, cx_lead, frontline, celery_worker_process
+):
+    reports = {}
+    for friction, title, description in SAMPLE:
+        report, _ = file(frontline, title=title, description=description)
+        reports[report.pk] = friction
+    worker = celery_worker_process().wait_ready()
+    client.force_login(cx_lead)
+
+    response = client.post(reverse("metrics:themes_refit"), follow=True)
+
+    assert escape(REFIT_QUEUED) in response.content.decode()
+    # Polled by count, not by clock: the test's clock is frozen (time_machine).
+    for _ in range(600):
+        if FrictionThemeReport.objects.count() == len(SAMPLE):
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError(f"the worker placed nothing; its output:\n{worker.output()}")
+    assert FrictionThemeFit.objects.get().requested_by == cx_lead
+    found = themes_by_friction(reports)
+    assert all(len(found[f]) == 1 and None not in found[f] for f in FRICTIONS)
+    assert found["other"] == {None}

@@ -88,7 +88,12 @@ def fit(texts: list[str], *, random_state: int = 0) -> TextModel | None:
     wanted = min(wanted, len(terms))
     if wanted < MIN_THEMES:
         return None
-    nmf = NMF(n_components=wanted, init="nndsvda", random_state=random_state, max_iter=400)
+    # tol 1e-3 rather than the default 1e-4: on 20,000 reports it stops after 21 iterations
+    # instead of 49 (11 s against 33 s on this project's busy 2-core machine), with the same
+    # themes on the test sample (bench/bench_themes.py).
+    nmf = NMF(
+        n_components=wanted, init="nndsvda", random_state=random_state, max_iter=200, tol=1e-3
+    )
     nmf.fit(matrix)
     components, tops = [], []
     for row in nmf.components_:
