@@ -87,6 +87,9 @@ def friction_themes_fit(*, requested_by: User | None = None) -> FrictionThemeFit
             .values("name", "component", "renamed_by", "renamed_at")
         )
         FrictionThemeFit.objects.filter(pk__in=[f.pk for f in old]).delete()
+        # Placements in a theme went with it; those near no theme of the old fit go too, to be
+        # looked at again against the new themes.
+        FrictionThemeReport.objects.filter(theme__isnull=True).delete()
         fit = FrictionThemeFit.objects.create(
             fitted_at=now,
             report_count=len(texts),
