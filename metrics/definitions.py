@@ -39,7 +39,7 @@ from immersion.models import JourneyExercise, Participant, Session
 from immersion.selectors import cadence_targets_in_force
 
 from .anonymity import team_figure_suppressed
-from .models import QuarterFigure
+from .models import FrictionThemeReport, QuarterFigure
 from .quarters import Quarter
 
 Scope = QuarterFigure.Scope
@@ -647,4 +647,53 @@ METRICS["funnel"] = MetricFamily(
     unit="count",
     compute=_no_figures,
     compute_many=friction_funnel,
+)
+
+
+# Friction themes (metrics/themes/)
+
+THEME_PREFIX = "theme:"
+
+
+def theme_key(theme_id: int) -> str:
+    """The metric key of one friction theme's count: "theme:<the theme's id>"."""
+    return f"{THEME_PREFIX}{theme_id}"
+
+
+def themes(quarter: Quarter) -> dict[str, Figures]:
+    """How many friction reports filed in the quarter (their filing time within it) the theme
+    task placed in each theme, under "theme:<theme id>" (theme_key), for the organisation only.
+
+    Counted: every report, named or anonymous, whatever its status now (a duplicate too: it is
+    one more person meeting the friction). Not counted: reports placed in no theme (none near
+    enough), and reports the task has not looked at yet (filed since its last nightly run: it
+    runs at 02:05, before the roll-up at 02:15). A theme with no report in the quarter has no
+    figure (read as 0). Themes are what the current fit found; after a refit, every stored
+    quarter's theme figures are computed again (metrics/themes/services.py).
+
+    Organisation-wide only: a theme split by team would fall under the anonymity rule
+    (metrics/anonymity.py). One grouped query.
+    """
+    rows = (
+        FrictionThemeReport.objects.filter(
+            theme__isnull=False,
+            report__created_at__gte=quarter.starts_at,
+            report__created_at__lt=quarter.ends_at,
+        )
+        .values("theme")
+        .order_by("theme")
+        .annotate(reports=Count("pk"))
+    )
+    return {
+        theme_key(row["theme"]): {(Scope.ORGANISATION, None): float(row["reports"])} for row in rows
+    }
+
+
+METRICS["themes"] = MetricFamily(
+    key="themes",
+    label="Friction reports in each theme",
+    family="outcome",
+    unit="count",
+    compute=_no_figures,
+    compute_many=themes,
 )

@@ -1,8 +1,10 @@
 """Roll-ups: each metric's figure per quarter and scope, computed by Celery and read by the
 dashboard, which never scans raw data (metrics/definitions.py says what each figure counts)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class QuarterRollup(models.Model):
@@ -66,3 +68,100 @@ class QuarterFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.scope} {self.scope_id or ''}: {self.value}"
+
+
+# Friction themes (metrics/themes/): what frontline text says, grouped by a Celery task.
+
+
+class FrictionThemeFit(models.Model):
+    """One fit of the theme model: the terms it reads, each with its inverse document frequency
+    ({term: idf}). Its themes place every report; a refit replaces it and them.
+
+    Stored as JSON rather than a pickled scikit-learn object: readable in the admin, loaded
+    without unpickling anything from the database, and unaffected by a scikit-learn upgrade."""
+
+    fitted_at = models.DateTimeField()
+    report_count = models.PositiveIntegerField(help_text="How many reports it learnt from.")
+    vocabulary = models.JSONField(default=dict, help_text="Each term with its idf.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who asked for it; empty when the nightly task made the first fit.",
+    )
+
+    class Meta:
+        ordering = ["-fitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Theme fit of {self.fitted_at:%Y-%m-%d %H:%M} ({self.report_count} reports)"
+
+
+class FrictionTheme(models.Model):
+    """A theme: a direction in term space (its NMF component, {term: weight}, unit length),
+    named by its top terms until the CX lead names it."""
+
+    fit = models.ForeignKey(FrictionThemeFit, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(
+        max_length=80, blank=True, help_text="The CX lead's name; empty: its top terms."
+    )
+    top_terms = models.JSONField(default=list)
+    component = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    renamed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    renamed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        permissions = [
+            ("view_themes", "Can read friction themes"),
+            ("manage_themes", "Can rename friction themes and ask for a refit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("metrics:theme", kwargs={"pk": self.pk})
+
+    @property
+    def terms_name(self) -> str:
+        return " · ".join(self.top_terms[:3]) or f"Theme {self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.terms_name
+
+
+class FrictionThemeReport(models.Model):
+    """Where the theme task placed a report: its nearest theme and how near (cosine
+    similarity), or no theme (empty) when none was near enough. A report with no row has not
+    been looked at yet."""
+
+    report = models.OneToOneField(
+        "frictions.FrictionReport", on_delete=models.CASCADE, related_name="theme_placement"
+    )
+    theme = models.ForeignKey(
+        FrictionTheme, on_delete=models.CASCADE, null=True, blank=True, related_name="placements"
+    )
+    weight = models.FloatField(help_text="Cosine similarity to the theme, 0 to 1.")
+    assigned_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=1.000001),
+                name="theme_weight_is_a_similarity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} -> theme {self.theme_id} ({self.weight:.2f})"

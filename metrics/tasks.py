@@ -8,7 +8,7 @@ from django.db import transaction
 
 from core.calendar import org_today
 
-from .models import QuarterRollup
+from .models import FrictionThemeFit, QuarterRollup
 from .notices import quarterly_pack_notify
 from .quarters import Quarter
 from .services import quarter_close, quarter_rollup_compute
@@ -37,3 +37,28 @@ def rollup_current_quarter() -> list[str]:
     quarter_rollup_compute(quarter=current)
     done.append(str(current))
     return done
+
+
+@shared_task(name="metrics.tasks.assign_friction_themes")
+def assign_friction_themes() -> int:
+    """Nightly, before the roll-up: place the reports filed since the last run in the nearest
+    existing theme; with no themes yet, learn them first. Returns how many reports it looked at.
+    Safe to run twice (a report is placed once)."""
+    from .themes.services import friction_themes_assign, friction_themes_fit
+
+    if not FrictionThemeFit.objects.exists() and friction_themes_fit() is None:
+        return 0
+    return friction_themes_assign()
+
+
+@shared_task(name="metrics.tasks.refit_friction_themes")
+def refit_friction_themes(requested_by_id: int | None = None) -> int | None:
+    """The CX lead's refit: learn the themes again, place every report, recompute the stored
+    theme counts. Returns the new fit's id (None: too few reports, nothing changed)."""
+    from accounts.models import User
+
+    from .themes.services import friction_themes_refit
+
+    by = User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
+    fit = friction_themes_refit(requested_by=by)
+    return fit and fit.pk

@@ -43,6 +43,7 @@ from immersion.services.feeds import calendar_feed_get
 from immersion.tests.factories import SessionFactory, TimeOffFactory, activity
 from metrics.quarters import Quarter
 from metrics.services import quarter_rollup_compute
+from metrics.themes.testing import friction_theme_for_matrix
 from notifications.models import Notification
 from notifications.services import notify
 
@@ -83,6 +84,7 @@ DECISION = {"kwargs": lambda o: {"pk": o["decision"].pk}}
 REPORT = {"kwargs": lambda o: {"pk": o["report"].pk}}
 PLACE = {"kwargs": lambda o: {"pk": o["place"].pk}}
 TEMPLATE = {"kwargs": lambda o: {"pk": o["exercise"].template_id}}
+THEME = {"kwargs": lambda o: {"pk": o["theme"].pk}}
 
 MATRIX: dict[str, Entry] = {
     "home": Entry(outcomes()),
@@ -280,6 +282,11 @@ MATRIX: dict[str, Entry] = {
     ),
     "metrics:executives": Entry(only("cx_lead", "leadership")),
     "metrics:evidence": Entry(only("cx_lead", "leadership")),
+    # Friction themes: leadership reads, the CX lead names them and asks for a refit
+    "metrics:themes": Entry(only("cx_lead", "leadership")),
+    "metrics:theme": Entry(only("cx_lead", "leadership"), **THEME),
+    "metrics:theme_rename": Entry(cx_lead_only(302), method="post", **THEME),
+    "metrics:themes_refit": Entry(cx_lead_only(302), method="post"),
     # Notifications: everyone's own; the CX lead's defaults and failed messages
     "notifications:list": Entry(outcomes()),
     "notifications:open": Entry(
@@ -424,6 +431,7 @@ def build_objects(*, make_user, executive, frontline, cx_lead) -> dict[str, Any]
             uploaded_by=lead, file_name="x.csv", content="email,name\n"
         ),
         "own_scorecard": executive,
+        "theme": friction_theme_for_matrix(report=report),
         # Last, over everything above: the dashboard is audited with its figures and charts.
         "rollup": quarter_rollup_compute(quarter=Quarter.current()),
     }

@@ -269,6 +269,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "metrics.tasks.rollup_current_quarter",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Friction themes: the reports filed since are placed in the nearest theme, before the
+    # roll-up counts them (metrics/themes/).
+    "assign-friction-themes": {
+        "task": "metrics.tasks.assign_friction_themes",
+        "schedule": crontab(hour=2, minute=5),
+    },
     # Anonymous writes wait for their hour to end; this releases them a few minutes after.
     "release-anonymous-writes": {
         "task": "frictions.tasks.release_anonymous_writes",

@@ -344,6 +344,12 @@ class Planner:
                     who = effect = changed = ""
                 owners = [p for p in active if p.email.split("@")[0] in OWNERS[area]]
                 owner = owners[0] if owners else self.rng.choice(active)
+                # A decision taken with no assessment goes, where there is one, to an executive
+                # who has not joined yet: "Is it working?" shows their decisions before they
+                # met customers beside those after.
+                newcomers = self.joining[ACTIVE[index] :]
+                if not assessed and newcomers:
+                    owner = newcomers[n % len(newcomers)]
                 day = self.rng.choice(days[: max(1, len(days) * 2 // 3)])
                 self.decided.append(
                     (

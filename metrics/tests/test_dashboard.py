@@ -20,11 +20,17 @@ from metrics.anonymity import (
     MIN_ANONYMOUS_REPORTS,
     team_figure_suppressed,
 )
-from metrics.definitions import compliance_targets_applying, figure_metrics, funnel_key
+from metrics.definitions import (
+    compliance_targets_applying,
+    figure_metrics,
+    funnel_key,
+    theme_key,
+)
 from metrics.formatting import change_text, figure_number, figure_text
 from metrics.models import QuarterFigure, QuarterRollup
 from metrics.quarters import QUARTER_FORMAT_MESSAGE, QUARTER_RANGE_MESSAGE, Quarter
 from metrics.services import quarter_rollup_compute
+from metrics.themes.testing import friction_theme_for_matrix
 from metrics.views.dashboard import (
     FUTURE_MESSAGE,
     NOT_COMPUTED_MESSAGE,
@@ -338,6 +344,7 @@ def test_the_dashboard_reads_the_same_queries_however_much_is_stored(
         departments = [DepartmentFactory(name=f"Size {size} dept {n}") for n in range(size)]
         people = [make_user(roles=[Role.EXECUTIVE]) for _ in range(size)]
         teams = [FrontlineTeamFactory() for _ in range(size)]
+        themes = [friction_theme_for_matrix(terms=(f"term{size}", f"n{n}")) for n in range(size)]
         for person in people:
             changed = decision_changed_after(person, NOW - timedelta(days=3))
             assert changed.changed_at >= Q4.starts_at
@@ -349,6 +356,9 @@ def test_the_dashboard_reads_the_same_queries_however_much_is_stored(
                 figures[("executive", person.pk)] = Q4_ORG | dict.fromkeys(each_executive, 0.5)
             for team in teams:
                 figures[("team", team.pk)] = {funnel_key("filed"): 6.0}
+            # Every theme grows by one report a quarter.
+            grown = {theme_key(t.pk): float(quarter.year * 4 + quarter.number) for t in themes}
+            figures[ORG] = figures[ORG] | grown
             store(str(quarter), figures)
         return reverse("metrics:dashboard")
 
@@ -361,9 +371,10 @@ def test_the_dashboard_reads_the_same_queries_however_much_is_stored(
             len(page.context["grid"].page.object_list),
             len(page.context["funnel"]["teams"]),
             len(page.context["decisions"]),
+            len(page.context["growing_themes"]),
         )
 
-    queries_at_two_sizes(build, what_is_shown, ceiling=16, sizes=(2, 8))
+    queries_at_two_sizes(build, what_is_shown, ceiling=19, sizes=(2, 8))
 
 
 @pytest.mark.parametrize(

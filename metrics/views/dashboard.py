@@ -21,6 +21,7 @@ from ..selectors import (
     friction_funnel_read,
     quarter_dashboard,
 )
+from ..themes.selectors import themes_growing
 from .common import FUTURE_MESSAGE, NOT_COMPUTED_MESSAGE
 from .common import quarter_from_address as _quarter
 
@@ -107,6 +108,7 @@ def dashboard(request):
     if board.rollup is not None and board.measured:
         sections = {
             "decisions": decisions_changed_read(quarter=quarter, department_id=department_id),
+            "growing_themes": themes_growing(quarter=quarter),
             "funnel": funnel_text(
                 friction_funnel_read(rollup=board.rollup, department_id=department_id)
             ),

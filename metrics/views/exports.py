@@ -19,6 +19,7 @@ from ..exports import (
 )
 from ..formatting import change_text, figure_text
 from ..selectors import decisions_changed_read, friction_funnel_read
+from ..themes.selectors import themes_growing
 from .common import FUTURE_MESSAGE, NOT_COMPUTED_MESSAGE
 from .common import quarter_from_address as _quarter
 from .dashboard import VIEW_DASHBOARD, funnel_text
@@ -128,6 +129,7 @@ def pack(request):
             "outcomes": outcomes,
             "trend": {card["key"]: card for card in participation + outcomes},
             "decisions": decisions_changed_read(quarter=quarter, department_id=None),
+            "growing_themes": themes_growing(quarter=quarter),
             "funnel": funnel_text(friction_funnel_read(rollup=board.rollup, department_id=None)),
             "departments": [d.name for d in board.departments],
             "compliance": _compliance(board),

@@ -15,7 +15,7 @@ from metrics.quarters import Quarter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SECTIONS = 7
+SECTIONS = 8
 
 
 @pytest.fixture

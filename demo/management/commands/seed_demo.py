@@ -42,6 +42,7 @@ from immersion.services.swaps import swap_request_create
 from immersion.services.time_off import time_off_create
 from metrics.quarters import Quarter
 from metrics.services import quarter_rollup_compute
+from metrics.tasks import assign_friction_themes
 from notifications.models import Notification
 from notifications.scans import scans_run
 
@@ -266,6 +267,10 @@ class Command(BaseCommand):
             logins = self._seed()
         with transaction.atomic():
             self._programme()
+        # The friction themes, as beat's nightly task finds them, before the roll-ups count
+        # their reports per quarter.
+        placed = assign_friction_themes()
+        self.stdout.write(f"Friction themes: {placed} reports placed.")
         # The dashboard reads only stored roll-ups: compute the history's quarters now rather
         # than leave all but the current one (which beat refreshes nightly) empty.
         quarters = Quarter.current().last(QUARTERS)
