@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory
-from frictions.models import Decision
 from immersion.tests.factories import SessionFactory, activity
 from metrics.anonymity import (
     MIN_ANONYMOUS_REPORTS,
@@ -27,7 +26,7 @@ from metrics.definitions import (
     theme_key,
 )
 from metrics.formatting import change_text, figure_number, figure_text
-from metrics.models import QuarterFigure, QuarterRollup
+from metrics.models import QuarterRollup
 from metrics.quarters import QUARTER_FORMAT_MESSAGE, QUARTER_RANGE_MESSAGE, Quarter
 from metrics.services import quarter_rollup_compute
 from metrics.themes.testing import friction_theme_for_matrix
@@ -37,12 +36,12 @@ from metrics.views.dashboard import (
     NOT_MEASURED_MESSAGE,
 )
 
+from .figures import NOW, ORG, Q3_ORG, Q4_ORG, decision_changed_after, store
+
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 11, 26, 9, tzinfo=UTC)
 Q4 = Quarter(2026, 4)
 URL = "/metrics/"
-ORG = ("org", None)
 HINT = "python manage.py rollup --quarter"
 
 
@@ -50,61 +49,6 @@ HINT = "python manage.py rollup --quarter"
 def today():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def store(quarter: str, figures: dict, *, closed=False, computed_at=NOW) -> QuarterRollup:
-    """A roll-up of `quarter` holding `figures`: {(scope, scope id): {metric: value}}."""
-    rollup = QuarterRollup.objects.create(quarter=quarter, computed_at=computed_at, closed=closed)
-    QuarterFigure.objects.bulk_create(
-        QuarterFigure(rollup=rollup, metric=metric, scope=scope, scope_id=scope_id, value=value)
-        for (scope, scope_id), values in figures.items()
-        for metric, value in values.items()
-    )
-    return rollup
-
-
-def decision_changed_after(owner, changed_at, *, title="Refund limit") -> Decision:
-    """A decision of `owner`'s reversed at `changed_at`, resting on a session of theirs a
-    week before: changed after customer exposure."""
-    made = Decision.objects.create(
-        title=title,
-        area="policy",
-        context="Agents cannot refund above 50 euros.",
-        decision="Raise the limit to 200 euros.",
-        owner=owner,
-        created_by=owner,
-        status="reversed",
-        changed_at=changed_at,
-    )
-    made.sessions.add(SessionFactory(people=[owner], starts_at=changed_at - timedelta(days=7)))
-    return made
-
-
-# Every metric for the organisation, in 2026Q3 and 2026Q4.
-Q3_ORG = {
-    "exposure_hours": 10.0,
-    "interactions_observed": 12.0,
-    "journey_completion": 0.5,
-    "reviews_held": 4.0,
-    "decisions_changed_after_exposure": 1.0,
-    "policies_changed_from_feedback": 2.0,
-    "decisions_with_impact_assessment": 0.75,
-    "reports_past_due": 3.0,
-    "resolution_days_median": 4.25,
-    "resolution_days_p90": 9.0,
-}
-Q4_ORG = {
-    "exposure_hours": 12.5,
-    "interactions_observed": 15.0,
-    "journey_completion": 0.625,
-    "reviews_held": 4.0,
-    "decisions_changed_after_exposure": 3.0,
-    "policies_changed_from_feedback": 1.0,
-    "decisions_with_impact_assessment": None,
-    "reports_past_due": 0.0,
-    "resolution_days_median": 3.0,
-    "resolution_days_p90": 8.26,
-}
 
 
 def shown(page) -> dict[str, tuple[str, str | None]]:

@@ -20,7 +20,7 @@ from metrics.quarters import Quarter
 from metrics.selectors import DECISIONS_SHOWN
 from metrics.services import quarter_rollup_compute
 
-from .test_dashboard import decision_changed_after
+from .figures import decision_changed_after
 
 pytestmark = pytest.mark.django_db
 

@@ -20,59 +20,21 @@ from immersion.models import CadenceTarget
 from immersion.tests.factories import SessionFactory, activity
 from metrics.definitions import compliance_key, compliance_targets, figure_metrics
 from metrics.exports import BOM, csv_cell
-from metrics.models import QuarterFigure, QuarterRollup
 from metrics.quarters import QUARTER_FORMAT_MESSAGE, QUARTER_RANGE_MESSAGE, Quarter
 from metrics.services import quarter_rollup_compute
+from metrics.tests.figures import NOW, ORG, Q3_ORG, Q4_ORG, store, store_organisation_of
 from metrics.views.exports import FUTURE_MESSAGE, NOT_COMPUTED_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 11, 26, 9, tzinfo=UTC)
 METRICS_URL = "/metrics/export/metrics.csv"
 EXECUTIVES_URL = "/metrics/export/executives.csv"
-ORG = ("org", None)
-
-Q3_ORG = {
-    "exposure_hours": 10.0,
-    "interactions_observed": 12.0,
-    "journey_completion": 0.5,
-    "reviews_held": 4.0,
-    "decisions_changed_after_exposure": 1.0,
-    "policies_changed_from_feedback": 2.0,
-    "decisions_with_impact_assessment": 0.75,
-    "reports_past_due": 3.0,
-    "resolution_days_median": 4.25,
-    "resolution_days_p90": 9.0,
-}
-Q4_ORG = {
-    "exposure_hours": 12.5,
-    "interactions_observed": 15.0,
-    "journey_completion": 0.625,
-    "reviews_held": 4.0,
-    "decisions_changed_after_exposure": 3.0,
-    "policies_changed_from_feedback": 1.0,
-    "decisions_with_impact_assessment": None,
-    "reports_past_due": 0.0,
-    "resolution_days_median": 3.0,
-    "resolution_days_p90": 8.26,
-}
 
 
 @pytest.fixture(autouse=True)
 def today():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def store(quarter: str, figures: dict, *, closed=False) -> QuarterRollup:
-    """A roll-up of `quarter` holding `figures`: {(scope, scope id): {metric: value}}."""
-    rollup = QuarterRollup.objects.create(quarter=quarter, computed_at=NOW, closed=closed)
-    QuarterFigure.objects.bulk_create(
-        QuarterFigure(rollup=rollup, metric=metric, scope=scope, scope_id=scope_id, value=value)
-        for (scope, scope_id), values in figures.items()
-        for metric, value in values.items()
-    )
-    return rollup
 
 
 def read_csv(response) -> list[dict]:
@@ -329,16 +291,7 @@ def test_an_export_reads_the_same_queries_however_many_departments_and_executive
     client.force_login(leadership)
 
     def build(size):
-        QuarterRollup.objects.all().delete()
-        departments = [DepartmentFactory(name=f"Size {size} dept {n}") for n in range(size)]
-        people = [
-            make_user(roles=[Role.EXECUTIVE], department=departments[n % size]) for n in range(size)
-        ]
-        for quarter in ("2026Q3", "2026Q4"):
-            figures = {ORG: Q4_ORG}
-            figures |= {("department", d.pk): Q4_ORG for d in departments}
-            figures |= {("executive", p.pk): Q4_ORG for p in people}
-            store(quarter, figures)
+        store_organisation_of(size, make_user)
         return f"{url}?quarter=2026Q4"
 
     def rows(response):

@@ -36,7 +36,8 @@ from metrics.notices import (
 from metrics.quarters import QUARTER_FORMAT_MESSAGE, Quarter
 from metrics.services import quarter_close
 from metrics.tasks import rollup_current_quarter
-from metrics.tests.test_exports import ORG, Q3_ORG, Q4_ORG, listening, store
+from metrics.tests.figures import ORG, Q3_ORG, Q4_ORG, store, store_organisation_of
+from metrics.tests.test_exports import listening
 from metrics.views.exports import FUTURE_MESSAGE, NO_EXECUTIVES_MESSAGE, NOT_COMPUTED_MESSAGE
 from notifications.models import Notification
 from notifications.services import notification_send, preferences_save
@@ -185,16 +186,7 @@ def test_the_pack_reads_the_same_queries_however_many_departments_and_executives
     client.force_login(leadership)
 
     def build(size):
-        QuarterRollup.objects.all().delete()
-        departments = [DepartmentFactory(name=f"Size {size} dept {n}") for n in range(size)]
-        people = [
-            make_user(roles=[Role.EXECUTIVE], department=departments[n % size]) for n in range(size)
-        ]
-        for quarter in ("2026Q3", "2026Q4"):
-            figures = {ORG: Q4_ORG}
-            figures |= {("department", d.pk): Q4_ORG for d in departments}
-            figures |= {("executive", p.pk): Q4_ORG for p in people}
-            store(quarter, figures)
+        store_organisation_of(size, make_user)
         return f"{URL}?quarter=2026Q4"
 
     def shown(page):
