@@ -215,10 +215,7 @@ def quarter_pack_read(*, quarter: Quarter) -> QuarterPack:
 
 
 def rollup_quarter(rollup: QuarterRollup) -> Quarter:
-    """A stored roll-up's quarter, read back without Quarter.parse's range (a pack mailed for a
-    quarter must still open when that quarter is more than ten years old)."""
-    year, number = rollup.quarter.split("Q")
-    return Quarter(int(year), int(number))
+    return Quarter.stored(rollup.quarter)
 
 
 def _csv(rows: list[list]) -> bytes:

@@ -27,6 +27,13 @@ class Quarter:
         return f"{self.year}Q{self.number}"
 
     @classmethod
+    def stored(cls, text: str) -> "Quarter":
+        """A quarter as this class wrote it (a roll-up's), read back without parse's range:
+        a roll-up, or a pack mailed for it, must still open when it is ten years old."""
+        year, number = text.split("Q")
+        return cls(int(year), int(number))
+
+    @classmethod
     def parse(cls, text: str) -> "Quarter":
         """ "2026Q3" -> Quarter(2026, 3); anything else, or a year out of range, ValueError."""
         found = QUARTER_PATTERN.fullmatch((text or "").strip().upper())

@@ -119,15 +119,8 @@ def quarter_dashboard(*, quarter: Quarter, department_id: int | None = None) -> 
             for metric in figure_metrics()
         ],
         measured=str(quarter) in measured,
-        stored=sorted((_stored(name) for name in rollups), reverse=True),
+        stored=sorted((Quarter.stored(name) for name in rollups), reverse=True),
     )
-
-
-def _stored(name: str) -> Quarter:
-    """A stored roll-up's quarter: written by Quarter itself, so not parsed again (parse would
-    refuse one more than ten years old, and the dashboard would fail the day it became so)."""
-    year, number = name.split("Q")
-    return Quarter(int(year), int(number))
 
 
 # The sections below the cards: compliance, the friction funnel, the decisions changed

@@ -185,8 +185,7 @@ def friction_themes_refresh_figures() -> int:
     family = METRICS["themes"]
     rollups = list(QuarterRollup.objects.all())
     for rollup in rollups:
-        year, number = rollup.quarter.split("Q")
-        computed = family.compute_many(Quarter(int(year), int(number)))
+        computed = family.compute_many(Quarter.stored(rollup.quarter))
         with transaction.atomic():
             rollup.figures.filter(metric__startswith=THEME_PREFIX).delete()
             QuarterFigure.objects.bulk_create(
