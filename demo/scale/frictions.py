@@ -307,9 +307,11 @@ class Frictions(Step):
         total = len(moments) + len(forced)
         ids = iter(self.tables.ids(FrictionReport, total))
         mean = self.volume.supports / max(1, total)
-        hot = set(
-            self.rng.sample(range(max(0, total - total // 10), total), min(HOT_REPORTS, total))
-        )
+        # --supports 0 writes none at all (the heaviest table, with its timeline events).
+        hot = set()
+        if self.volume.supports:
+            recent = range(max(0, total - total // 10), total)
+            hot = set(self.rng.sample(recent, min(HOT_REPORTS, len(recent))))
         self.report_times = array("d")
         self.report_ids = array("q")
         self.report_closed = array("d")
