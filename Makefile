@@ -60,3 +60,9 @@ vendor:
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+## bench-data: issue 13/14's volume (1,000 executives, five years) into DATABASE_URL, from scratch
+.PHONY: bench-data
+bench-data: $(VENV)/.installed-dev
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to a PostgreSQL database to fill."; exit 1; }
+	$(BIN)/python bench/scale/generate.py --reset

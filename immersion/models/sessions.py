@@ -158,7 +158,12 @@ class Participant(models.Model):
 
     class Meta:
         ordering = ["session__starts_at"]
-        indexes = [models.Index(fields=["person", "starts_at"])]
+        indexes = [
+            models.Index(fields=["person", "starts_at"]),
+            # A quarter's places, whoever holds them (the metrics roll-up; calendar and feed
+            # windows): without it, every one of 290,000 places was read at scale.
+            models.Index(fields=["starts_at"], name="immersion_participant_starts"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "person"], name="immersion_participant_once_per_session"
