@@ -18,11 +18,11 @@ bench/scale/generate.py); the roll-up it times is stored there, as beat would st
 - The dashboard: `/metrics/?quarter=…` rendered for a leadership viewer by Django's test
   client, its queries counted, here and on a demo-sized database (seed_demo into
   --demo-database on the same server, created and seeded when empty): the counts must be equal.
-- Friction themes: metrics.tasks.assign_friction_themes on one quarter's reports, when it exists.
+- Friction themes: metrics.tasks.assign_friction_themes, its first run (learning the themes,
+  placing every report) and a run over one quarter's reports.
 """
 
 import argparse
-import inspect
 import io
 import json
 import logging
@@ -187,6 +187,29 @@ COMPLIANCE_TEAM = """
     GROUP BY 1"""
 EXECUTIVE_DEPARTMENTS = f"SELECT id, department_id FROM accounts_user WHERE id IN ({EXECUTIVES})"
 
+# The friction funnel: the quarter's reports by stage, for every scope and every frontline team
+# in one statement; the anonymity rule (metrics/anonymity.py) applied to the teams' rows here.
+FUNNEL = """
+    SELECT GROUPING(department_id), GROUPING(person_id), GROUPING(team_id),
+           department_id, person_id, team_id,
+           COUNT(*), COUNT(*) FILTER (WHERE status <> 'new'),
+           COUNT(*) FILTER (WHERE status = 'resolved'), COUNT(*) FILTER (WHERE status = 'declined'),
+           COUNT(*) FILTER (WHERE status IN ('new', 'acknowledged', 'in_progress')
+                            AND due < %(today)s),
+           COUNT(*) FILTER (WHERE is_anonymous)
+    FROM (SELECT f.owner_id AS person_id, u.department_id, f.team_id, f.status, f.due,
+                 f.is_anonymous
+          FROM frictions_frictionreport f LEFT JOIN accounts_user u ON u.id = f.owner_id
+          WHERE f.created_at >= %(start)s AND f.created_at < %(end)s
+            AND f.status <> 'duplicate') rows
+    GROUP BY GROUPING SETS ((), (department_id), (person_id), (team_id))"""
+# Friction themes: the quarter's reports placed in each theme, one grouped statement.
+THEMES = """
+    SELECT t.theme_id, COUNT(*)::float FROM metrics_frictionthemereport t
+    JOIN frictions_frictionreport f ON f.id = t.report_id
+    WHERE t.theme_id IS NOT NULL AND f.created_at >= %(start)s AND f.created_at < %(end)s
+    GROUP BY 1"""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -205,6 +228,8 @@ def main() -> None:
         sys.exit("bench_metrics measures PostgreSQL: set DATABASE_URL.")
     print(f"database: {connection.settings_dict['NAME']}; quarter {quarter}")
     print(volume())
+    themes(quarter)  # first: the roll-up counts each theme's reports
+    print()
     rollup_vs_floor(quarter, args.runs)
     print()
     scale = dashboard_queries(quarter, seed=False)
@@ -214,8 +239,6 @@ def main() -> None:
     print("equal" if scale["queries"] == demo["queries"] else "NOT EQUAL")
     print(f"  at scale: {scale['sessions']:,} sessions, {scale['seconds'] * 1000:.0f} ms, ", end="")
     print(f"{scale['bytes'] / 1024:.0f} KB")
-    print()
-    themes(quarter)
 
 
 def volume() -> str:
@@ -254,6 +277,7 @@ def parameters(quarter: Quarter) -> dict:
         "first_day": quarter.first_day,
         "next_day": quarter.next.first_day,
         "last_day": min(quarter.next.first_day, org_today()),
+        "today": org_today(),
         "zone": settings.TIME_ZONE,
     }
 
@@ -346,6 +370,50 @@ def compliance_floor(quarter: Quarter) -> dict:
     return found
 
 
+def funnel_floor(quarter: Quarter) -> dict:
+    from metrics.anonymity import team_figure_suppressed
+    from metrics.definitions import FUNNEL_STAGES, funnel_key
+
+    stages = [stage for stage, _ in FUNNEL_STAGES]
+    with connection.cursor() as cursor:
+        cursor.execute(FUNNEL, parameters(quarter))
+        rows = cursor.fetchall()
+    found = {funnel_key(stage): {} for stage in stages}
+    for gd, gp, gt, department, person, team, *counts in rows:
+        anonymous = counts.pop()
+        if gd and gp and gt:
+            key = ("org", None)
+        elif not gd and department is not None:
+            key = ("department", department)
+        elif not gp and person is not None:
+            key = ("executive", person)
+        elif not gt and team is not None:
+            key = ("team", team)
+            if team_figure_suppressed(anonymous_reports=anonymous):
+                counts = [None] * len(counts)
+        else:
+            continue
+        for stage, count in zip(stages, counts, strict=True):
+            found[funnel_key(stage)][key] = None if count is None else float(count)
+    return found
+
+
+def themes_floor(quarter: Quarter) -> dict:
+    from metrics.definitions import theme_key
+
+    with connection.cursor() as cursor:
+        cursor.execute(THEMES, parameters(quarter))
+        return {theme_key(theme): {("org", None): n} for theme, n in cursor.fetchall()}
+
+
+# The families (several metric keys computed together) and their floors.
+FAMILY_FLOORS = {
+    "compliance": compliance_floor,
+    "funnel": funnel_floor,
+    "themes": themes_floor,
+}
+
+
 def same(left: dict, right: dict) -> list[str]:
     """Where two {(scope, id): value} differ, beyond float noise."""
     differences = []
@@ -369,11 +437,11 @@ def rollup_vs_floor(quarter: Quarter, runs: int) -> None:
     computes, floors, split_floors, mismatches = 0.0, 0.0, 0.0, 0
     for key, definition in METRICS.items():
         if isinstance(definition, MetricFamily):
-            if key != "compliance":
+            if key not in FAMILY_FLOORS:
                 print(f"{key:<36}  (a family without a floor here yet)")
                 continue
             spent, computed = timed(lambda d=definition: d.compute_many(quarter), runs)
-            floor_time, floor = timed(lambda: compliance_floor(quarter), runs)
+            floor_time, floor = timed(lambda k=key: FAMILY_FLOORS[k](quarter), runs)
             split_floors += floor_time  # its aggregates are one statement each already
         else:
             spent, figures = timed(lambda d=definition: d.compute(quarter), runs)
@@ -464,28 +532,28 @@ def demo_dashboard(quarter: Quarter, database: str) -> dict:
 
 
 def themes(quarter: Quarter) -> None:
-    """HOOK for the friction themes (issue 13): metrics.tasks.assign_friction_themes, timed
-    on one quarter's reports once a colleague's change provides it."""
+    """The friction theme task (metrics.tasks.assign_friction_themes), as beat runs it: its
+    first run on a database with no themes (learn them from the newest reports, then place
+    every report), then a run over one quarter's reports (its placements removed first, so
+    the task places exactly them, as a night after a refit would)."""
     from frictions.models import FrictionReport
-    from metrics import tasks
+    from metrics.models import FrictionThemeFit, FrictionThemeReport
+    from metrics.tasks import assign_friction_themes
 
-    task = getattr(tasks, "assign_friction_themes", None)
-    if task is None:
-        print("themes: not built yet")
-        return
+    if not FrictionThemeFit.objects.exists():
+        started = time.perf_counter()
+        placed = assign_friction_themes()
+        print(f"themes, first run (fit, then every report): {time.perf_counter() - started:.1f} s")
+        learnt = FrictionThemeFit.objects.get().themes.count()
+        print(f"  {placed:,} reports looked at, {learnt} themes learnt")
     reports = FrictionReport.objects.filter(
         created_at__gte=quarter.starts_at, created_at__lt=quarter.ends_at
     )
-    count = reports.count()
-    run = getattr(task, "run", task)  # a Celery task runs here, in this process
-    accepted = inspect.signature(run).parameters
-    kwargs = {"quarter": str(quarter)} if "quarter" in accepted else {}
+    FrictionThemeReport.objects.filter(report__in=reports).delete()
     started = time.perf_counter()
-    run(**kwargs)
-    print(
-        f"themes: assign_friction_themes({kwargs}) {time.perf_counter() - started:.1f} s; ", end=""
-    )
-    print(f"the quarter holds {count:,} reports")
+    placed = assign_friction_themes()
+    print(f"themes, one quarter ({quarter}): {placed:,} reports placed in ", end="")
+    print(f"{time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":
