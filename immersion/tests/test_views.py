@@ -420,7 +420,7 @@ def _listed(*keys):
         ("immersion:rotations", "cx_lead", 10, ["rotations"]),
         ("immersion:escalations", "cx_lead", 12, ["open", "resolved"]),
         ("immersion:setup", "cx_lead", 10, ["holidays"]),
-        ("home", "cx_lead", 16, ["at_risk"]),
+        ("home", "cx_lead", 18, ["at_risk"]),
         ("home", "executive", 30, ["upcoming"]),
     ],
 )

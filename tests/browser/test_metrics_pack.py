@@ -67,6 +67,8 @@ def test_the_printed_pack_has_no_navigation_and_a_page_per_section(
     )
     assert breaks == ["page"] * (SECTIONS - 1) + ["auto"]
 
+    # Each section starts a page; a long one (the outcomes with their definitions, a large
+    # organisation's executives) may run onto the next, so at least one page each.
     pdf = page.pdf()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert pages == SECTIONS, f"the printed pack has {pages} pages"
+    assert SECTIONS <= pages <= 2 * SECTIONS, f"the printed pack has {pages} pages"
