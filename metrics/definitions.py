@@ -327,6 +327,15 @@ class _Percentile(Aggregate):
         super().__init__(expression, fraction=fraction, **extra)
 
 
+# Around the ORM's query of (person, department, days): the organisation's row (both grouped
+# away), each person's, each department's.
+PERCENTILE_BY_SCOPE = """
+    SELECT GROUPING(person) = 1 AND GROUPING(department) = 1, GROUPING(person) = 0,
+           person, department, percentile_cont(%s) WITHIN GROUP (ORDER BY days)
+    FROM ({rows}) AS closed (person, department, days)
+    GROUP BY GROUPING SETS ((), (person), (department))"""
+
+
 def _closed_in(quarter: Quarter) -> QuerySet[FrictionReport]:
     return FrictionReport.objects.filter(
         status__in=[FrictionStatus.RESOLVED, FrictionStatus.DECLINED],
@@ -337,16 +346,33 @@ def _closed_in(quarter: Quarter) -> QuerySet[FrictionReport]:
 
 def _resolution_days(quarter: Quarter, fraction: float) -> Figures:
     """Days from filing to closing, at `fraction`, for reports resolved or declined in the
-    quarter. On PostgreSQL one percentile_cont per scope; SQLite (the embedded demo) has no
-    percentile aggregate, so there the quarter's few closed reports are read and ranked here."""
+    quarter. On PostgreSQL one percentile_cont for every scope at once (GROUPING SETS, which
+    the ORM cannot write: around the ORM's own query of the rows); one a scope scanned the
+    quarter's reports three times, 2.7 times the floor at scale (bench/bench_metrics.py).
+    SQLite (the embedded demo) has no percentile aggregate, so there the quarter's few closed
+    reports are read and ranked here."""
     rows = _closed_in(quarter)
     if connection.vendor == "postgresql":
         days = ExpressionWrapper(
             Extract(F("closed_at") - F("created_at"), "epoch") / 86400.0,
             output_field=FloatField(),
         )
-        figures = _by_scope(rows, "owner", value=_Percentile(days, fraction=fraction))
-        return {key: row["value"] for key, row in figures.items()}
+        inner, params = (
+            rows.order_by()
+            .values_list("owner_id", "owner__department_id", days)
+            .query.sql_with_params()
+        )
+        figures: Figures = {}
+        with connection.cursor() as cursor:
+            cursor.execute(PERCENTILE_BY_SCOPE.format(rows=inner), [fraction, *params])
+            for org, by_person, person, department, value in cursor.fetchall():
+                if org:
+                    figures[(Scope.ORGANISATION, None)] = value
+                elif by_person and person is not None:
+                    figures[(Scope.EXECUTIVE, person)] = value
+                elif not by_person and department is not None:
+                    figures[(Scope.DEPARTMENT, department)] = value
+        return figures
     spans: dict[tuple[str, int | None], list[float]] = {}
     people = rows.values_list("owner_id", "owner__department_id", "created_at", "closed_at")
     for owner, department, created, closed in people:
@@ -644,18 +670,29 @@ def friction_funnel(quarter: Quarter) -> dict[str, Figures]:
     for the organisation). Per frontline team: by the team the report was filed from, and
     only where the team filed at least 5 anonymous reports in the quarter; below that every
     figure of the team is stored empty (metrics/anonymity.py), so no page, export or e-mail
-    can narrow an anonymous reporter down to a few colleagues. Four grouped queries."""
+    can narrow an anonymous reporter down to a few colleagues. One query, grouped by owner and
+    team, added up here for every scope (a loop over those groups, not over reports: at scale
+    four scans of the quarter's reports took twice the floor, bench/bench_metrics.py)."""
     counts = _funnel_counts()
     cohort = FrictionReport.objects.filter(
         created_at__gte=quarter.starts_at, created_at__lt=quarter.ends_at
     ).exclude(status=FrictionStatus.DUPLICATE)
-    rows = _by_scope(cohort, "owner", **counts)
-    by_team = cohort.filter(team__isnull=False).values("team").order_by("team")
-    for row in by_team.annotate(**counts):
-        suppressed = team_figure_suppressed(anonymous_reports=row["anonymous"])
-        rows[(Scope.TEAM, row.pop("team"))] = {
-            stage: None if suppressed else row[stage] for stage in row
-        }
+    rows: dict[tuple[str, int | None], dict] = {}
+    rows[(Scope.ORGANISATION, None)] = dict.fromkeys(counts, 0)  # a quarter with no report
+    grouped = cohort.values("owner", "owner__department", "team").order_by().annotate(**counts)
+    for row in grouped:
+        owner, department, team = row.pop("owner"), row.pop("owner__department"), row.pop("team")
+        scopes = [(Scope.ORGANISATION, None)]
+        scopes += [(Scope.EXECUTIVE, owner)] if owner is not None else []
+        scopes += [(Scope.DEPARTMENT, department)] if department is not None else []
+        scopes += [(Scope.TEAM, team)] if team is not None else []
+        for key in scopes:
+            total = rows.setdefault(key, dict.fromkeys(counts, 0))
+            for name, value in row.items():
+                total[name] += value
+    for key, total in rows.items():
+        if key[0] == Scope.TEAM and team_figure_suppressed(anonymous_reports=total["anonymous"]):
+            rows[key] = dict.fromkeys(total)
     found: dict[str, Figures] = {}
     for stage, _ in FUNNEL_STAGES:
         found[funnel_key(stage)] = {
