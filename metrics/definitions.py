@@ -650,6 +650,29 @@ def _funnel_counts() -> dict[str, Count]:
     }
 
 
+def teams_hidden(anonymous: dict) -> list:
+    """Which teams' figures to hide, given each team's anonymous reports ({team: count}): those
+    the anonymity rule hides (metrics/anonymity.py), and then, if that leaves one team hidden
+    or hidden teams with fewer than 5 anonymous reports between them, the teams with the
+    fewest anonymous reports among the shown too, until it does not. The organisation's figure
+    is shown beside the teams': minus the shown teams, it gives the hidden ones' total, which
+    must not be one team's figure nor describe fewer than 5 anonymous reports."""
+    hidden = [
+        team for team, count in anonymous.items() if team_figure_suppressed(anonymous_reports=count)
+    ]
+    shown = sorted((t for t in anonymous if t not in hidden), key=lambda t: (anonymous[t], str(t)))
+    while (
+        hidden
+        and shown
+        and (
+            len(hidden) < 2
+            or team_figure_suppressed(anonymous_reports=sum(anonymous[t] for t in hidden))
+        )
+    ):
+        hidden.append(shown.pop(0))
+    return hidden
+
+
 def friction_funnel(quarter: Quarter) -> dict[str, Figures]:
     """What became of the friction reports filed in the quarter (their filing time within it),
     as they stand when the figures are computed (a quarter's figures are frozen when it is
@@ -670,7 +693,9 @@ def friction_funnel(quarter: Quarter) -> dict[str, Figures]:
     for the organisation). Per frontline team: by the team the report was filed from, and
     only where the team filed at least 5 anonymous reports in the quarter; below that every
     figure of the team is stored empty (metrics/anonymity.py), so no page, export or e-mail
-    can narrow an anonymous reporter down to a few colleagues. One query, grouped by owner and
+    can narrow an anonymous reporter down to a few colleagues; and so that the organisation's
+    figure minus the shown teams' cannot give a hidden team's, a second team is hidden with
+    it where needed (teams_hidden). One query, grouped by owner and
     team, added up here for every scope (a loop over those groups, not over reports: at scale
     four scans of the quarter's reports took twice the floor, bench/bench_metrics.py)."""
     counts = _funnel_counts()
@@ -690,9 +715,9 @@ def friction_funnel(quarter: Quarter) -> dict[str, Figures]:
             total = rows.setdefault(key, dict.fromkeys(counts, 0))
             for name, value in row.items():
                 total[name] += value
-    for key, total in rows.items():
-        if key[0] == Scope.TEAM and team_figure_suppressed(anonymous_reports=total["anonymous"]):
-            rows[key] = dict.fromkeys(total)
+    teams = {key: total["anonymous"] for key, total in rows.items() if key[0] == Scope.TEAM}
+    for key in teams_hidden(teams):
+        rows[key] = dict.fromkeys(rows[key])
     found: dict[str, Figures] = {}
     for stage, _ in FUNNEL_STAGES:
         found[funnel_key(stage)] = {

@@ -11,7 +11,7 @@ from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory
 from frictions.models import FrictionReport
 from frictions.tests.factories import file
-from metrics.definitions import FUNNEL_STAGES, friction_funnel, funnel_key
+from metrics.definitions import FUNNEL_STAGES, friction_funnel, funnel_key, teams_hidden
 from metrics.models import QuarterFigure
 from metrics.quarters import Quarter
 from metrics.services import quarter_rollup_compute
@@ -108,8 +108,15 @@ def test_the_funnel_follows_the_reports_filed_in_the_quarter_by_hand(world):
 
 @time_machine.travel(datetime(2026, 8, 1, 12, tzinfo=UTC), tick=False)
 def test_a_team_with_fewer_than_five_anonymous_reports_has_its_funnel_hidden(world):
-    # Billing: 5 anonymous and 2 named reports, shown. Care: 4 anonymous and 9 named, hidden
-    # (four anonymous reports could be narrowed down to a few colleagues).
+    # Field: 7 anonymous and 1 named, shown. Care: 4 anonymous and 9 named, hidden (four
+    # anonymous reports could be narrowed down to a few colleagues). Billing: 5 anonymous and 2
+    # named would be shown, but then the organisation's 28 minus Billing's 7 and Field's 8
+    # would give Care's 13: hidden with it, the fewest anonymous reports of those shown.
+    field = FrontlineTeamFactory(name="Field")
+    world["field"] = field
+    for n in range(7):
+        report(world, created=at(4, 1 + n), anonymous=True, team="field")
+    report(world, created=at(4, 20), team="field")
     for n in range(5):
         report(world, created=at(4, 1 + n), anonymous=True)
     for n in range(2):
@@ -125,9 +132,25 @@ def test_a_team_with_fewer_than_five_anonymous_reports_has_its_funnel_hidden(wor
         (row.scope_id, row.metric): row.value
         for row in QuarterFigure.objects.filter(rollup=rollup, scope="team")
     }
-    assert team[(world["billing"].pk, funnel_key("filed"))] == 7
-    assert team[(world["care"].pk, funnel_key("filed"))] is None
-    assert all(team[(world["care"].pk, funnel_key(stage))] is None for stage, _ in FUNNEL_STAGES)
-    # The organisation's figures count every report, the hidden team's included.
+    assert team[(field.pk, funnel_key("filed"))] == 8
+    for hidden in (world["care"], world["billing"]):
+        assert all(team[(hidden.pk, funnel_key(stage))] is None for stage, _ in FUNNEL_STAGES)
+    # The organisation's figures count every report, the hidden teams' included; what they
+    # leave once the shown teams are taken away is two teams' figures, never one's.
     organisation = QuarterFigure.objects.get(rollup=rollup, scope="org", metric=funnel_key("filed"))
-    assert organisation.value == 20
+    assert organisation.value == 28
+    assert organisation.value - 8 not in (7, 13)
+
+
+@pytest.mark.parametrize(
+    ("anonymous", "hidden"),
+    [
+        ({"a": 9, "b": 7}, []),
+        ({"a": 9, "b": 7, "c": 4}, ["c", "b"]),  # c alone would be given away by subtraction
+        ({"a": 9, "b": 3, "c": 4}, ["b", "c"]),  # two hidden, 7 anonymous between them
+        ({"a": 9, "b": 1, "c": 2, "d": 6}, ["b", "c", "d"]),  # 3 between b and c: one more
+        ({"a": 2}, ["a"]),  # everyone hidden: the organisation's figure is all there is
+    ],
+)
+def test_enough_teams_are_hidden_that_subtraction_gives_none_away(anonymous, hidden):
+    assert teams_hidden(anonymous) == hidden
