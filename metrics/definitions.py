@@ -42,6 +42,7 @@ from immersion.models import JourneyExercise, Participant, Session
 from immersion.selectors import cadence_targets_in_force
 
 from .anonymity import team_figure_suppressed
+from .formatting import target_met
 from .models import FrictionThemeReport, QuarterFigure
 from .quarters import Quarter
 
@@ -509,9 +510,9 @@ def _each_executive(quarter: Quarter, targets: list) -> dict[str, Figures]:
             row = done.get((person, target.activity_type_id), {})
             share = _done(target, **row) / required if row else 0.0
             figures[(Scope.EXECUTIVE, person)] = share
-            met.setdefault((Scope.ORGANISATION, None), []).append(share >= 1)
+            met.setdefault((Scope.ORGANISATION, None), []).append(target_met(share))
             if department is not None:
-                met.setdefault((Scope.DEPARTMENT, department), []).append(share >= 1)
+                met.setdefault((Scope.DEPARTMENT, department), []).append(target_met(share))
         figures[(Scope.ORGANISATION, None)] = None  # nobody it applies to: no figure
         for key, flags in met.items():
             figures[key] = sum(flags) / len(flags)

@@ -58,3 +58,17 @@ def change_text(value: float | None, previous: float | None, unit: str) -> str |
 
 def _number(number: float, decimals: int) -> str:
     return f"{number:,.{decimals}f}"
+
+
+def target_met(share: float | None) -> bool:
+    """A cadence target is met when all of it was done: the share done is at least 1. The one
+    rule the grid, the scorecard, the executive list and the stored "who met it" shares use."""
+    return share is not None and share >= 1
+
+
+def done_text(share: float | None) -> str:
+    """How much of a target was done, as a whole percent that reads 100% only when it is met:
+    below it, rounded down (359 of 360 minutes is 99%, not a "100%" that is not met)."""
+    if share is None or target_met(share):
+        return figure_text(share, "share")
+    return f"{int(share * 100)}%"

@@ -22,6 +22,7 @@ from frictions.selectors import decisions_with_exposure
 from immersion.models import Reflection
 
 from .definitions import compliance_targets, executives, figure_metrics
+from .formatting import target_met
 from .medians import days_between, median
 from .models import QuarterFigure, QuarterRollup
 from .quarters import Quarter
@@ -80,7 +81,7 @@ class ComplianceLine:
 
     @property
     def met(self) -> bool | None:
-        return None if self.share is None else self.share >= 1
+        return None if self.share is None else target_met(self.share)
 
 
 @dataclass(frozen=True)
@@ -356,7 +357,7 @@ def executive_rows(
                 executive=person,
                 hours=mine.get("exposure_hours", 0.0),
                 interactions=mine.get("interactions_observed", 0.0),
-                targets_met=sum(1 for share in shares if share >= 1),
+                targets_met=sum(1 for share in shares if target_met(share)),
                 targets=len(shares),
                 fading=person.pk in fading,
             )

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..formatting import figure_number, figure_text
+from ..formatting import done_text, figure_text, target_met
 
 register = template.Library()
 
@@ -14,7 +14,11 @@ def share_text(value: float | None) -> str:
 
 
 @register.filter
+def done(value: float | None) -> str:
+    """How much of a cadence target was done: 100% only when it is met (formatting.done_text)."""
+    return done_text(value)
+
+
+@register.filter
 def is_met(value: float | None) -> bool:
-    """A target is met when all of it was done: 100% as shown (99.6% reads 100%, and is met)."""
-    shown = figure_number(value, "share")
-    return shown is not None and shown >= 100
+    return target_met(value)

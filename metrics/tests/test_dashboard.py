@@ -25,7 +25,7 @@ from metrics.definitions import (
     funnel_key,
     theme_key,
 )
-from metrics.formatting import change_text, figure_number, figure_text
+from metrics.formatting import change_text, done_text, figure_number, figure_text, target_met
 from metrics.models import QuarterRollup
 from metrics.quarters import QUARTER_FORMAT_MESSAGE, QUARTER_RANGE_MESSAGE, Quarter
 from metrics.services import quarter_rollup_compute
@@ -394,3 +394,13 @@ def test_the_dashboard_links_to_the_quarters_pack_and_exports(client, leadership
     assert 'href="/metrics/export/executives.csv?quarter=2026Q3"' in html
     # Nothing computed, nothing to take away.
     assert "/metrics/pack/" not in client.get(URL, {"quarter": "2026Q1"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("share", "text", "met"),
+    [(None, "no figure", False), (0.0, "0%", False), (359 / 360, "99%", False), (1.0, "100%", True),
+     (1.0625, "106%", True), (0.5, "50%", False)],
+)  # fmt: skip
+def test_a_target_reads_100_percent_only_when_it_is_met(share, text, met):
+    assert done_text(share) == text
+    assert target_met(share) is met

@@ -13,7 +13,7 @@ from core.permissions import permission_required
 
 from ..evidence import before_and_after, evidence_totals, fade_flags, friction_to_decision_lag
 from ..evidence import participation_fading as fading_hours
-from ..formatting import change_text, figure_number, figure_text
+from ..formatting import change_text, done_text, figure_number, figure_text
 from ..quarters import Quarter
 from ..scorecard import (
     VIEW_EVERY_SCORECARD,
@@ -112,7 +112,7 @@ def scorecard(request, pk: int):
     context["compliance"] = [
         {
             "label": line.label,
-            "share": figure_text(line.share, "share"),
+            "share": done_text(line.share),
             "met": line.met,
             "change": change_text(line.share, line.previous, "share"),
             "met_by": figure_text(line.met_by, "share"),
