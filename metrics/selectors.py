@@ -6,6 +6,7 @@ import inspect
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef
 
 from accounts.models import FrontlineTeam, User
 from frictions.models import Decision
@@ -16,6 +17,7 @@ from .definitions import (
     FUNNEL_STAGES,
     Metric,
     compliance_targets_applying,
+    executives,
     figure_metrics,
     funnel_key,
 )
@@ -129,6 +131,8 @@ def quarter_dashboard(*, quarter: Quarter, department_id: int | None = None) -> 
 @dataclass(frozen=True)
 class ComplianceRow:
     executive: User
+    # Still an executive: their scorecard opens (a former one's quarter is only in the grid).
+    current: bool
     # One figure per target in the grid's order: the share of it met, None where it does not
     # apply to the executive (a department's target, another department).
     shares: list[float | None]
@@ -163,14 +167,22 @@ def compliance_grid(
         overall_scope = {"scope": Scope.DEPARTMENT, "scope_id": department_id}
     overall = dict(stored.filter(**overall_scope).values_list("metric", "value"))
     mine = stored.filter(scope=Scope.EXECUTIVE)
-    people = User.objects.filter(pk__in=mine.values("scope_id")).order_by("display_name", "email")
+    people = (
+        User.objects.filter(pk__in=mine.values("scope_id"))
+        .annotate(current=Exists(executives().filter(pk=OuterRef("pk"))))
+        .order_by("display_name", "email")
+    )
     if department_id is not None:
         people = people.filter(department_id=department_id)
     shown = Paginator(people, GRID_PAGE_SIZE).get_page(page)
     found = mine.filter(scope_id__in=[person.pk for person in shown.object_list])
     shares = {(row[0], row[1]): row[2] for row in found.values_list("scope_id", "metric", "value")}
     shown.object_list = [
-        ComplianceRow(executive=person, shares=[shares.get((person.pk, key)) for key, _ in each])
+        ComplianceRow(
+            executive=person,
+            current=person.current,
+            shares=[shares.get((person.pk, key)) for key, _ in each],
+        )
         for person in shown.object_list
     ]
     return ComplianceGrid(

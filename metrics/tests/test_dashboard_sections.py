@@ -211,3 +211,20 @@ def test_the_sections_follow_the_quarter_chosen(client, leadership, org):
     current = client.get("/metrics/").context["decisions"]
     assert [d.title for d in current] == ["This quarter's change"]
     assert timedelta(0) < NOW - current[0].changed_at
+
+
+def test_a_former_executive_stays_in_the_grid_without_a_link_to_a_scorecard(
+    client, leadership, org
+):
+    quarter_rollup_compute(quarter=Q3)
+    org["cy"].groups.clear()  # Cy has left the executive team since
+    client.force_login(leadership)
+
+    page = client.get(URL)
+
+    rows = {row.executive.display_name: row.current for row in page.context["grid"].page}
+    assert rows == {"Ana Ops": True, "Cy Product": False}
+    html = page.content.decode()
+    assert f'href="/metrics/executives/{org["ana"].pk}/?quarter=2026Q3"' in html
+    assert f"/metrics/executives/{org['cy'].pk}/" not in html
+    assert "Cy Product <span" in html
