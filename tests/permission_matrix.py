@@ -285,7 +285,8 @@ MATRIX: dict[str, Entry] = {
     # Friction themes: leadership reads, the CX lead names them and asks for a refit
     "metrics:themes": Entry(only("cx_lead", "leadership")),
     "metrics:theme": Entry(only("cx_lead", "leadership"), **THEME),
-    "metrics:theme_rename": Entry(cx_lead_only(302), method="post", **THEME),
+    # The matrix posts nothing: past the permission, a rename that sends no name is refused.
+    "metrics:theme_rename": Entry(cx_lead_only(400), method="post", **THEME),
     "metrics:themes_refit": Entry(cx_lead_only(302), method="post"),
     # Notifications: everyone's own; the CX lead's defaults and failed messages
     "notifications:list": Entry(outcomes()),

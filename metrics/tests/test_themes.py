@@ -51,6 +51,7 @@ from metrics.themes.services import (
     friction_themes_fit,
 )
 from metrics.themes.testing import friction_theme_for_matrix
+from metrics.views.themes import NAME_MISSING
 
 from .theme_sample import FRICTIONS, NEWCOMERS, SAMPLE
 
@@ -375,17 +376,31 @@ def test_the_cx_lead_renames_a_theme_and_is_sent_back_with_a_message(client, cx_
     assert THEME_NAME_RESET.format(name="refund · manager") in response.content.decode()
 
 
-def test_a_name_too_long_is_refused_with_a_clear_message_and_nothing_changes(client, cx_lead):
+def test_a_name_too_long_is_refused_beside_the_field_and_what_was_typed_is_kept(client, cx_lead):
     theme = friction_theme_for_matrix()
     client.force_login(cx_lead)
+    typed = "Refunds " + "x" * 80
     response = client.post(
-        reverse("metrics:theme_rename", args=[theme.pk]),
-        {f"theme-{theme.pk}-name": "x" * 81},
-        follow=True,
+        reverse("metrics:theme_rename", args=[theme.pk]), {f"theme-{theme.pk}-name": typed}
     )
-    assert escape(THEME_NAME_TOO_LONG) in response.content.decode()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert escape(THEME_NAME_TOO_LONG) in html
+    assert f'value="{typed}"' in html
+    assert 'aria-invalid="true"' in html
     theme.refresh_from_db()
     assert theme.name == ""
+
+
+def test_a_rename_without_its_name_field_is_refused_and_keeps_the_name(client, cx_lead):
+    theme = friction_theme_for_matrix()
+    friction_theme_rename(theme=theme, name="Refunds wait", by=cx_lead)
+    client.force_login(cx_lead)
+    response = client.post(reverse("metrics:theme_rename", args=[theme.pk]), {"name": "Oops"})
+    assert response.status_code == 400
+    assert NAME_MISSING in response.content.decode()
+    theme.refresh_from_db()
+    assert theme.name == "Refunds wait"
 
 
 def test_the_refit_button_hands_the_task_to_the_broker_and_never_fits(client, cx_lead):

@@ -4,11 +4,12 @@ which the worker does (a request never fits or places reports)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.http import error_text, next_url, page_of
+from core.http import errors_onto, next_url, page_of
 from core.permissions import permission_required
 
 from ..quarters import Quarter
@@ -35,10 +36,17 @@ MANAGE_THEMES = "metrics.manage_themes"
 THEMES_PER_PAGE = 20
 REPORTS_PER_PAGE = 25
 NO_SUCH_THEME = "No such theme: a refit may have replaced it."
+NAME_MISSING = "Send the theme's name (empty to name it by its top terms again)."
 
 
 @permission_required(VIEW_THEMES)
 def theme_index(request):
+    return _theme_list_page(request)
+
+
+def _theme_list_page(request, *, refused: ThemeRenameForm | None = None, refused_pk=None):
+    """The list of themes; with `refused`, the rename form of theme `refused_pk` as it was
+    posted, its error beside the name and the name as it was typed."""
     page = page_of(request, theme_list(), per_page=THEMES_PER_PAGE)
     quarters, counts = theme_quarter_counts(themes=page.object_list, quarter=Quarter.current())
     manages = request.user.has_perm(MANAGE_THEMES)
@@ -46,7 +54,11 @@ def theme_index(request):
         {
             "theme": theme,
             "counts": counts[theme.pk],
-            "form": ThemeRenameForm(initial={"name": theme.name}, prefix=f"theme-{theme.pk}")
+            "form": (
+                refused
+                if theme.pk == refused_pk
+                else ThemeRenameForm(initial={"name": theme.name}, prefix=f"theme-{theme.pk}")
+            )
             if manages
             else None,
         }
@@ -91,18 +103,22 @@ def theme_detail(request, pk: int):
 def theme_rename(request, pk: int):
     theme = _theme_or_404(pk)
     form = ThemeRenameForm(request.POST, prefix=f"theme-{theme.pk}")
-    back = next_url(request, default=theme.get_absolute_url())
-    if not form.is_valid():  # only a name field, which takes any text: kept for its cleaning
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(back)
-    try:
-        theme = friction_theme_rename(theme=theme, name=form.cleaned_data["name"], by=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect(back)
+    if form.add_prefix("name") not in request.POST:
+        # An empty name resets it to the top terms; no name at all is a stale or broken form,
+        # which must not wipe the CX lead's name.
+        return HttpResponseBadRequest(NAME_MISSING)
+    if form.is_valid():
+        try:
+            theme = friction_theme_rename(
+                theme=theme, name=form.cleaned_data["name"], by=request.user
+            )
+        except ValidationError as exc:
+            errors_onto(form, exc)
+    if form.errors:
+        return _theme_list_page(request, refused=form, refused_pk=theme.pk)
     said = THEME_RENAMED if theme.name else THEME_NAME_RESET
     messages.success(request, said.format(name=theme.display_name))
-    return redirect(back)
+    return redirect(next_url(request, default=reverse("metrics:themes")))
 
 
 @permission_required(MANAGE_THEMES)
