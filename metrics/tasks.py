@@ -57,8 +57,11 @@ def refit_friction_themes(requested_by_id: int | None = None) -> int | None:
     theme counts. Returns the new fit's id (None: too few reports, nothing changed)."""
     from accounts.models import User
 
-    from .themes.services import friction_themes_refit
+    from .themes.services import friction_themes_refit, friction_themes_refit_done
 
     by = User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
-    fit = friction_themes_refit(requested_by=by)
+    try:
+        fit = friction_themes_refit(requested_by=by)
+    finally:
+        friction_themes_refit_done()
     return fit and fit.pk

@@ -40,6 +40,7 @@ from metrics.tasks import assign_friction_themes, refit_friction_themes
 from metrics.themes import text
 from metrics.themes.selectors import themes_growing
 from metrics.themes.services import (
+    REFIT_ALREADY_QUEUED,
     REFIT_QUEUED,
     REFIT_TASK,
     REFIT_WORKER_AWAY,
@@ -49,6 +50,7 @@ from metrics.themes.services import (
     friction_theme_rename,
     friction_themes_assign,
     friction_themes_fit,
+    friction_themes_refit_done,
 )
 from metrics.themes.testing import friction_theme_for_matrix
 from metrics.views.themes import NAME_MISSING
@@ -74,6 +76,14 @@ NAMING_WORDS = {
 def today():
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def no_refit_pending():
+    """The pending-refit mark lives in the shared cache, which outlives a test."""
+    friction_themes_refit_done()
+    yield
+    friction_themes_refit_done()
 
 
 def sample_texts(rows=SAMPLE) -> list[str]:
@@ -410,9 +420,16 @@ def test_the_refit_button_hands_the_task_to_the_broker_and_never_fits(client, cx
         mock.patch("metrics.themes.text.fit") as fit,
     ):
         response = client.post(reverse("metrics:themes_refit"), follow=True)
+        again = client.post(reverse("metrics:themes_refit"), follow=True)
     send.assert_called_once_with(REFIT_TASK, args=[cx_lead.pk])
     fit.assert_not_called()
     assert escape(REFIT_QUEUED) in response.content.decode()
+    # A second click while it is queued queues nothing; once the worker is done, one may.
+    assert escape(REFIT_ALREADY_QUEUED) in again.content.decode()
+    friction_themes_refit_done()
+    with mock.patch("metrics.themes.services.broker_send") as send:
+        client.post(reverse("metrics:themes_refit"))
+    send.assert_called_once()
 
 
 def test_a_refit_asked_while_the_broker_is_down_says_so(client, cx_lead):

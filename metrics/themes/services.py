@@ -5,6 +5,7 @@ handing a refit to the worker. Fitting and placing run in the Celery worker only
 import logging
 from datetime import datetime
 
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -48,7 +49,15 @@ REFIT_WORKER_AWAY = (
     "The background worker cannot be reached just now, so the themes were not refitted. "
     "Try again in a few minutes."
 )
+REFIT_ALREADY_QUEUED = (
+    "The themes are already being learnt again: this page shows the new themes when it is done."
+)
 REFIT_TASK = "metrics.tasks.refit_friction_themes"
+# While a refit is queued or running, a second click queues nothing (each refit places every
+# report again: 500,000 at a large organisation). The worker clears it when done; it expires
+# by itself after REFIT_PENDING_FOR should the worker die mid-way.
+REFIT_PENDING_KEY = "metrics:themes-refit-pending"
+REFIT_PENDING_FOR = 30 * 60
 
 
 def _current_fit() -> FrictionThemeFit | None:
@@ -226,12 +235,22 @@ def friction_theme_rename(*, theme: FrictionTheme, name: str, by: User) -> Frict
     return theme
 
 
-def friction_themes_refit_request(*, by: User) -> bool:
-    """Hand a refit to the worker (never run in the request): False when the broker cannot be
-    reached, and nothing is queued (the CX lead is told to try again; nothing is lost)."""
+def friction_themes_refit_request(*, by: User) -> str:
+    """Hand a refit to the worker (never run in the request), once: REFIT_QUEUED, or
+    REFIT_ALREADY_QUEUED while one is queued or running, or REFIT_WORKER_AWAY when the broker
+    cannot be reached and nothing is queued (the CX lead is told to try again)."""
+    pending = caches["shared"]
+    if not pending.add(REFIT_PENDING_KEY, by.pk, timeout=REFIT_PENDING_FOR):
+        return REFIT_ALREADY_QUEUED
     try:
         broker_send(REFIT_TASK, args=[by.pk])
     except Exception:  # noqa: BLE001 - whatever the transport raises, the request still answers
         logger.warning("Could not send the theme refit to the broker.")
-        return False
-    return True
+        pending.delete(REFIT_PENDING_KEY)
+        return REFIT_WORKER_AWAY
+    return REFIT_QUEUED
+
+
+def friction_themes_refit_done() -> None:
+    """The worker's refit is over (done or failed): the next click queues another."""
+    caches["shared"].delete(REFIT_PENDING_KEY)

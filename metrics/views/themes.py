@@ -23,7 +23,6 @@ from ..themes.selectors import (
     theme_reports,
 )
 from ..themes.services import (
-    REFIT_QUEUED,
     REFIT_WORKER_AWAY,
     THEME_NAME_RESET,
     THEME_RENAMED,
@@ -124,8 +123,9 @@ def theme_rename(request, pk: int):
 @permission_required(MANAGE_THEMES)
 @require_POST
 def themes_refit(request):
-    if friction_themes_refit_request(by=request.user):
-        messages.success(request, REFIT_QUEUED)
+    said = friction_themes_refit_request(by=request.user)
+    if said == REFIT_WORKER_AWAY:
+        messages.error(request, said)
     else:
-        messages.error(request, REFIT_WORKER_AWAY)
+        messages.success(request, said)
     return redirect("metrics:themes")
