@@ -447,7 +447,7 @@ def compliance_key(target_key: int) -> str:
 
 
 def _targets_of(quarter: Quarter) -> list:
-    last_day = quarter.next.first_day - timedelta(days=1)
+    last_day = quarter.last_day
     return cadence_targets_in_force(first_day=quarter.first_day, last_day=last_day)
 
 

@@ -36,7 +36,9 @@ Scope = QuarterFigure.Scope
 UNIT_NAMES = {"share": "percent"}
 # A spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(…)" in a
 # department's or a person's name); OWASP's advice: make it text with a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Figures the dashboard shows as whole numbers.
+WHOLE_UNITS = {"count", "share"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Excel reads a CSV as the machine's legacy code page unless it starts with a byte order mark.
 BOM = "\ufeff"
 CSV_TYPE = "text/csv"
@@ -49,9 +51,16 @@ def csv_cell(value):
     """A value as a CSV cell that no spreadsheet runs as a formula: text starting with = + - @
     (or a tab or carriage return) gets a leading apostrophe; numbers and None are left alone
     (None is an empty cell; a negative number is a number, not a formula)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def csv_number(value: float | None, unit: str) -> float | int | None:
+    """A figure as the dashboard shows it (formatting.figure_number): counts and percents whole
+    (473, 63), hours and days to one decimal (4.0)."""
+    number = figure_number(value, unit)
+    return int(number) if number is not None and unit in WHOLE_UNITS else number
 
 
 @dataclass(frozen=True)
@@ -269,8 +278,8 @@ def quarter_metrics_csv(*, pack: QuarterPack) -> bytes:
                     column.key,
                     column.label,
                     column.unit_name,
-                    figure_number(figures.values[column.key], column.unit),
-                    figure_number(before, column.unit),
+                    csv_number(figures.values[column.key], column.unit),
+                    csv_number(before, column.unit),
                 ]
             )
     return _csv(rows)
@@ -290,7 +299,7 @@ def quarter_executives_csv(*, pack: QuarterPack) -> bytes:
                 person.name,
                 person.email,
                 person.department,
-                *(figure_number(person.values[c.key], c.unit) for c in pack.columns),
+                *(csv_number(person.values[c.key], c.unit) for c in pack.columns),
             ]
         )
     return _csv(rows)

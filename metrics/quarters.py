@@ -7,7 +7,7 @@ in Stockholm belongs to Q2 wherever the server runs.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from core.calendar import org_today, org_zone
 
@@ -25,6 +25,10 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"
+
+    @property
+    def last_day(self) -> date:
+        return self.next.first_day - timedelta(days=1)
 
     @classmethod
     def stored(cls, text: str) -> "Quarter":
