@@ -16,7 +16,7 @@ from .selectors import (
     typed_number,
 )
 from .services import REPORT_TRANSITIONS
-from .services.decisions import DECISION_TRANSITIONS
+from .services.decisions import DECISION_TRANSITIONS, VERDICT_REQUIRED_MESSAGE
 
 DESCRIPTION_REQUIRED_MESSAGE = "Describe what happens to customers."
 TITLE_REQUIRED_MESSAGE = "Give the report a short title."
@@ -333,11 +333,11 @@ class DecisionStatusForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     prefix = "outcome"
-    # Not required here: the service refuses an outcome without one, with its own message.
+    # The service refuses an outcome without one too, with the same message.
     verdict = forms.ChoiceField(
         label="Did the change hold?",
         choices=[("", "Choose…"), *Decision.Verdict.choices],
-        required=False,
+        error_messages={"required": VERDICT_REQUIRED_MESSAGE},
     )
     text = forms.CharField(
         label="What happened", widget=forms.Textarea(attrs={"rows": 3}), required=False

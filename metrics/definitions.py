@@ -30,11 +30,11 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Extract
+from django.db.models.functions import Extract, TruncDate
 
 from accounts.models import User
 from accounts.roles import Role
-from core.calendar import org_today
+from core.calendar import org_today, org_zone
 from frictions.models import OPEN_STATUSES, Decision, FrictionReport, Resolution
 from frictions.models import Status as FrictionStatus
 from frictions.selectors import decisions_with_exposure
@@ -311,8 +311,12 @@ def reports_past_due(quarter: Quarter) -> Figures:
     day_after = ExpressionWrapper(F("due") + timedelta(days=1), output_field=DateField())
     # A date still to come (the quarter in progress) is not past yet.
     last = min(quarter.next.first_day, org_today())
-    rows = FrictionReport.objects.filter(due__gte=quarter.first_day, due__lt=last).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__date__gte=day_after)
+    # The closing day in the organisation's zone, whatever zone is active (a request's is the
+    # reader's own).
+    rows = (
+        FrictionReport.objects.filter(due__gte=quarter.first_day, due__lt=last)
+        .annotate(closed_on=TruncDate("closed_at", tzinfo=org_zone()))
+        .filter(Q(closed_at__isnull=True) | Q(closed_on__gte=day_after))
     )
     return _counted(rows, "owner")
 

@@ -483,4 +483,5 @@ def test_an_outcome_check_says_whether_the_change_held_and_keeps_what_was_typed(
     assert decision.outcome_verdict == Decision.Verdict.REVERTED
     page = client.get(decision.get_absolute_url()).content.decode()
     assert "The change was undone" in page
+    assert '<option value="reverted" selected>' in page, "checked again, it starts from this one"
     assert decision.events.filter(changes__verdict__1__startswith="The change was undone").exists()

@@ -98,7 +98,7 @@ def _decision_page(request, decision, *, status=200, **forms):
             decision=decision, user=request.user
         )
         context["outcome_form"] = forms.get("outcome_form") or OutcomeForm(
-            initial={"text": decision.outcome_check}
+            initial={"text": decision.outcome_check, "verdict": decision.outcome_verdict}
         )
         context["evidence_form"] = forms.get("evidence_form") or EvidenceForm()
     return render(request, "frictions/decision_detail.html", context, status=status)

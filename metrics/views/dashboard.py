@@ -72,6 +72,12 @@ def _card(trend: MetricTrend, quarters: list[Quarter]) -> dict:
     }
 
 
+def _stored_count(board, key: str) -> int:
+    """A count the quarter's cards show, as a number."""
+    value = next(t.value for t in board.trends if t.metric.key == key)
+    return int(value or 0)
+
+
 def funnel_text(funnel: Funnel) -> dict:
     """The funnel as the page prints it: each stage's figure as text."""
     return {
@@ -108,6 +114,7 @@ def dashboard(request):
     if board.rollup is not None and board.measured:
         sections = {
             "decisions": decisions_changed_read(quarter=quarter, department_id=department_id),
+            "decisions_total": _stored_count(board, "decisions_changed_after_exposure"),
             "growing_themes": themes_growing(quarter=quarter),
             "funnel": funnel_text(
                 friction_funnel_read(rollup=board.rollup, department_id=department_id)
@@ -130,6 +137,7 @@ def dashboard(request):
             "rollup": board.rollup,
             "notice": notice,
             "is_future": quarter.is_future(),
+            "running": not quarter.has_ended(),
             "runs_the_programme": request.user.has_perm(RUNS_THE_PROGRAMME),
             "filters": DashboardFilterForm(
                 quarters=quarters,
@@ -142,7 +150,11 @@ def dashboard(request):
             ],
             "cards": cards,
             "trend_data": {
-                "quarters": [str(q) for q in board.quarters],
+                # A quarter still running is the quarter so far: said on its point, so that a
+                # chart falling at its end does not read as a collapse.
+                "quarters": [
+                    f"{q} (so far)" if not q.has_ended() else str(q) for q in board.quarters
+                ],
                 "series": {
                     trend.metric.key: {
                         "label": trend.metric.label,

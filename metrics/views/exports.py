@@ -24,6 +24,7 @@ from .common import FUTURE_MESSAGE, NOT_COMPUTED_MESSAGE
 from .common import quarter_from_address as _quarter
 from .dashboard import VIEW_DASHBOARD, funnel_text
 
+CHANGED_AFTER_EXPOSURE = "decisions_changed_after_exposure"
 NO_EXECUTIVES_MESSAGE = "No executive was measured in {quarter}."
 
 
@@ -129,6 +130,9 @@ def pack(request):
             "outcomes": outcomes,
             "trend": {card["key"]: card for card in participation + outcomes},
             "decisions": decisions_changed_read(quarter=quarter, department_id=None),
+            "decisions_total": int(
+                (board.organisation and board.organisation.values.get(CHANGED_AFTER_EXPOSURE)) or 0
+            ),
             "growing_themes": themes_growing(quarter=quarter),
             "funnel": funnel_text(friction_funnel_read(rollup=board.rollup, department_id=None)),
             "departments": [d.name for d in board.departments],

@@ -134,7 +134,7 @@ def executives(request):
     department, departments = _department(request.GET.get("department"))
     page = page_of(request, executive_list(department_id=department and department.pk))
     people = list(page.object_list)
-    _, fading = fading_hours(quarter=quarter, people=[p.pk for p in people])
+    judged, fading = fading_hours(quarter=quarter, people=[p.pk for p in people])
     rollup, rows = executive_rows(people=people, quarter=quarter, fading=set(fading))
     return render(
         request,
@@ -147,6 +147,8 @@ def executives(request):
             "page": page,
             "rollup": rollup,
             "is_future": quarter.is_future(),
+            # Fading is judged over the last three quarters that have ended (evidence.py).
+            "fade_quarters": judged,
             "rows": [
                 {
                     "executive": row.executive,
