@@ -36,7 +36,7 @@ from metrics.models import (
 )
 from metrics.quarters import Quarter
 from metrics.services import quarter_rollup_compute
-from metrics.tasks import assign_friction_themes, refit_friction_themes
+from metrics.tasks import assign_friction_themes, refit_friction_themes, rollup_current_quarter
 from metrics.themes import text
 from metrics.themes.selectors import themes_growing
 from metrics.themes.services import (
@@ -188,6 +188,22 @@ def test_a_new_report_joins_the_nearest_theme_without_changing_any_theme(sample_
     assert snapshot() == before
     # Looked at once: a second run has nothing to do.
     assert assign_friction_themes() == 0
+
+
+def test_the_roll_up_places_reports_the_theme_task_has_not_yet_before_counting(
+    sample_reports, frontline
+):
+    assign_friction_themes()
+    report, _ = file(frontline, title=NEWCOMERS[0][1], description=NEWCOMERS[0][2])
+    assert not FrictionThemeReport.objects.filter(report=report).exists()
+
+    rollup_current_quarter()
+
+    placed = FrictionThemeReport.objects.get(report=report)
+    stored = QuarterFigure.objects.get(
+        rollup__quarter=str(Quarter.current()), metric=theme_key(placed.theme_id)
+    )
+    assert stored.value >= 1
 
 
 def test_an_anonymous_report_is_placed_like_a_named_one(sample_reports, frontline):

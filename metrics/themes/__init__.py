@@ -24,13 +24,14 @@ broken" is in none. metrics/tests/test_themes.py holds the fixed sample that sho
 
 Themes persist
 --------------
-The nightly task (metrics.tasks.assign_friction_themes, 02:05, before the 02:15 roll-up) places
-the reports filed since in the nearest existing theme by that same rule, and never changes a
-theme: ids and names stay, so a theme's count per quarter is a trend. The first run, with no
-themes yet, learns them (at least text.MIN_REPORTS_TO_FIT reports). The CX lead may ask for a
-refit (/metrics/themes/): the themes are learnt again from the newest reports, every report is
-placed again, every stored quarter's theme counts are recomputed, and a name the CX lead gave
-goes to the new theme most like the old one.
+The nightly task (metrics.tasks.assign_friction_themes, 02:05; the 02:15 roll-up places what
+it has not yet, before counting) places the reports filed since in the nearest existing theme
+by that same rule, and never changes a theme: ids and names stay, so a theme's count per
+quarter is a trend. The first run, with no themes yet, learns them (at least
+text.MIN_REPORTS_TO_FIT reports). The CX lead may ask for a refit (/metrics/themes/): the
+themes are learnt again from the newest reports, every report is placed again, every stored
+quarter's theme counts are recomputed, and a name the CX lead gave goes to the new theme most
+like the old one.
 
 Modules: `text` (the model, no database), `services` (fit, place, rename, refit), `selectors`.
 """
