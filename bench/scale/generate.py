@@ -57,9 +57,20 @@ def main() -> None:
     print(f"total: {time.perf_counter() - started:.0f} s")
 
 
+# --reset drops everything: only in a database named for benchmarks, never one a developer or
+# a deployment points DATABASE_URL at by habit.
+BENCH_NAMES = ("scale", "bench")
+
+
 def reset() -> None:
     if connection.vendor != "postgresql":
         sys.exit("--reset drops the public schema: PostgreSQL only (delete the SQLite file).")
+    name = connection.settings_dict["NAME"]
+    if not any(word in name for word in BENCH_NAMES):
+        sys.exit(
+            f"--reset drops every table of {name!r}: only a database whose name says it is for "
+            f"benchmarks ({' or '.join(BENCH_NAMES)} in it) is reset."
+        )
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
 
