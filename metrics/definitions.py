@@ -132,7 +132,7 @@ def _attended(quarter: Quarter) -> QuerySet[Participant]:
 )
 def exposure_hours(quarter: Quarter) -> Figures:
     """Hours executives spent with customers: sessions of the activities the CX lead marked as
-    counting as customer time (ActivityType.counts_as_customer_time: journeys, mystery shopping,
+    counting as customer time (on the programme setup page: journeys, mystery shopping,
     customer calls, listening, chat observation, ride-alongs, Officer of the Day) whose
     attendance is confirmed as attended, counted by the minutes the executive recorded, or the
     session's scheduled length where they recorded none. Not counted: sessions missed, excused
@@ -247,11 +247,12 @@ def _counted(rows: QuerySet, person: str) -> Figures:
 )
 def decisions_changed_after_exposure(quarter: Quarter) -> Figures:
     """Decisions of any area (pricing, product roadmap, platform, incentives, policy, other)
-    changed or reversed in the quarter (`changed_at` within it) whose evidence links a session
-    (not cancelled), a reflection, a journey exercise, an escalation or a friction report dated
-    before the change (frictions.selectors.decisions_with_exposure). Per department and
+    changed or reversed in the quarter (the date of the change within it) whose evidence links
+    a session (not cancelled), a reflection, a journey exercise, an escalation or a friction
+    report dated before the change. Per department and
     executive: by the decision's owner. Not counted: decisions merely approved, or changed with
     no exposure among their evidence, or with exposure only from after the change."""
+    # The docstring, shown to leadership, in words; the rule itself is written once, there.
     changed = decisions_with_exposure(
         Decision.objects.filter(changed_at__gte=quarter.starts_at, changed_at__lt=quarter.ends_at)
     ).filter(changed_after_exposure=True)
@@ -285,7 +286,7 @@ def policies_changed_from_feedback(quarter: Quarter) -> Figures:
     unit="share",
 )
 def decisions_with_impact_assessment(quarter: Quarter) -> Figures:
-    """The share of decisions decided in the quarter (`decided_on` within it) whose
+    """The share of decisions decided in the quarter (its decision date within it) whose
     customer-impact assessment says who is affected and the expected effect on customers.
     Per department and executive: by the decision's owner. Not counted: proposals not yet
     decided. Nobody decided anything: no figure, not zero."""
@@ -304,9 +305,9 @@ def decisions_with_impact_assessment(quarter: Quarter) -> Figures:
     unit="count",
 )
 def reports_past_due(quarter: Quarter) -> Figures:
-    """Friction reports whose committed date (FrictionReport.due: acknowledge by, then decide
-    by) fell in the quarter, before today, and that were not closed by the end of that day.
-    Per department and executive: by the report's owner (reports nobody owns count for the
+    """Friction reports whose committed date (acknowledge by while new, then decide by) fell
+    in the quarter, before today, and that were not closed by the end of that day. Per
+    department and executive: by the report's owner (reports nobody owns count for the
     organisation)."""
     day_after = ExpressionWrapper(F("due") + timedelta(days=1), output_field=DateField())
     # A date still to come (the quarter in progress) is not past yet.
@@ -407,8 +408,8 @@ def _percentile(ordered: list[float], fraction: float) -> float:
 def resolution_days_median(quarter: Quarter) -> Figures:
     """The median number of days from filing a friction report to closing it, over the reports
     resolved or declined in the quarter (closed within it). Per department and executive: by
-    the report's owner. Not counted: reports still open (they show in reports_past_due when
-    late), duplicates (closed by pointing elsewhere, not answered)."""
+    the report's owner. Not counted: reports still open (they show among the reports past their
+    committed date when late), duplicates (closed by pointing elsewhere, not answered)."""
     return _resolution_days(quarter, 0.5)
 
 
@@ -419,7 +420,8 @@ def resolution_days_median(quarter: Quarter) -> Figures:
     unit="days",
 )
 def resolution_days_p90(quarter: Quarter) -> Figures:
-    """As resolution_days_median, at the 90th percentile: the slow tail the median hides."""
+    """As the median days from friction report to resolution, at the 90th percentile: the slow
+    tail the median hides."""
     return _resolution_days(quarter, 0.9)
 
 
