@@ -135,7 +135,7 @@ def test_the_funnel_shows_what_became_of_the_quarters_reports_and_hides_small_te
     assert teams["Billing"][0] is True
     assert teams["Care"][0] is True
     html = page.content.decode()
-    assert "Hidden: fewer than 5 anonymous reports" in html
+    assert "Hidden (anonymity)" in html
     # A department's funnel is by owner and has no team rows.
     product = client.get(URL + f"&department={org['product'].pk}").context["funnel"]
     assert dict(product["stages"])["Filed"] == "1"
