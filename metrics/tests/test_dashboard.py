@@ -405,3 +405,18 @@ def test_the_dashboard_links_to_the_quarters_pack_and_exports(client, leadership
 def test_a_target_reads_100_percent_only_when_it_is_met(share, text, met):
     assert done_text(share) == text
     assert target_met(share) is met
+
+
+def test_a_refused_or_missing_page_says_so_in_the_sites_own_page(client, user_for_role):
+    client.force_login(user_for_role("frontline"))
+    refused = client.get(URL)
+    assert refused.status_code == 403
+    assert "This page is not for your role" in refused.content.decode()
+    assert 'aria-label="Main"' in refused.content.decode(), "with the navigation, to go on"
+    missing = client.get("/metrics/themes/999999/")
+    assert missing.status_code in (403, 404)
+    client.force_login(user_for_role("leadership"))
+    missing = client.get(URL, {"quarter": "2026Q9"})
+    assert missing.status_code == 404
+    assert "There is nothing here" in missing.content.decode()
+    assert "2026Q9" not in missing.content.decode(), "no detail of what was asked"
