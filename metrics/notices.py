@@ -23,13 +23,14 @@ from .exports import (
 )
 from .formatting import change_text, figure_text
 from .models import QuarterRollup
+from .roles import VIEW_DASHBOARD
 
 QUARTERLY_PACK = "quarterly_pack"
 PACK_TITLE = "Proximity quarterly pack: {quarter}"
 ROLLUP_GONE_REASON = "The quarter's figures were removed before this could be sent."
 # Who gets the pack: whoever the dashboard is for (metrics.view_dashboard, held by the
 # leadership and CX lead roles), so every link in it opens for them.
-READS_THE_DASHBOARD = ("metrics", "view_dashboard")
+READS_THE_DASHBOARD = tuple(VIEW_DASHBOARD.split("."))
 
 
 def _context(notification, rollup: QuarterRollup) -> dict:
@@ -73,7 +74,7 @@ QUARTERLY_PACK_KIND = register(
         context=_context,
         attachments=_attachments,
         obsolete=_obsolete,
-        audience=".".join(READS_THE_DASHBOARD),
+        audience=VIEW_DASHBOARD,
     )
 )
 

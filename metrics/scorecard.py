@@ -26,11 +26,12 @@ from .formatting import target_met
 from .medians import days_between, median
 from .models import QuarterFigure, QuarterRollup
 from .quarters import Quarter
+from .roles import VIEW_DASHBOARD
 from .selectors import TOTAL_UNITS
 
 Scope = QuarterFigure.Scope
 
-VIEW_EVERY_SCORECARD = "metrics.view_dashboard"
+VIEW_EVERY_SCORECARD = VIEW_DASHBOARD
 VIEW_OWN_SCORECARD = "metrics.view_own_scorecard"
 
 # The metric every executive has a figure for in a roll-up (1 or 0): whether a roll-up

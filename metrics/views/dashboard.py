@@ -13,6 +13,7 @@ from core.permissions import permission_required
 from ..formatting import AXIS_TITLES, change_text, figure_number, figure_text
 from ..forms import DashboardFilterForm
 from ..quarters import Quarter
+from ..roles import VIEW_DASHBOARD
 from ..selectors import (
     Funnel,
     MetricTrend,
@@ -25,7 +26,6 @@ from ..themes.selectors import themes_growing
 from .common import FUTURE_MESSAGE, NOT_COMPUTED_MESSAGE
 from .common import quarter_from_address as _quarter
 
-VIEW_DASHBOARD = "metrics.view_dashboard"
 # Who is told how the figures get computed: the CX lead, who runs the programme.
 RUNS_THE_PROGRAMME = "immersion.manage_programme"
 
