@@ -3,6 +3,8 @@ when it has no figures."""
 
 from django.http import Http404
 
+from accounts.models import Department
+
 from ..quarters import Quarter
 
 FUTURE_MESSAGE = "{quarter} has not started yet: there are no figures for it."
@@ -18,3 +20,15 @@ def quarter_from_address(text: str | None) -> Quarter:
         return Quarter.parse(text)
     except ValueError as exc:
         raise Http404(str(exc)) from None
+
+
+def department_from_address(text: str | None) -> tuple[Department | None, list[Department]]:
+    """(the department the address asks for or None, every department by name for the
+    filter); 404 for an id that names none. One query."""
+    departments = list(Department.objects.order_by("name"))
+    if not text:
+        return None, departments
+    found = next((d for d in departments if str(d.pk) == text.strip()), None)
+    if found is None:
+        raise Http404("No such department.")
+    return found, departments

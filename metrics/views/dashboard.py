@@ -2,7 +2,6 @@
 change from the quarter before, and their trend over two years, for the organisation or one
 department. It reads only the stored roll-ups (metrics/selectors.py)."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,7 +22,7 @@ from ..selectors import (
     quarter_dashboard,
 )
 from ..themes.selectors import themes_growing
-from .common import FUTURE_MESSAGE, NOT_COMPUTED_MESSAGE
+from .common import FUTURE_MESSAGE, NOT_COMPUTED_MESSAGE, department_from_address
 from .common import quarter_from_address as _quarter
 
 # Who is told how the figures get computed: the CX lead, who runs the programme.
@@ -34,15 +33,6 @@ NOT_MEASURED_MESSAGE = (
     "nothing to show for it."
 )
 FAMILIES = [("participation", "Participation"), ("outcome", "Outcomes")]
-
-
-def _department(text: str | None, departments: list[Department]) -> Department | None:
-    if not text:
-        return None
-    found = next((d for d in departments if str(d.pk) == text.strip()), None)
-    if found is None:
-        raise Http404("No such department.")
-    return found
 
 
 def _address(quarter: Quarter, department: Department | None) -> str | None:
@@ -95,8 +85,7 @@ def funnel_text(funnel: Funnel) -> dict:
 @permission_required(VIEW_DASHBOARD)
 def dashboard(request):
     quarter = _quarter(request.GET.get("quarter"))
-    departments = list(Department.objects.all())
-    department = _department(request.GET.get("department"), departments)
+    department, departments = department_from_address(request.GET.get("department"))
     board = quarter_dashboard(quarter=quarter, department_id=department and department.pk)
     cards = [_card(trend, board.quarters) for trend in board.trends]
     quarters = sorted({*board.stored, Quarter.current(), quarter}, reverse=True)

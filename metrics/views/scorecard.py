@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts.models import Department
 from core.http import page_of
 from core.permissions import permission_required
 
@@ -23,7 +22,7 @@ from ..scorecard import (
     executive_scorecard,
     scorecard_executive_for,
 )
-from .common import FUTURE_MESSAGE, quarter_from_address
+from .common import FUTURE_MESSAGE, department_from_address, quarter_from_address
 
 NOT_COMPUTED_MESSAGE = (
     "The stored figures for {quarter} have not been computed yet; what is read live from the "
@@ -44,16 +43,6 @@ def _average_text(value: float | None, unit: str) -> str:
     if unit == "count" and value is not None:
         return f"{figure_number(value, 'hours'):,.1f}"
     return figure_text(value, unit)
-
-
-def _department(text: str | None) -> tuple[Department | None, list[Department]]:
-    departments = list(Department.objects.order_by("name"))
-    if not text:
-        return None, departments
-    found = next((d for d in departments if str(d.pk) == text.strip()), None)
-    if found is None:
-        raise Http404("No such department.")
-    return found, departments
 
 
 def _quarters(quarter: Quarter) -> list[Quarter]:
@@ -131,7 +120,7 @@ def executives(request):
     """Every executive with their quarter's key stored figures, one department's when asked,
     in pages; each links to the scorecard."""
     quarter = quarter_from_address(request.GET.get("quarter"))
-    department, departments = _department(request.GET.get("department"))
+    department, departments = department_from_address(request.GET.get("department"))
     page = page_of(request, executive_list(department_id=department and department.pk))
     people = list(page.object_list)
     judged, fading = fading_hours(quarter=quarter, people=[p.pk for p in people])
@@ -173,7 +162,7 @@ def evidence(request):
     """Is it working? Decisions before and after each executive's participation started, the
     lag from a friction report to its decision, and the fade flags for the CX lead."""
     quarter = quarter_from_address(request.GET.get("quarter"))
-    department, departments = _department(request.GET.get("department"))
+    department, departments = department_from_address(request.GET.get("department"))
     page = page_of(
         request,
         executive_list(department_id=department and department.pk),
