@@ -91,6 +91,12 @@ class FrictionThemeFit(models.Model):
         related_name="+",
         help_text="Who asked for it; empty when the nightly task made the first fit.",
     )
+    # Counted by the task after each run of placements, so that the themes page does not count
+    # every report of the organisation on each view (1.3 s at 500,000 reports).
+    unthemed = models.PositiveIntegerField(default=0, help_text="Reports placed in no theme.")
+    looked_up_to = models.PositiveBigIntegerField(
+        default=0, help_text="The highest report id the task has looked at."
+    )
 
     class Meta:
         ordering = ["-fitted_at", "-pk"]
@@ -118,6 +124,8 @@ class FrictionTheme(models.Model):
         related_name="+",
     )
     renamed_at = models.DateTimeField(null=True, blank=True)
+    # The reports placed in it, counted by the task after each run (FrictionThemeFit.unthemed).
+    report_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["pk"]

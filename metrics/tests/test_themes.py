@@ -21,6 +21,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -204,6 +205,24 @@ def test_the_roll_up_places_reports_the_theme_task_has_not_yet_before_counting(
         rollup__quarter=str(Quarter.current()), metric=theme_key(placed.theme_id)
     )
     assert stored.value >= 1
+
+
+def test_the_task_counts_what_the_themes_page_shows(client, cx_lead, sample_reports, frontline):
+    assign_friction_themes()
+    file(frontline, title="Filed after the run", description="Not looked at yet.")
+    client.force_login(cx_lead)
+
+    page = client.get(reverse("metrics:themes"))
+
+    held = {row["theme"].pk: row["theme"].report_count for row in page.context["rows"]}
+    assert held == dict(
+        FrictionThemeReport.objects.exclude(theme=None)
+        .values_list("theme")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    assert sum(held.values()) == len(SAMPLE) - 2, "the two off-topic reports are in none"
+    assert page.context["placement"] == {"unthemed": 2, "waiting": 1}
 
 
 def test_an_anonymous_report_is_placed_like_a_named_one(sample_reports, frontline):

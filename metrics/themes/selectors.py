@@ -3,7 +3,7 @@ the stored roll-ups (the "themes" family of metrics/definitions.py), never from 
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from frictions.models import FrictionReport
 
@@ -84,14 +84,10 @@ def theme_fit_current() -> FrictionThemeFit | None:
 
 
 def theme_list() -> QuerySet[FrictionTheme]:
-    """Every theme of the current fit with how many reports it holds (`report_count`), in the
-    order the fit found them. One query (with the fit's id as a subquery)."""
+    """Every theme of the current fit with how many reports it holds (`report_count`, counted
+    by the task), in the order the fit found them. One query (the fit's id a subquery)."""
     current = FrictionThemeFit.objects.order_by("-fitted_at", "-pk").values("pk")[:1]
-    return (
-        FrictionTheme.objects.filter(fit__in=current)
-        .annotate(report_count=Count("placements"))
-        .order_by("pk")
-    )
+    return FrictionTheme.objects.filter(fit__in=current).order_by("pk")
 
 
 def theme_quarter_counts(
@@ -107,13 +103,15 @@ def theme_quarter_counts(
     }
 
 
-def theme_placement_counts() -> dict[str, int]:
-    """How many reports the task placed in no theme, and how many it has not looked at yet.
-    One query."""
-    return FrictionReport.objects.aggregate(
-        unthemed=Count("pk", filter=Q(theme_placement__isnull=False, theme_placement__theme=None)),
-        waiting=Count("pk", filter=Q(theme_placement__isnull=True)),
-    )
+def theme_placement_counts(*, fit: FrictionThemeFit | None) -> dict[str, int]:
+    """How many reports the task placed in no theme (counted by it), and how many were filed
+    since it last looked: one query, by the reports' primary key."""
+    if fit is None:
+        return {"unthemed": 0, "waiting": FrictionReport.objects.count()}
+    return {
+        "unthemed": fit.unthemed,
+        "waiting": FrictionReport.objects.filter(pk__gt=fit.looked_up_to).count(),
+    }
 
 
 def theme_for(*, pk: int) -> FrictionTheme | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -163,6 +164,7 @@ def friction_themes_assign(*, now: datetime | None = None) -> int:
         )[:BATCH]
         ids, texts = _texts(step)
         if not ids:
+            friction_theme_counts_store(fit=fit)
             return seen
         placed = placer.place(texts)
         with transaction.atomic():
@@ -184,6 +186,23 @@ def friction_themes_assign(*, now: datetime | None = None) -> int:
             )
         seen += len(ids)
         last = ids[-1]
+
+
+def friction_theme_counts_store(*, fit: FrictionThemeFit) -> None:
+    """Count, for the themes page, each theme's reports, the reports in none, and how far the
+    task has looked: two grouped queries over the placements, in the worker."""
+    placements = FrictionThemeReport.objects.all()
+    held = dict(
+        placements.filter(theme__fit=fit).values_list("theme").order_by().annotate(n=Count("pk"))
+    )
+    themes = list(fit.themes.all())
+    for theme in themes:
+        theme.report_count = held.get(theme.pk, 0)
+    FrictionTheme.objects.bulk_update(themes, ["report_count"])
+    totals = placements.aggregate(unthemed=Count("pk", filter=Q(theme=None)), last=Max("report"))
+    FrictionThemeFit.objects.filter(pk=fit.pk).update(
+        unthemed=totals["unthemed"], looked_up_to=totals["last"] or 0
+    )
 
 
 def friction_themes_refresh_figures() -> int:

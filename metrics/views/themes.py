@@ -47,6 +47,7 @@ def _theme_list_page(request, *, refused: ThemeRenameForm | None = None, refused
     """The list of themes; with `refused`, the rename form of theme `refused_pk` as it was
     posted, its error beside the name and the name as it was typed."""
     page = page_of(request, theme_list(), per_page=THEMES_PER_PAGE)
+    fit = theme_fit_current()
     quarters, counts = theme_quarter_counts(themes=page.object_list, quarter=Quarter.current())
     manages = request.user.has_perm(MANAGE_THEMES)
     rows = [
@@ -70,8 +71,8 @@ def _theme_list_page(request, *, refused: ThemeRenameForm | None = None, refused
             "page": page,
             "rows": rows,
             "quarters": quarters,
-            "fit": theme_fit_current(),
-            "placement": theme_placement_counts(),
+            "fit": fit,
+            "placement": theme_placement_counts(fit=fit),
             "manages": manages,
         },
     )
