@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    Case,
     Count,
     DateField,
     DurationField,
@@ -25,10 +26,12 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Sum,
+    When,
 )
 from django.db.models.functions import Extract, TruncDate
 
@@ -644,17 +647,78 @@ def funnel_key(stage: str) -> str:
     return f"{FUNNEL_PREFIX}{stage}"
 
 
-def _funnel_counts() -> dict[str, Count]:
-    """One conditional count per stage, over the reports of a cohort."""
-    today = org_today()
+def _funnel_stages() -> dict[str, Q]:
+    """Which reports of a cohort each stage counts (and "anonymous", for the anonymity rule):
+    written once, for both ways of counting them below."""
     return {
-        "filed": Count("pk"),
-        "acknowledged": Count("pk", filter=~Q(status=FrictionStatus.NEW)),
-        "resolved": Count("pk", filter=Q(status=FrictionStatus.RESOLVED)),
-        "declined": Count("pk", filter=Q(status=FrictionStatus.DECLINED)),
-        "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, due__lt=today)),
-        "anonymous": Count("pk", filter=Q(is_anonymous=True)),
+        "filed": Q(pk__isnull=False),
+        "acknowledged": ~Q(status=FrictionStatus.NEW),
+        "resolved": Q(status=FrictionStatus.RESOLVED),
+        "declined": Q(status=FrictionStatus.DECLINED),
+        "overdue": Q(status__in=OPEN_STATUSES, due__lt=org_today()),
+        "anonymous": Q(is_anonymous=True),
     }
+
+
+# Around the ORM's query of (person, department, team, a 0/1 flag per stage): every scope's
+# sums in one statement. GROUPING SETS is out of the ORM's reach.
+FUNNEL_BY_SCOPE = """
+    SELECT GROUPING(person) = 0, GROUPING(department) = 0, GROUPING(team) = 0,
+           person, department, team, {sums}
+    FROM ({rows}) AS reports (person, department, team, {stages})
+    GROUP BY GROUPING SETS ((), (person), (department), (team))"""
+
+
+def _funnel_rows(cohort: QuerySet) -> dict[tuple[str, int | None], dict]:
+    """Each scope's count of the cohort's reports at each stage. On PostgreSQL one statement
+    (GROUPING SETS): at scale the ORM's grouping by owner and team, added up here, took twice
+    the floor (bench/bench_metrics.py). Elsewhere (the demo's SQLite) that grouping."""
+    stages = _funnel_stages()
+    rows: dict[tuple[str, int | None], dict] = {}
+    rows[(Scope.ORGANISATION, None)] = dict.fromkeys(stages, 0)  # a quarter with no report
+    if connection.vendor == "postgresql":
+        flags = {
+            f"at_{stage}": Case(When(condition, then=1), default=0, output_field=IntegerField())
+            for stage, condition in stages.items()
+        }
+        inner, params = (
+            cohort.order_by()
+            .annotate(**flags)
+            .values_list("owner_id", "owner__department_id", "team_id", *flags)
+            .query.sql_with_params()
+        )
+        sql = FUNNEL_BY_SCOPE.format(
+            rows=inner,
+            stages=", ".join(stages),
+            sums=", ".join(f"SUM({stage})" for stage in stages),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for by_person, by_department, by_team, person, department, team, *sums in cursor:
+                if by_person:
+                    key = (Scope.EXECUTIVE, person)
+                elif by_department:
+                    key = (Scope.DEPARTMENT, department)
+                elif by_team:
+                    key = (Scope.TEAM, team)
+                else:
+                    key = (Scope.ORGANISATION, None)
+                if key[1] is not None or key[0] == Scope.ORGANISATION:
+                    rows[key] = dict(zip(stages, (int(n or 0) for n in sums), strict=True))
+        return rows
+    counts = {stage: Count("pk", filter=condition) for stage, condition in stages.items()}
+    grouped = cohort.values("owner", "owner__department", "team").order_by().annotate(**counts)
+    for row in grouped:
+        owner, department, team = row.pop("owner"), row.pop("owner__department"), row.pop("team")
+        scopes = [(Scope.ORGANISATION, None)]
+        scopes += [(Scope.EXECUTIVE, owner)] if owner is not None else []
+        scopes += [(Scope.DEPARTMENT, department)] if department is not None else []
+        scopes += [(Scope.TEAM, team)] if team is not None else []
+        for key in scopes:
+            total = rows.setdefault(key, dict.fromkeys(counts, 0))
+            for name, value in row.items():
+                total[name] += value
+    return rows
 
 
 def teams_hidden(anonymous: dict) -> list:
@@ -702,26 +766,11 @@ def friction_funnel(quarter: Quarter) -> dict[str, Figures]:
     figure of the team is stored empty (metrics/anonymity.py), so no page, export or e-mail
     can narrow an anonymous reporter down to a few colleagues; and so that the organisation's
     figure minus the shown teams' cannot give a hidden team's, a second team is hidden with
-    it where needed (teams_hidden). One query, grouped by owner and
-    team, added up here for every scope (a loop over those groups, not over reports: at scale
-    four scans of the quarter's reports took twice the floor, bench/bench_metrics.py)."""
-    counts = _funnel_counts()
+    it where needed (teams_hidden). One query (_funnel_rows)."""
     cohort = FrictionReport.objects.filter(
         created_at__gte=quarter.starts_at, created_at__lt=quarter.ends_at
     ).exclude(status=FrictionStatus.DUPLICATE)
-    rows: dict[tuple[str, int | None], dict] = {}
-    rows[(Scope.ORGANISATION, None)] = dict.fromkeys(counts, 0)  # a quarter with no report
-    grouped = cohort.values("owner", "owner__department", "team").order_by().annotate(**counts)
-    for row in grouped:
-        owner, department, team = row.pop("owner"), row.pop("owner__department"), row.pop("team")
-        scopes = [(Scope.ORGANISATION, None)]
-        scopes += [(Scope.EXECUTIVE, owner)] if owner is not None else []
-        scopes += [(Scope.DEPARTMENT, department)] if department is not None else []
-        scopes += [(Scope.TEAM, team)] if team is not None else []
-        for key in scopes:
-            total = rows.setdefault(key, dict.fromkeys(counts, 0))
-            for name, value in row.items():
-                total[name] += value
+    rows = _funnel_rows(cohort)
     teams = {key: total["anonymous"] for key, total in rows.items() if key[0] == Scope.TEAM}
     for key in teams_hidden(teams):
         rows[key] = dict.fromkeys(rows[key])
