@@ -19,6 +19,7 @@ from frictions.models import (
 )
 from frictions.services.anonymous import ANONYMOUS_LABEL
 from frictions.services.decisions import decision_link_evidence, decision_save, decision_set_status
+from frictions.services.supports import friction_support_counts_refresh
 from immersion.models import (
     JourneyExercise,
     JourneyStepResult,
@@ -282,6 +283,8 @@ class History(Planner):
                 )
             )
         FrictionSupport.objects.bulk_create(supports, batch_size=500)
+        # bulk_create sends no signals: the counts the board sorts by, counted here.
+        friction_support_counts_refresh(report_ids=[report.pk for report in reports])
         FrictionEvent.objects.bulk_create(events, batch_size=500)
         self._write_reviews(reports)
 

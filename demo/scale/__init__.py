@@ -16,6 +16,8 @@ frictions.py (the decision log, reports with supports and timelines, reviews).
 import random
 import time
 
+from frictions.services.supports import friction_support_counts_refresh
+
 from .base import Volume, Written
 from .frictions import Frictions
 from .people import People
@@ -37,4 +39,8 @@ def generate(*, volume: Volume, log=print) -> dict[str, tuple[int, float]]:
         step(volume=volume, tables=tables, written=written, rng=rng).run()
         log(f"{step.__name__}: {time.perf_counter() - started:.1f} s")
     tables.finish()
+    # COPY sends no signals: the support counts the board sorts by, counted once at the end.
+    started = time.perf_counter()
+    friction_support_counts_refresh()
+    log(f"support counts: {time.perf_counter() - started:.1f} s")
     return tables.written

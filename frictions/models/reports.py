@@ -150,12 +150,19 @@ class FrictionReport(models.Model):
     )
     created_at = models.DateTimeField(default=hour_now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # How many "me too"s it has, kept on the row (frictions/receivers.py) so that the board can
+    # sort by it with an index: counted per request over 1.9 million supports it took 6 s.
+    support_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = FrictionReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
+            # The board's default order: most supported first.
+            models.Index(
+                fields=["-support_count", "-created_at", "-id"], name="frictions_board_support"
+            ),
             # Only open reports can be overdue; the partial index stays the size of the backlog.
             models.Index(
                 fields=["due"], condition=Q(status__in=OPEN_STATUSES), name="frictions_open_due"
@@ -194,6 +201,19 @@ class FrictionReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The support count is the receivers' to write (frictions/receivers.py): a report loaded
+        # before a "me too" and saved after must not put its old count back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "support_count"
+                and not getattr(field, "generated", False)
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("frictions:report", kwargs={"pk": self.pk})

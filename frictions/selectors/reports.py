@@ -16,12 +16,11 @@ from ..models import OPEN_STATUSES, Decision, FrictionEvent, FrictionReport
 
 
 def friction_board(*, filters: Mapping[str, Any] | None = None) -> QuerySet[FrictionReport]:
-    """The board: every report with its support count and next due date, filtered and sorted
-    by `filters.BoardFilter` (most supported first unless another sort is asked for). Overdue
-    means open and past its due date. A filter value that is not valid is left out. One query."""
-    reports = FrictionReport.objects.select_related("owner", "team").annotate(
-        support_count=Count("supports", distinct=True)
-    )
+    """The board: every report with its support count (kept on the row) and next due date,
+    filtered and sorted by `filters.BoardFilter` (most supported first unless another sort is
+    asked for). Overdue means open and past its due date. A filter value that is not valid is
+    left out. One query."""
+    reports = FrictionReport.objects.select_related("owner", "team")
     return BoardFilter(filters or {}, queryset=reports).qs
 
 
@@ -31,9 +30,7 @@ def friction_similar(*, text: str, limit: int = 5) -> list[FrictionReport]:
     words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 3]
     if not words:
         return []
-    reports = FrictionReport.objects.filter(status__in=OPEN_STATUSES).annotate(
-        support_count=Count("supports", distinct=True)
-    )
+    reports = FrictionReport.objects.filter(status__in=OPEN_STATUSES)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -64,7 +61,6 @@ def friction_report_for(*, pk: int) -> FrictionReport | None:
             "source_journey_step__exercise",
             "source_escalation",
         )
-        .annotate(support_count=Count("supports", distinct=True))
         .filter(pk=pk)
         .first()
     )

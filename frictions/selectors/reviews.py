@@ -6,7 +6,7 @@ sessions of one activity with their reviews' counts."""
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from immersion.models import Session
@@ -60,7 +60,7 @@ def review_items_for(*, review: FrictionReview) -> list[ReviewItem]:
     count (one query)."""
     return list(
         review.items.select_related("report__owner", "owner").annotate(
-            support_count=Count("report__supports", distinct=True)
+            support_count=F("report__support_count")
         )
     )
 

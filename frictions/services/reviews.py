@@ -4,7 +4,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
@@ -47,7 +46,6 @@ def friction_review_prepare(*, session: Session, by: User) -> FrictionReview:
     wanted += [(report, ReviewItem.Reason.OVERDUE) for report in overdue]
     supported = (
         FrictionReport.objects.filter(status__in=OPEN_STATUSES)
-        .annotate(support_count=Count("supports"))
         .filter(support_count__gt=0)
         .order_by("-support_count", "pk")[:MOST_SUPPORTED]
     )

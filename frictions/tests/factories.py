@@ -72,7 +72,26 @@ def _database() -> str:
     return out.getvalue()
 
 
+# Counts kept on a row (FrictionReport.support_count): a "me too" moves its report's, which
+# says nothing the new support row does not, and names nobody new.
+COUNTERS = {"support_count"}
+
+
 def _database_diff(before: str, after: str) -> list[dict]:
-    """The rows in the `after` dump that were not in `before`."""
+    """The rows in the `after` dump that were not in `before`, other than rows whose only
+    change is a counter (COUNTERS)."""
     old = {json.dumps(row, sort_keys=True) for row in json.loads(before)}
-    return [row for row in json.loads(after) if json.dumps(row, sort_keys=True) not in old]
+    by_key = {(row["model"], row.get("pk")): row for row in json.loads(before)}
+    changed = []
+    for row in json.loads(after):
+        if json.dumps(row, sort_keys=True) in old:
+            continue
+        was = by_key.get((row["model"], row.get("pk")))
+        if (
+            was is not None
+            and {name for name in row["fields"] if row["fields"][name] != was["fields"].get(name)}
+            <= COUNTERS
+        ):
+            continue
+        changed.append(row)
+    return changed

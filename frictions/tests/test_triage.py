@@ -137,6 +137,10 @@ def test_a_duplicate_moves_its_supporters_to_the_original_once_each(
     assert supports.filter(supporter=None).count() == 1
     assert supports.filter(supporter=duplicate.reporter).exists()
     assert not FrictionSupport.objects.filter(report=duplicate).exists()
+    # The counts kept on the rows follow the move (the board sorts by them).
+    original.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert (original.support_count, duplicate.support_count) == (3, 0)
     assert original.events.filter(kind=FrictionEvent.Kind.MERGED).exists()
     third, _ = file(frontline, title="Third")
     friction_report_transition(
