@@ -223,10 +223,6 @@ def quarter_pack_read(*, quarter: Quarter) -> QuarterPack:
     )
 
 
-def rollup_quarter(rollup: QuarterRollup) -> Quarter:
-    return Quarter.stored(rollup.quarter)
-
-
 def _csv(rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)

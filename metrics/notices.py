@@ -19,10 +19,10 @@ from .exports import (
     quarter_address,
     quarter_csv_attachments,
     quarter_pack_read,
-    rollup_quarter,
 )
 from .formatting import change_text, figure_text
 from .models import QuarterRollup
+from .quarters import Quarter
 from .roles import VIEW_DASHBOARD
 
 QUARTERLY_PACK = "quarterly_pack"
@@ -34,7 +34,7 @@ READS_THE_DASHBOARD = tuple(VIEW_DASHBOARD.split("."))
 
 
 def _context(notification, rollup: QuarterRollup) -> dict:
-    quarter = rollup_quarter(rollup)
+    quarter = Quarter.stored(rollup.quarter)
     pack = quarter_pack_read(quarter=quarter)
     figures = []
     if pack.organisation is not None:
@@ -60,7 +60,7 @@ def _context(notification, rollup: QuarterRollup) -> dict:
 
 
 def _attachments(notification, rollup: QuarterRollup) -> list[tuple[str, bytes, str]]:
-    return quarter_csv_attachments(quarter=rollup_quarter(rollup))
+    return quarter_csv_attachments(quarter=Quarter.stored(rollup.quarter))
 
 
 def _obsolete(notification, rollup: QuarterRollup | None) -> str | None:
