@@ -43,7 +43,7 @@ from immersion.services.feeds import calendar_feed_get
 from immersion.tests.factories import SessionFactory, TimeOffFactory, activity
 from metrics.quarters import Quarter
 from metrics.services import quarter_rollup_compute
-from metrics.themes.testing import friction_theme_for_matrix
+from metrics.tests.theme_factories import friction_theme_for_matrix
 from notifications.models import Notification
 from notifications.services import notify
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory
 from frictions.models import Decision
-from immersion.tests.factories import SessionFactory
+from immersion.tests.factories import SessionFactory, activity
 from metrics.models import QuarterFigure, QuarterRollup
 
 NOW = datetime(2026, 11, 26, 9, tzinfo=UTC)
@@ -81,3 +81,16 @@ Q4_ORG = {
     "resolution_days_median": 3.0,
     "resolution_days_p90": 8.26,
 }
+
+
+def listened(person, *, at=datetime(2026, 10, 6, 10, tzinfo=UTC)):
+    """A two-hour call-listening session of 2026Q4 that `person` attended, recording 90 minutes
+    and 6 interactions observed."""
+    session = SessionFactory(
+        people=[person],
+        activity_type=activity("call-listening"),
+        starts_at=at,
+        ends_at=at + timedelta(hours=2),
+    )
+    session.participants.update(attendance="attended", actual_minutes=90, interactions_observed=6)
+    return session

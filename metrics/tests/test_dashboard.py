@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, FrontlineTeamFactory
-from immersion.tests.factories import SessionFactory, activity
 from metrics.anonymity import (
     MIN_ANONYMOUS_REPORTS,
     team_figure_suppressed,
@@ -29,14 +28,14 @@ from metrics.formatting import change_text, done_text, figure_number, figure_tex
 from metrics.models import QuarterRollup
 from metrics.quarters import QUARTER_FORMAT_MESSAGE, QUARTER_RANGE_MESSAGE, Quarter
 from metrics.services import quarter_rollup_compute
-from metrics.themes.testing import friction_theme_for_matrix
+from metrics.tests.theme_factories import friction_theme_for_matrix
 from metrics.views.dashboard import (
     FUTURE_MESSAGE,
     NOT_COMPUTED_MESSAGE,
     NOT_MEASURED_MESSAGE,
 )
 
-from .figures import NOW, ORG, Q3_ORG, Q4_ORG, decision_changed_after, store
+from .figures import NOW, ORG, Q3_ORG, Q4_ORG, decision_changed_after, listened, store
 
 pytestmark = pytest.mark.django_db
 
@@ -257,14 +256,7 @@ def test_a_roll_up_computed_from_sessions_is_what_the_dashboard_shows(
     client, leadership, make_user
 ):
     person = make_user(roles=[Role.EXECUTIVE], department=DepartmentFactory(name="Product"))
-    starts = datetime(2026, 10, 6, 10, tzinfo=UTC)
-    session = SessionFactory(
-        people=[person],
-        activity_type=activity("call-listening"),
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-    )
-    session.participants.update(attendance="attended", actual_minutes=90, interactions_observed=6)
+    listened(person)
     quarter_rollup_compute(quarter=Quarter(2026, 4))
     client.force_login(leadership)
     figures = shown(client.get(URL))

@@ -8,7 +8,6 @@ exports read nothing else; one computes a roll-up from real sessions and exports
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -17,12 +16,19 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory
 from immersion.models import CadenceTarget
-from immersion.tests.factories import SessionFactory, activity
 from metrics.definitions import compliance_key, compliance_targets, figure_metrics
 from metrics.exports import BOM, csv_cell
 from metrics.quarters import QUARTER_FORMAT_MESSAGE, QUARTER_RANGE_MESSAGE, Quarter
 from metrics.services import quarter_rollup_compute
-from metrics.tests.figures import NOW, ORG, Q3_ORG, Q4_ORG, store, store_organisation_of
+from metrics.tests.figures import (
+    NOW,
+    ORG,
+    Q3_ORG,
+    Q4_ORG,
+    listened,
+    store,
+    store_organisation_of,
+)
 from metrics.views.exports import FUTURE_MESSAGE, NOT_COMPUTED_MESSAGE
 
 pytestmark = pytest.mark.django_db
@@ -181,14 +187,7 @@ def test_the_csv_files_of_a_roll_up_computed_from_sessions_hold_its_figures(
 ):
     product = DepartmentFactory(name="Product")
     person = make_user(roles=[Role.EXECUTIVE], department=product, display_name="Cy Chen")
-    starts = datetime(2026, 10, 6, 10, tzinfo=UTC)
-    session = SessionFactory(
-        people=[person],
-        activity_type=activity("call-listening"),
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-    )
-    session.participants.update(attendance="attended", actual_minutes=90, interactions_observed=6)
+    listened(person)
     quarter_rollup_compute(quarter=Quarter(2026, 4))
     client.force_login(leadership)
     rows = read_csv(client.get(METRICS_URL))

@@ -38,6 +38,7 @@ from metrics.models import (
 from metrics.quarters import Quarter
 from metrics.services import quarter_rollup_compute
 from metrics.tasks import assign_friction_themes, refit_friction_themes, rollup_current_quarter
+from metrics.tests.theme_factories import friction_theme_for_matrix
 from metrics.themes import text
 from metrics.themes.selectors import themes_growing
 from metrics.themes.services import (
@@ -53,7 +54,6 @@ from metrics.themes.services import (
     friction_themes_fit,
     friction_themes_refit_done,
 )
-from metrics.themes.testing import friction_theme_for_matrix
 from metrics.views.themes import NAME_MISSING
 
 from .theme_sample import FRICTIONS, NEWCOMERS, SAMPLE

@@ -4,8 +4,7 @@ the page tests): fitting takes seconds and needs a dozen reports."""
 from django.utils import timezone
 
 from frictions.models import FrictionReport
-
-from ..models import FrictionTheme, FrictionThemeFit, FrictionThemeReport
+from metrics.models import FrictionTheme, FrictionThemeFit, FrictionThemeReport
 
 
 def friction_theme_for_matrix(
