@@ -521,7 +521,7 @@ def demo_dashboard(quarter: Quarter, database: str) -> dict:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{database}"')
-    output = subprocess.run(  # noqa: S603 - our own script
+    output = subprocess.run(
         [sys.executable, __file__, "--dashboard-only", "--quarter", str(quarter)],
         env=os.environ | {"DATABASE_URL": address},
         capture_output=True,

@@ -100,7 +100,7 @@ def summary(timings: list[float]) -> str:
 
 def run(label: str, env: dict, extra: list[str], clients: int, seconds: float) -> None:
     port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, our own arguments
+    server = subprocess.Popen(
         [GUNICORN, "config.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", *extra],
         cwd=ROOT,
         env=env,
@@ -151,7 +151,7 @@ def main() -> None:
         }
         env.pop("REDIS_URL", None)
         migrate = [PYTHON, "manage.py", "migrate", "-v0"]
-        subprocess.run(migrate, cwd=ROOT, env=env, check=True)  # noqa: S603 - our own command
+        subprocess.run(migrate, cwd=ROOT, env=env, check=True)
         print(
             f"{args.clients} clients posting receipt codes for {args.seconds:.0f} s; "
             f"floor {os.environ.get('PROXIMITY_RECEIPT_MIN_SECONDS', '0.25')} s; "

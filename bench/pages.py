@@ -1,0 +1,261 @@
+"""`make bench`: every main page, as the role that opens it, served by gunicorn under production
+settings and loaded from this second process by locust, each page measured beside a bare view.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale make bench
+    .venv/bin/python bench/pages.py [--users 8] [--seconds 6] [--only board,dashboard]
+
+Steps: collectstatic (production's hashed files), bench/pages_plan.py (the people, the pages,
+each page's queries counted in-process), gunicorn with gunicorn.conf.py and
+config/settings/bench.py (DEBUG off, persistent connections, cached templates; plain HTTP on
+127.0.0.1), a sign-in per role, then per page two timed phases of `--users` concurrent clients
+asking as fast as they are answered: the bare view (/bench/bare/, signed in, same middleware)
+and the page. The bare phase just before each page is its yardstick, so the machine's drift
+over the run touches both alike. Prints one table and writes the same as JSON
+(var/bench/pages.json). Asserts nothing: tests never assert wall time.
+"""
+
+# locust patches the standard library for gevent on import: first, before anything that opens
+# sockets or threads.
+import locust  # noqa: F401, I001
+import gevent
+from locust import FastHttpUser, constant, task
+from locust.env import Environment
+from locust.log import setup_logging
+
+import argparse
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+BARE = "/bench/bare/"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def server_environment(port: int) -> dict[str, str]:
+    environment = dict(os.environ)
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings.bench",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        # The API's per-integration throttle would measure itself, not the page.
+        PROXIMITY_API_RATE="1000000/minute",
+    )
+    environment.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    return environment
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(environment: dict[str, str], base: str, log: Path) -> subprocess.Popen:
+    """gunicorn with its access log dropped (a line per request) and its error log in a file:
+    a pipe nobody reads would fill and stop the server."""
+    server = subprocess.Popen(
+        [GUNICORN, "config.wsgi", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn did not start:\n{log.read_text()}")
+        try:
+            requests.get(f"{base}/accounts/login/", timeout=5)
+            return server
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    server.terminate()
+    sys.exit("gunicorn did not answer within 60 s")
+
+
+def sign_in(base: str, email: str, password: str) -> str:
+    """The session cookie of one person, signed in through the real form."""
+    browser = requests.Session()
+    form = browser.get(f"{base}/accounts/login/", timeout=30)
+    token = TOKEN.search(form.text).group(1)
+    answer = browser.post(
+        f"{base}/accounts/login/",
+        data={"username": email, "password": password, "csrfmiddlewaretoken": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+    session = browser.cookies.get("sessionid")
+    if answer.status_code != 302 or not session:
+        sys.exit(f"Could not sign in as {email} (answered {answer.status_code}).")
+    return f"sessionid={session}"
+
+
+def phase(base: str, page: dict, cookie: str | None, *, users: int, seconds: float) -> dict:
+    """`users` clients asking for one address as fast as it answers, for `seconds` after a
+    second of warming up; what locust measured."""
+    headers = dict(page.get("headers", {}))
+    if cookie:
+        headers["Cookie"] = cookie
+    method, path, body = page["method"], page["path"], page.get("json")
+
+    class Person(FastHttpUser):
+        host = base
+        wait_time = constant(0)
+
+        @task
+        def ask(self):
+            self.client.request(method, path, headers=headers, json=body, name=page["name"])
+
+    environment = Environment(user_classes=[Person])
+    runner = environment.create_local_runner()
+    runner.start(users, spawn_rate=users)
+    gevent.sleep(1)
+    environment.stats.reset_all()
+    started = time.monotonic()
+    gevent.sleep(seconds)
+    stats = environment.stats.total
+    elapsed = time.monotonic() - started
+    figures = {
+        "requests": stats.num_requests,
+        "errors": stats.num_failures,
+        "rps": stats.num_requests / elapsed,
+        "p50_ms": stats.get_response_time_percentile(0.50),
+        "p95_ms": stats.get_response_time_percentile(0.95),
+        "p99_ms": stats.get_response_time_percentile(0.99),
+        "bytes": round(stats.avg_content_length),
+    }
+    runner.quit()
+    return figures
+
+
+def plan(environment: dict[str, str]) -> dict:
+    done = subprocess.run(
+        [PYTHON, "bench/pages_plan.py"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        sys.exit(f"bench/pages_plan.py failed:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def table(rows: list[dict]) -> str:
+    head = (
+        f"{'page':34} {'role':10} {'req/s':>7} {'of bare':>8} {'p50':>6} {'p95':>6} "
+        f"{'p99':>6} {'KB':>7} {'queries':>7} {'errors':>6}"
+    )
+    lines = [head, "-" * len(head)]
+    for row in rows:
+        page = row["page"]
+        lines.append(
+            f"{page['name'][:34]:34} {(page['role'] or 'token')[:10]:10} "
+            f"{page['rps']:7.1f} {page['rps'] / row['bare']['rps']:8.1%} "
+            f"{page['p50_ms']:6.0f} {page['p95_ms']:6.0f} {page['p99_ms']:6.0f} "
+            f"{page['bytes'] / 1024:7.1f} {row['queries']:>7} {page['errors']:>6}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=8, help="concurrent clients (8)")
+    parser.add_argument("--seconds", type=float, default=6, help="timed seconds per phase (6)")
+    parser.add_argument(
+        "--only", default="", help="comma-separated words: pages whose name has one"
+    )
+    parser.add_argument("--password", default="proximity-bench", help="everyone's password")
+    parser.add_argument("--json", default="var/bench/pages.json", help="where the JSON goes")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL to the database to serve (make bench-data fills one).")
+    setup_logging("WARNING")
+    sys.stdout.reconfigure(line_buffering=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    environment = server_environment(port)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    planned = plan(environment)
+    wanted = [word.strip() for word in args.only.split(",") if word.strip()]
+    pages = [p for p in planned["pages"] if not wanted or any(w in p["name"] for w in wanted)]
+    print(
+        f"database {planned['database']}: {len(pages)} pages, {args.users} clients, "
+        f"{args.seconds:g} s a phase"
+    )
+    output = ROOT / args.json
+    output.parent.mkdir(parents=True, exist_ok=True)
+    server = start_gunicorn(environment, base, output.with_name("gunicorn.log"))
+    try:
+        cookies = {
+            role: sign_in(base, email, args.password) for role, email in planned["people"].items()
+        }
+        bare_page = {"name": "bare view", "method": "GET", "path": BARE}
+        rows = []
+        for page in pages:
+            cookie = cookies.get(page["role"]) if page["role"] else None
+            # Warm both (templates compile once per process) before timing.
+            for _ in range(3):
+                phase_free_request(base, page, cookie)
+            bare = phase(
+                base,
+                bare_page,
+                cookies[page["role"] or "executive"],
+                users=args.users,
+                seconds=args.seconds,
+            )
+            measured = phase(base, page, cookie, users=args.users, seconds=args.seconds)
+            row = {
+                "page": {**page, **measured},
+                "bare": bare,
+                "queries": page["queries"],
+                "status": page["status"],
+            }
+            rows.append(row)
+            print(table([row]).splitlines()[-1] if rows[:-1] else table([row]))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    output.write_text(
+        json.dumps(
+            {
+                "database": planned["database"],
+                "users": args.users,
+                "seconds": args.seconds,
+                "rows": rows,
+            },
+            indent=2,
+        )
+    )
+    print(f"\nwritten: {output.relative_to(ROOT)}")
+
+
+def phase_free_request(base: str, page: dict, cookie: str | None) -> None:
+    headers = dict(page.get("headers", {}))
+    if cookie:
+        headers["Cookie"] = cookie
+    requests.request(
+        page["method"], base + page["path"], headers=headers, json=page.get("json"), timeout=120
+    )
+
+
+if __name__ == "__main__":
+    main()
