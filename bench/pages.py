@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 BARE = "/bench/bare/"
+MAX_PHASE_SECONDS = 60
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -126,6 +127,10 @@ def phase(base: str, page: dict, cookie: str | None, *, users: int, seconds: flo
     started = time.monotonic()
     gevent.sleep(seconds)
     stats = environment.stats.total
+    # A page slower than the phase would show nothing: wait for one answer per client (at
+    # most a minute), so that its percentiles say how slow it is.
+    while stats.num_requests < users and time.monotonic() - started < MAX_PHASE_SECONDS:
+        gevent.sleep(0.5)
     elapsed = time.monotonic() - started
     figures = {
         "requests": stats.num_requests,
@@ -231,21 +236,21 @@ def main() -> None:
             }
             rows.append(row)
             print(table([row]).splitlines()[-1] if rows[:-1] else table([row]))
+            written = {"database": planned["database"], "users": args.users, "rows": rows}
+            output.write_text(json.dumps({**written, "seconds": args.seconds}, indent=2))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    output.write_text(
-        json.dumps(
-            {
-                "database": planned["database"],
-                "users": args.users,
-                "seconds": args.seconds,
-                "rows": rows,
-            },
-            indent=2,
-        )
-    )
+        stop(server)
     print(f"\nwritten: {output.relative_to(ROOT)}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    """gunicorn lets running requests finish (up to its 30 s timeout); then it is killed."""
+    server.terminate()
+    try:
+        server.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def phase_free_request(base: str, page: dict, cookie: str | None) -> None:
