@@ -3,6 +3,8 @@ import smtplib
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
+from .jobs import jobs_relay
+
 
 @shared_task(
     bind=True,
@@ -37,6 +39,4 @@ def send_email(
 @shared_task
 def relay_waiting_jobs() -> int:
     """Celery beat, every minute: send again the imports the broker never took (core/jobs.py)."""
-    from .jobs import jobs_relay
-
     return jobs_relay()

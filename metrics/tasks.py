@@ -6,12 +6,19 @@ from datetime import timedelta
 from celery import shared_task
 from django.db import transaction
 
+from accounts.models import User
 from core.calendar import org_today
 
 from .models import FrictionThemeFit, QuarterRollup
 from .notices import quarterly_pack_notify
 from .quarters import Quarter
 from .services import quarter_close, quarter_rollup_compute
+from .themes.services import (
+    friction_themes_assign,
+    friction_themes_fit,
+    friction_themes_refit,
+    friction_themes_refit_done,
+)
 
 # A quarter closed by hand (`manage.py rollup`) before beat reached it still has its pack sent,
 # by beat, within the new quarter's first week; after that, a late reader is not mailed an old
@@ -29,8 +36,6 @@ def rollup_current_quarter() -> list[str]:
     # depend on which of the two beat entries finished first (the first fit stays with the
     # theme task: at scale it takes minutes). Placing a day's reports takes well under a second.
     if FrictionThemeFit.objects.exists():
-        from .themes.services import friction_themes_assign
-
         friction_themes_assign()
     current = Quarter.current()
     previous = current.previous
@@ -51,8 +56,6 @@ def assign_friction_themes() -> int:
     """Nightly, before the roll-up: place the reports filed since the last run in the nearest
     existing theme; with no themes yet, learn them first. Returns how many reports it looked at.
     Safe to run twice (a report is placed once)."""
-    from .themes.services import friction_themes_assign, friction_themes_fit
-
     if not FrictionThemeFit.objects.exists() and friction_themes_fit() is None:
         return 0
     return friction_themes_assign()
@@ -62,10 +65,6 @@ def assign_friction_themes() -> int:
 def refit_friction_themes(requested_by_id: int | None = None) -> int | None:
     """The CX lead's refit: learn the themes again, place every report, recompute the stored
     theme counts. Returns the new fit's id (None: too few reports, nothing changed)."""
-    from accounts.models import User
-
-    from .themes.services import friction_themes_refit, friction_themes_refit_done
-
     by = User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
     try:
         fit = friction_themes_refit(requested_by=by)

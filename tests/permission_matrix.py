@@ -6,8 +6,9 @@ that object in `build_objects`).
 
 Outcomes: an HTTP status, LOGIN (sent to sign in), or ADMIN_LOGIN (sent to the admin's sign-in).
 
-Not a test module: tests/test_permission_matrix.py checks the table and
-tests/browser/test_every_page.py audits every page in it, and both import it from here.
+Not a test module: tests/test_permission_matrix.py checks the table,
+tests/browser/test_every_page.py audits every page in it and tests/test_fuzz.py posts to every
+form in it, and all three import it (and the people of the world, PEOPLE) from here.
 """
 
 from dataclasses import dataclass, field
@@ -49,6 +50,21 @@ from notifications.services import notify
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
+
+
+# The people conftest.py's role fixtures make, made once for a module that builds the world once
+# (tests/test_permission_matrix.py, tests/test_fuzz.py).
+PEOPLE = {
+    "frontline": {"roles": [Role.FRONTLINE], "display_name": "Frankie Agent"},
+    "executive": {"roles": [Role.EXECUTIVE], "display_name": "Evelyn Exec"},
+    "cx_lead": {"roles": [Role.CX_LEAD], "display_name": "Casey Lead"},
+    "leadership": {"roles": [Role.LEADERSHIP], "display_name": "Lee Board"},
+    "superuser": {"is_superuser": True, "is_staff": True, "display_name": "Sam Admin"},
+}
+
+
+def make_matrix_user(*, roles=(), **fields):
+    return UserFactory(roles=[Role(r).value for r in roles], **fields)
 
 
 @dataclass

@@ -27,8 +27,14 @@ from hypothesis import strategies as st
 
 from core.json_parser import TOO_DEEP_MESSAGE
 from frictions.services.integrations import api_integration_issue
-from tests.permission_matrix import ADMIN_LOGIN, LOGIN, MATRIX, build_objects
-from tests.test_permission_matrix import PEOPLE, _make_user
+from tests.permission_matrix import (
+    ADMIN_LOGIN,
+    LOGIN,
+    MATRIX,
+    PEOPLE,
+    build_objects,
+    make_matrix_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -141,9 +147,9 @@ def allowed_role(url_name: str) -> str | None:
 def world(django_db_setup, django_db_blocker):
     """(people, urls by name, forms by the address they send to, an API token), built once."""
     with django_db_blocker.unblock(), transaction.atomic():
-        people = {role: _make_user(**fields) for role, fields in PEOPLE.items()}
+        people = {role: make_matrix_user(**fields) for role, fields in PEOPLE.items()}
         objects = build_objects(
-            make_user=_make_user,
+            make_user=make_matrix_user,
             executive=people["executive"],
             frontline=people["frontline"],
             cx_lead=people["cx_lead"],

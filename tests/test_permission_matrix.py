@@ -11,10 +11,15 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.roles import Role
-from accounts.tests.factories import UserFactory
 from conftest import ROLE_NAMES
-from tests.permission_matrix import ADMIN_LOGIN, LOGIN, MATRIX, build_objects
+from tests.permission_matrix import (
+    ADMIN_LOGIN,
+    LOGIN,
+    MATRIX,
+    PEOPLE,
+    build_objects,
+    make_matrix_user,
+)
 
 # The admin's own pages are Django's, guarded by is_staff; the matrix covers its front door.
 SKIPPED_NAMESPACES = {"admin"}
@@ -40,20 +45,6 @@ def test_every_url_is_in_the_matrix():
     assert sorted(set(MATRIX) - names) == [], "matrix entries for URLs that no longer exist"
 
 
-# The people conftest.py's role fixtures make, but made once for the module.
-PEOPLE = {
-    "frontline": {"roles": [Role.FRONTLINE], "display_name": "Frankie Agent"},
-    "executive": {"roles": [Role.EXECUTIVE], "display_name": "Evelyn Exec"},
-    "cx_lead": {"roles": [Role.CX_LEAD], "display_name": "Casey Lead"},
-    "leadership": {"roles": [Role.LEADERSHIP], "display_name": "Lee Board"},
-    "superuser": {"is_superuser": True, "is_staff": True, "display_name": "Sam Admin"},
-}
-
-
-def _make_user(*, roles=(), **fields):
-    return UserFactory(roles=[Role(r).value for r in roles], **fields)
-
-
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """(people by role, objects by name), built once and rolled back when the module ends.
@@ -61,9 +52,9 @@ def world(django_db_setup, django_db_blocker):
     Each test's `db` fixture opens its own transaction inside this one (a savepoint), so a case
     sees the world as it was built, whatever the cases before it posted."""
     with django_db_blocker.unblock(), transaction.atomic():
-        people = {role: _make_user(**fields) for role, fields in PEOPLE.items()}
+        people = {role: make_matrix_user(**fields) for role, fields in PEOPLE.items()}
         objects = build_objects(
-            make_user=_make_user,
+            make_user=make_matrix_user,
             executive=people["executive"],
             frontline=people["frontline"],
             cx_lead=people["cx_lead"],

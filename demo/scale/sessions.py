@@ -14,7 +14,9 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from core.models import Holiday
 from immersion.models import (
+    ActivityType,
     Commitment,
     CustomerCall,
     Escalation,
@@ -508,12 +510,8 @@ class Sessions(Step):
 
 
 def _durations() -> dict[str, int]:
-    from immersion.models import ActivityType
-
     return dict(ActivityType.objects.values_list("slug", "default_duration_minutes"))
 
 
 def _holidays() -> list:
-    from core.models import Holiday
-
     return list(Holiday.objects.values_list("date", flat=True))

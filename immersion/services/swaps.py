@@ -28,7 +28,9 @@ def _open_session(session: Session) -> None:
 
 
 @transaction.atomic
-def swap_request_create(*, session: Session, requested_by, offered_to=None, message: str = ""):
+def swap_request_create(
+    *, session: Session, requested_by: User, offered_to: User | None = None, message: str = ""
+) -> SwapRequest:
     """Ask for a swap. A named colleague must be free and not on time off at that time."""
     _open_session(session)
     if not session.participants.filter(person=requested_by, is_active=True).exists():

@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory
 from frictions.models import Decision
+from immersion.models import CadenceTarget
 from immersion.tests.factories import SessionFactory, activity
+from metrics.definitions import compliance_key
 from metrics.models import QuarterFigure, QuarterRollup
 
 NOW = datetime(2026, 11, 26, 9, tzinfo=UTC)
@@ -94,3 +96,8 @@ def listened(person, *, at=datetime(2026, 10, 6, 10, tzinfo=UTC)):
     )
     session.participants.update(attendance="attended", actual_minutes=90, interactions_observed=6)
     return session
+
+
+def listening() -> str:
+    """The migration's call-listening target (2 hours a month, each executive), as a key."""
+    return compliance_key(CadenceTarget.objects.get(activity_type__slug="call-listening").pk)

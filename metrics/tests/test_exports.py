@@ -15,8 +15,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory
-from immersion.models import CadenceTarget
-from metrics.definitions import compliance_key, compliance_targets, figure_metrics
+from metrics.definitions import compliance_targets, figure_metrics
 from metrics.exports import BOM, csv_cell
 from metrics.quarters import QUARTER_FORMAT_MESSAGE, QUARTER_RANGE_MESSAGE, Quarter
 from metrics.services import quarter_rollup_compute
@@ -26,6 +25,7 @@ from metrics.tests.figures import (
     Q3_ORG,
     Q4_ORG,
     listened,
+    listening,
     store,
     store_organisation_of,
 )
@@ -47,11 +47,6 @@ def read_csv(response) -> list[dict]:
     text = response.content.decode()
     assert text.startswith(BOM), "Excel reads UTF-8 only after a byte order mark"
     return list(csv.DictReader(io.StringIO(text.removeprefix(BOM))))
-
-
-def listening() -> str:
-    """The migration's call-listening target (2 hours a month, each executive), as a key."""
-    return compliance_key(CadenceTarget.objects.get(activity_type__slug="call-listening").pk)
 
 
 @pytest.fixture

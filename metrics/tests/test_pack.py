@@ -36,8 +36,7 @@ from metrics.notices import (
 from metrics.quarters import QUARTER_FORMAT_MESSAGE, Quarter
 from metrics.services import quarter_close
 from metrics.tasks import rollup_current_quarter
-from metrics.tests.figures import ORG, Q3_ORG, Q4_ORG, store, store_organisation_of
-from metrics.tests.test_exports import listening
+from metrics.tests.figures import ORG, Q3_ORG, Q4_ORG, listening, store, store_organisation_of
 from metrics.views.exports import FUTURE_MESSAGE, NO_EXECUTIVES_MESSAGE, NOT_COMPUTED_MESSAGE
 from notifications.models import Notification
 from notifications.services import notification_send, preferences_save
