@@ -63,6 +63,11 @@ def teams_with_member_counts() -> QuerySet[FrontlineTeam]:
     ).order_by("name")
 
 
+def departments_by_name() -> list[Department]:
+    """Every department, by name (a filter's choices)."""
+    return list(Department.objects.order_by("name"))
+
+
 def departments_with_member_counts() -> QuerySet[Department]:
     """Departments with how many active people are in each."""
     return Department.objects.annotate(

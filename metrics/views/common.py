@@ -4,6 +4,7 @@ when it has no figures."""
 from django.http import Http404
 
 from accounts.models import Department
+from accounts.selectors import departments_by_name
 
 from ..quarters import Quarter
 
@@ -25,7 +26,7 @@ def quarter_from_address(text: str | None) -> Quarter:
 def department_from_address(text: str | None) -> tuple[Department | None, list[Department]]:
     """(the department the address asks for or None, every department by name for the
     filter); 404 for an id that names none. One query."""
-    departments = list(Department.objects.order_by("name"))
+    departments = departments_by_name()
     if not text:
         return None, departments
     found = next((d for d in departments if str(d.pk) == text.strip()), None)

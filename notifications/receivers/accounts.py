@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.signals import invitation_requested, password_reset_requested
 
 from ..services import notify
@@ -21,7 +22,7 @@ def _occasion() -> str:
 
 
 @receiver(invitation_requested, dispatch_uid="notifications.invitation")
-def invitation(sender, *, user, **kwargs) -> None:
+def invitation(sender, *, user: User, **kwargs) -> None:
     notify(
         kind="invitation",
         recipient=user,
@@ -34,7 +35,7 @@ def invitation(sender, *, user, **kwargs) -> None:
 
 
 @receiver(password_reset_requested, dispatch_uid="notifications.password_reset")
-def password_reset(sender, *, user, **kwargs) -> None:
+def password_reset(sender, *, user: User, **kwargs) -> None:
     notify(
         kind="password_reset",
         recipient=user,

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import dateformat
 
+from accounts.models import User
 from immersion import signals
 from immersion.models import Participant, SessionChange, SwapRequest
 
@@ -26,7 +27,7 @@ SWAP_DECLINED_TITLE = "Attend {activity} on {when} or ask someone else: {person}
 SWAP_CANCELLED_TITLE = "Attend {activity} on {when}: your swap request was cancelled"
 
 
-def _when(moment, person) -> str:
+def _when(moment, person: User) -> str:
     return dateformat.format(moment.astimezone(person.zone), "D j M, H:i")
 
 
@@ -55,7 +56,9 @@ def escalation_routed(sender, *, escalation, **kwargs) -> None:
 
 
 @receiver(signals.place_replaced, dispatch_uid="notifications.place_replaced")
-def place_replaced(sender, *, session, person, replacement, by, change, **kwargs) -> None:
+def place_replaced(
+    sender, *, session, person: User, replacement: User, by: User, change, **kwargs
+) -> None:
     """Both sides of a swap or reassignment, except whoever did it (they know)."""
     swapped = change == SessionChange.Kind.SWAPPED
     data = {
@@ -90,7 +93,7 @@ def place_replaced(sender, *, session, person, replacement, by, change, **kwargs
 
 
 @receiver(signals.session_moved, dispatch_uid="notifications.session_moved")
-def session_moved(sender, *, session, before, by, **kwargs) -> None:
+def session_moved(sender, *, session, before, by: User, **kwargs) -> None:
     """Everyone with a place gets the new time, once per move (the occasion is the sequence);
     before whichever of the old and the new start comes first."""
     places = Participant.objects.filter(session=session, is_active=True).select_related("person")
@@ -108,7 +111,7 @@ def session_moved(sender, *, session, before, by, **kwargs) -> None:
 
 
 @receiver(signals.session_cancelled, dispatch_uid="notifications.session_cancelled")
-def session_cancelled(sender, *, session, people, by, **kwargs) -> None:
+def session_cancelled(sender, *, session, people, by: User, **kwargs) -> None:
     for person in people:
         notify(
             kind="session_cancelled",
