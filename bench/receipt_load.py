@@ -45,7 +45,8 @@ def request(port: int, method: str, path: str, body: str = "", headers=None):
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        return response.status, response.getheader("Set-Cookie") or "", response.read().decode()
+        cookies = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or []]
+        return response.status, cookies, response.read().decode()
     finally:
         connection.close()
 
@@ -65,10 +66,13 @@ def wait_until_up(port: int, server: subprocess.Popen) -> None:
 
 def poster(port: int, stop: threading.Event, outcomes: Counter) -> None:
     """One client: fetch the form once (CSRF cookie and token), then post made-up codes."""
-    _, cookie, page = request(port, "GET", "/frictions/receipt/")
+    _, cookies, page = request(port, "GET", "/frictions/receipt/")
     token = TOKEN.search(page).group(1)
+    # The page also clears its follow cookie; only the CSRF cookie goes back (without it every
+    # POST is a 403 answered before the floor, and the flood measures nothing).
+    [csrf] = [c for c in cookies if c.startswith("csrftoken=")]
     headers = {
-        "Cookie": cookie.split(";", 1)[0],
+        "Cookie": csrf,
         "Content-Type": "application/x-www-form-urlencoded",
     }
     while not stop.is_set():

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core.cache import caches
+from django.db import OperationalError, connection
 
 from config.views import BROKER_TIMEOUT_SECONDS
 from notifications.tasks import BEAT_LAST_RUN_KEY, relay_notifications
@@ -48,6 +49,21 @@ def test_healthz_is_503_naming_the_broker_when_it_is_unreachable_and_answers_qui
     assert body["failed"] == ["broker"]
     assert body["checks"]["broker"].startswith("failed")
     assert "127.0.0.1" not in response.content.decode()
+
+
+def test_healthz_is_503_naming_the_database_when_it_cannot_be_reached(client, monkeypatch):
+    """Every query fails, as when PostgreSQL is down: the page still answers, and says which."""
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection to server at 10.0.0.5 failed: Connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failed"] == ["database"]
+    assert body["checks"]["database"] == "failed (OperationalError)"
+    assert "10.0.0.5" not in response.content.decode()
 
 
 def test_healthz_is_503_naming_static_files_when_the_manifest_is_missing(
