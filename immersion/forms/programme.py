@@ -22,6 +22,7 @@ from ..models import (
     ActivityType,
     CadenceTarget,
     Escalation,
+    OfficerDesk,
 )
 from ..planner import bucket_after
 from ..selectors import (
@@ -345,11 +346,27 @@ class RotationForm(forms.Form):
 
 
 class EscalationForm(forms.ModelForm):
+    """With several Officer of the Day desks the agent may choose one; left empty (or with a
+    single desk, when the field is not shown) it goes to their team's desk."""
+
     class Meta:
         model = Escalation
-        fields = ["customer_reference", "channel", "urgency", "what_happened"]
+        fields = ["customer_reference", "channel", "urgency", "desk", "what_happened"]
         widgets = {"what_happened": forms.Textarea(attrs={"rows": 5})}
         labels = {"what_happened": "What happened, and what the customer needs"}
+
+    def __init__(self, *args, desks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        desks = list(desks if desks is not None else OfficerDesk.objects.filter(is_active=True))
+        if len(desks) < 2:
+            del self.fields["desk"]
+            return
+        field = self.fields["desk"]
+        field.queryset = OfficerDesk.objects.filter(pk__in=[d.pk for d in desks])
+        field.required = False
+        field.empty_label = "My team's desk"
+        field.label = "Officer of the Day desk"
+        field.help_text = "Another region, contact centre or line of business, if it is theirs."
 
 
 class ResolveForm(forms.Form):
