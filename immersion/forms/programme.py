@@ -23,6 +23,7 @@ from ..models import (
     CadenceTarget,
     Escalation,
     OfficerDesk,
+    OfficerDeskTeam,
 )
 from ..planner import bucket_after
 from ..selectors import (
@@ -256,6 +257,31 @@ def _unique_slug(name: str) -> str:
     while ActivityType.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+class OfficerDeskForm(forms.ModelForm):
+    """A desk, and the frontline teams whose escalations come to it."""
+
+    teams = forms.ModelMultipleChoiceField(
+        queryset=FrontlineTeam.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Frontline teams that escalate here",
+        help_text="A team escalates to one desk: ticking it here moves it from another desk. "
+        "Teams on no desk escalate to the first desk.",
+    )
+
+    class Meta:
+        model = OfficerDesk
+        fields = ["name", "kind", "is_active"]
+        labels = {"is_active": "In use (rotations plan an officer here every working day)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["teams"] = list(
+                OfficerDeskTeam.objects.filter(desk=self.instance).values_list("team", flat=True)
+            )
 
 
 class HolidayForm(forms.ModelForm):

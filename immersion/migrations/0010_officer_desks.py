@@ -72,6 +72,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["pk"],
+                "verbose_name": "desk",
             },
         ),
         migrations.CreateModel(

@@ -39,6 +39,7 @@ class OfficerDesk(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        verbose_name = "desk"
         constraints = [
             models.UniqueConstraint(
                 fields=["name"],

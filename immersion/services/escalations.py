@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 
-from ..models import Escalation, OfficerDesk
+from ..models import Escalation, OfficerDesk, OfficerDeskTeam
 from ..selectors import officer_desk_of, officer_on_shift
 from ..signals import escalation_routed
 
@@ -92,3 +92,19 @@ def escalation_resolve(*, escalation: Escalation, by: User, note: str) -> Escala
     escalation.resolved_at = timezone.now()
     escalation.save()
     return escalation
+
+
+@transaction.atomic
+def officer_desk_save(*, desk: OfficerDesk, teams) -> OfficerDesk:
+    """Save an Officer of the Day desk with the frontline teams that escalate to it. A team
+    escalates to one desk: a team chosen here leaves the desk it was on."""
+    desk.full_clean()
+    desk.save()
+    team_ids = {team.pk for team in teams}
+    OfficerDeskTeam.objects.filter(team_id__in=team_ids).exclude(desk=desk).delete()
+    OfficerDeskTeam.objects.filter(desk=desk).exclude(team_id__in=team_ids).delete()
+    have = set(OfficerDeskTeam.objects.filter(desk=desk).values_list("team_id", flat=True))
+    OfficerDeskTeam.objects.bulk_create(
+        OfficerDeskTeam(desk=desk, team_id=pk) for pk in sorted(team_ids - have)
+    )
+    return desk
