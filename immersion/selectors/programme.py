@@ -345,10 +345,14 @@ def feed_owner(*, token: str):
 
 
 def _shifts_running(at) -> QuerySet[Participant]:
+    # No session lasts more than a day (the activity's constraint, the forms' range), so only a
+    # day of places is read, by the index on starts_at: "started, not yet ended" alone read
+    # every place ever (50-270 ms at 280,000 sessions).
     return (
         Participant.objects.filter(
             session__activity_type__mode=ActivityType.Mode.OFFICER_OF_THE_DAY,
             is_active=True,
+            starts_at__gt=at - timedelta(days=1),
             starts_at__lte=at,
             ends_at__gt=at,
         )
