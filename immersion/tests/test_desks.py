@@ -1,6 +1,7 @@
 """Several Officers of the Day at once: desks (region, contact centre, line of business), each
 with its own officer on shift; escalations go to the desk's officer; rotations plan every desk."""
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -269,3 +270,26 @@ def test_desk_pages_take_the_same_queries_for_few_and_many_desks(
         return len(response.context.get("officers") or response.context.get("desks"))
 
     queries_at_two_sizes(build, shown, ceiling=ceiling, sizes=(3, 12), warm_up=True)
+
+
+def test_the_rotation_preview_and_the_published_rotation_say_each_shifts_desk(
+    client, cx_lead, whole, emea
+):
+    from immersion.tests.test_views import builder_data
+
+    UserFactory(roles=[Role.EXECUTIVE], time_zone="UTC")
+    UserFactory(roles=[Role.EXECUTIVE], time_zone="UTC")
+    client.force_login(cx_lead)
+    data = builder_data(activity_type=activity("officer-of-the-day").pk, host_teams=[])
+    page = client.post(
+        reverse("immersion:rotation_preview"), data, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "EMEA desk" in page
+    assert "Whole organisation desk" in page
+    data.update(
+        action="publish",
+        fingerprint=re.search(r'name="fingerprint" value="([^"]+)"', page)[1],
+        include=re.findall(r'name="include" value="([^"]+)"', page),
+    )
+    rotation = client.get(client.post(reverse("immersion:rotation_new"), data).url)
+    assert "EMEA desk" in rotation.content.decode()
