@@ -250,6 +250,7 @@ def test_the_escalation_form_refuses_a_desk_that_does_not_exist(client, whole, e
         ("immersion:escalations", "cx_lead", 12),
         ("immersion:setup", "cx_lead", 12),
         ("home", "frontline", 16),
+        ("immersion:escalation_create", "frontline", 12),
     ],
 )
 def test_desk_pages_take_the_same_queries_for_few_and_many_desks(
