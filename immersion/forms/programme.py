@@ -119,12 +119,21 @@ class SessionCreateForm(HostMixin, WhenMixin):
         help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
     )
 
+    desk = forms.ModelChoiceField(
+        queryset=OfficerDesk.objects.filter(is_active=True),
+        required=False,
+        empty_label="Every desk",
+        label="Officer of the Day desk",
+        help_text="For an Officer of the Day shift: the desk it covers.",
+    )
+
     field_order = [
         "activity_type",
         "day",
         "start_time",
         "duration_minutes",
         "participants",
+        "desk",
         "host_team",
         "host_agent",
         "notes",

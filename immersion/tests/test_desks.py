@@ -294,3 +294,31 @@ def test_the_rotation_preview_and_the_published_rotation_say_each_shifts_desk(
     )
     rotation = client.get(client.post(reverse("immersion:rotation_new"), data).url)
     assert "EMEA desk" in rotation.content.decode()
+
+
+def test_the_cx_lead_schedules_a_shift_by_hand_at_one_desk_and_not_twice(
+    client, cx_lead, emea, executive, make_user
+):
+    client.force_login(cx_lead)
+    day = timezone.localdate() + timedelta(days=7)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+
+    def schedule(person):
+        return client.post(
+            reverse("immersion:session_create"),
+            {
+                "activity_type": activity("officer-of-the-day").pk,
+                "day": day.isoformat(),
+                "start_time": "09:00",
+                "participants": [person.pk],
+                "desk": emea.pk,
+            },
+        )
+
+    assert schedule(executive).status_code == 302
+    assert Session.objects.get().desk == emea
+    again = schedule(make_user(roles=[Role.EXECUTIVE]))
+    assert again.status_code == 200
+    assert "That desk already has an officer on shift then." in again.content.decode()
+    assert Session.objects.count() == 1
