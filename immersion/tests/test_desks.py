@@ -21,9 +21,9 @@ from immersion.tests.test_rotations import next_month
 pytestmark = pytest.mark.django_db
 
 
-def shift(person, desk, *, hours_ago=2):
-    """An Officer of the Day shift running now."""
-    now = timezone.now().replace(microsecond=0)
+def shift(person, desk, *, hours_ago=2, now=None):
+    """An Officer of the Day shift running at `now` (default now)."""
+    now = now or timezone.now().replace(microsecond=0)
     return SessionFactory(
         activity_type=activity("officer-of-the-day"),
         starts_at=now - timedelta(hours=hours_ago),
@@ -132,9 +132,10 @@ def test_a_team_escalates_to_one_desk_so_choosing_it_moves_it(emea, emea_agent, 
 def test_two_shifts_of_one_desk_cannot_start_together(whole, executive, make_user):
     from django.db import IntegrityError, transaction
 
-    shift(executive, whole)
+    now = timezone.now()
+    shift(executive, whole, now=now)
     with pytest.raises(IntegrityError), transaction.atomic():
-        shift(make_user(roles=[Role.EXECUTIVE]), whole)
+        shift(make_user(roles=[Role.EXECUTIVE]), whole, now=now)
 
 
 def test_a_rotation_plans_an_officer_at_every_desk_every_working_day(whole, emea, cx_lead):
