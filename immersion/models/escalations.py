@@ -111,6 +111,11 @@ class Escalation(models.Model):
 
     class Meta:
         ordering = ["-logged_at"]
+        # The escalations page lists the open ones and the last resolved: by status, newest
+        # resolved first, without joining every escalation ever before sorting.
+        indexes = [
+            models.Index(fields=["status", "resolved_at"], name="immersion_escalation_resolved")
+        ]
         permissions = [
             ("log_escalation", "Can escalate a customer issue to the Officer of the Day"),
             ("work_escalations", "Can work escalations routed to them"),
