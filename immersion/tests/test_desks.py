@@ -323,3 +323,17 @@ def test_the_cx_lead_schedules_a_shift_by_hand_at_one_desk_and_not_twice(
     assert again.status_code == 200
     assert "That desk already has an officer on shift then." in again.content.decode()
     assert Session.objects.count() == 1
+
+
+def test_bad_desk_input_is_refused_with_a_reason_never_a_500(client, cx_lead, whole):
+    client.force_login(cx_lead)
+    assert client.get(reverse("immersion:desk_edit", args=[999999])).status_code == 404
+    response = client.post(
+        reverse("immersion:desk_edit", args=[whole.pk]),
+        {"name": "x" * 10_000, "kind": "no-such-kind"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"name", "kind"}
+    whole.refresh_from_db()
+    assert whole.name == "Whole organisation"
