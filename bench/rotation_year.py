@@ -1,7 +1,7 @@
 """A year of rotations for 1,000 executives: how long the planner takes, and how many queries
 loading its input and publishing its plan take. Prints figures; asserts nothing.
 
-    .venv/bin/python bench/rotation_year.py [--executives 1000] [--teams 25]
+    .venv/bin/python bench/rotation_year.py [--executives 1000] [--teams 25] [--desks 50]
 
 Runs against a throwaway test database (SQLite in memory, or PostgreSQL when DATABASE_URL is
 set). The issue's target: the generator itself in at most one second.
@@ -30,23 +30,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--executives", type=int, default=1000)
     parser.add_argument("--teams", type=int, default=25)
+    parser.add_argument(
+        "--desks",
+        type=int,
+        default=50,
+        help="Officer of the Day desks, each with an officer a working day (1: one for everyone)",
+    )
     args = parser.parse_args()
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(args.executives, args.teams)
+        run(args.executives, args.teams, args.desks)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def run(executive_count: int, team_count: int) -> None:
+def run(executive_count: int, team_count: int, desk_count: int) -> None:
     from django.contrib.auth.models import Group
 
     from accounts.models import Department, FrontlineTeam, User
     from accounts.roles import Role
     from immersion import planner
-    from immersion.models import ActivityType, Session
+    from immersion.models import ActivityType, OfficerDesk, Session
     from immersion.services.rotations import (
         RotationChoice,
         rotation_publish,
@@ -75,10 +81,17 @@ def run(executive_count: int, team_count: int) -> None:
     )
     teams = list(FrontlineTeam.objects.all())
     lead = User.objects.create(email="lead@bench.example", display_name="Lead")
+    # The migration's desk for the whole organisation, and regions beside it.
+    OfficerDesk.objects.bulk_create(
+        OfficerDesk(name=f"Region {n}", kind=OfficerDesk.Kind.REGION) for n in range(1, desk_count)
+    )
 
     first = date(timezone.now().year + 1, 1, 1)
     last = date(first.year, 12, 31)
-    print(f"{executive_count} executives, {team_count} host teams, {first} – {last}")
+    print(
+        f"{executive_count} executives, {team_count} host teams, "
+        f"{OfficerDesk.objects.count()} Officer of the Day desks, {first} – {last}"
+    )
     print(f"database: {connection.vendor}")
     print()
     print(f"{'activity':<28}{'load':>9}{'queries':>9}{'plan':>9}{'sessions':>10}{'unmet':>8}")

@@ -36,7 +36,8 @@ def home(request):
     if user.has_perm("immersion.manage_programme"):
         context["at_risk"] = immersion.at_risk()
     if user.has_perm("immersion.log_escalation") or user.has_perm("immersion.work_escalations"):
-        context["on_shift"] = immersion.officer_on_shift()
+        # The officer at the person's own desk (their team's; the first desk for the others).
+        context["on_shift"] = immersion.officer_on_shift_for(person=user)
     if user.has_perm("immersion.view_programme"):
         context["programme"] = immersion.programme_progress()
     if user.has_perm("frictions.view_frictions"):

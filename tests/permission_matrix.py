@@ -35,6 +35,7 @@ from immersion.models import (
     Escalation,
     JourneyExercise,
     JourneyTemplate,
+    OfficerDesk,
     QuestionSet,
     Reflection,
     Rotation,
@@ -179,6 +180,8 @@ MATRIX: dict[str, Entry] = {
     "immersion:target_edit": Entry(cx_lead_only(), kwargs=lambda o: {"pk": o["target"].pk}),
     "immersion:activity_create": Entry(cx_lead_only()),
     "immersion:activity_edit": Entry(cx_lead_only(), kwargs=lambda o: {"pk": o["activity"].pk}),
+    "immersion:desk_create": Entry(cx_lead_only()),
+    "immersion:desk_edit": Entry(cx_lead_only(), kwargs=lambda o: {"pk": o["desk"].pk}),
     "immersion:holiday_delete": Entry(
         cx_lead_only(302), method="post", kwargs=lambda o: {"pk": o["holiday"].pk}
     ),
@@ -434,6 +437,7 @@ def build_objects(*, make_user, executive, frontline, cx_lead) -> dict[str, Any]
         "target": CadenceTarget.objects.first(),
         "activity": session.activity_type,
         "holiday": Holiday.objects.create(date=session.starts_at.date(), name="Founders' day"),
+        "desk": OfficerDesk.objects.create(name="Matrix desk"),
         "escalation": Escalation.objects.create(
             customer_reference="ACME-1",
             what_happened="x",

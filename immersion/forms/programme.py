@@ -22,6 +22,8 @@ from ..models import (
     ActivityType,
     CadenceTarget,
     Escalation,
+    OfficerDesk,
+    OfficerDeskTeam,
 )
 from ..planner import bucket_after
 from ..selectors import (
@@ -117,12 +119,21 @@ class SessionCreateForm(HostMixin, WhenMixin):
         help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
     )
 
+    desk = forms.ModelChoiceField(
+        queryset=OfficerDesk.objects.filter(is_active=True),
+        required=False,
+        empty_label="Every desk",
+        label="Officer of the Day desk",
+        help_text="For an Officer of the Day shift: the desk it covers.",
+    )
+
     field_order = [
         "activity_type",
         "day",
         "start_time",
         "duration_minutes",
         "participants",
+        "desk",
         "host_team",
         "host_agent",
         "notes",
@@ -257,6 +268,31 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+class OfficerDeskForm(forms.ModelForm):
+    """A desk, and the frontline teams whose escalations come to it."""
+
+    teams = forms.ModelMultipleChoiceField(
+        queryset=FrontlineTeam.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Frontline teams that escalate here",
+        help_text="A team escalates to one desk: ticking it here moves it from another desk. "
+        "Teams on no desk escalate to the first desk.",
+    )
+
+    class Meta:
+        model = OfficerDesk
+        fields = ["name", "kind", "is_active"]
+        labels = {"is_active": "In use (rotations plan an officer here every working day)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["teams"] = list(
+                OfficerDeskTeam.objects.filter(desk=self.instance).values_list("team", flat=True)
+            )
+
+
 class HolidayForm(forms.ModelForm):
     class Meta:
         model = Holiday
@@ -345,11 +381,27 @@ class RotationForm(forms.Form):
 
 
 class EscalationForm(forms.ModelForm):
+    """With several Officer of the Day desks the agent may choose one; left empty (or with a
+    single desk, when the field is not shown) it goes to their team's desk."""
+
     class Meta:
         model = Escalation
-        fields = ["customer_reference", "channel", "urgency", "what_happened"]
+        fields = ["customer_reference", "channel", "urgency", "desk", "what_happened"]
         widgets = {"what_happened": forms.Textarea(attrs={"rows": 5})}
         labels = {"what_happened": "What happened, and what the customer needs"}
+
+    def __init__(self, *args, desks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        desks = list(desks if desks is not None else OfficerDesk.objects.filter(is_active=True))
+        if len(desks) < 2:
+            del self.fields["desk"]
+            return
+        field = self.fields["desk"]
+        field.queryset = OfficerDesk.objects.filter(pk__in=[d.pk for d in desks])
+        field.required = False
+        field.empty_label = "My team's desk"
+        field.label = "Officer of the Day desk"
+        field.help_text = "Another region, contact centre or line of business, if it is theirs."
 
 
 class ResolveForm(forms.Form):

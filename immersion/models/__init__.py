@@ -1,7 +1,7 @@
 """Immersion's models, by what they are about; every name is importable from here."""
 
 from .calls import CallListImport, Customer, CustomerCall, Question, QuestionSet
-from .escalations import Escalation
+from .escalations import DUPLICATE_DESK_MESSAGE, Escalation, OfficerDesk, OfficerDeskTeam
 from .followthrough import Commitment, Reflection, ReflectionFriction
 from .journeys import (
     HARD_EFFORT,
@@ -31,6 +31,7 @@ from .sessions import (
 )
 
 __all__ = [
+    "DUPLICATE_DESK_MESSAGE",
     "DUPLICATE_TARGET_MESSAGE",
     "HARD_EFFORT",
     "TARGETS_HISTORY_BEGINS",
@@ -49,6 +50,8 @@ __all__ = [
     "JourneyStep",
     "JourneyStepResult",
     "JourneyTemplate",
+    "OfficerDesk",
+    "OfficerDeskTeam",
     "Participant",
     "Pillar",
     "Question",

@@ -1,4 +1,5 @@
-"""Officer of the Day escalations: a customer issue the frontline hands to whoever is on shift."""
+"""Officer of the Day: the desks officers sit at, and escalations, a customer issue the frontline
+hands to whoever is on shift at their desk."""
 
 from django.db import models
 from django.db.models import Q
@@ -8,6 +9,57 @@ from accounts.models import FrontlineTeam
 
 from .programme import USER
 from .sessions import Session
+
+DUPLICATE_DESK_MESSAGE = "There is already a desk with this name."
+
+
+class OfficerDesk(models.Model):
+    """Where an Officer of the Day sits: the whole organisation, or one region, contact centre or
+    line of business. Each desk has its own officer every working day, so a large organisation
+    runs several shifts at once; frontline teams escalate to their desk."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", "Whole organisation"
+        REGION = "region", "Region"
+        CONTACT_CENTRE = "contact_centre", "Contact centre"
+        LINE_OF_BUSINESS = "line_of_business", "Line of business"
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REGION)
+    teams = models.ManyToManyField(
+        FrontlineTeam,
+        through="OfficerDeskTeam",
+        blank=True,
+        related_name="+",
+        help_text="Frontline teams whose escalations come to this desk (a team to one desk).",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Rotations plan shifts for desks in use only."
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "desk"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="immersion_officerdesk_name_unique",
+                violation_error_message=DUPLICATE_DESK_MESSAGE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfficerDeskTeam(models.Model):
+    """A frontline team's desk: its escalations go to that desk's officer (a team has one)."""
+
+    desk = models.ForeignKey(OfficerDesk, on_delete=models.CASCADE, related_name="+")
+    team = models.OneToOneField(FrontlineTeam, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.team} → {self.desk}"
 
 
 class Escalation(models.Model):
@@ -34,6 +86,14 @@ class Escalation(models.Model):
     logged_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="escalations_logged")
     logged_at = models.DateTimeField(auto_now_add=True)
     routed_to = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="escalations_routed")
+    desk = models.ForeignKey(
+        OfficerDesk,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalations",
+        help_text="The desk it was escalated to (the agent's team's, unless they chose one).",
+    )
     shift = models.ForeignKey(
         Session,
         on_delete=models.SET_NULL,
@@ -51,6 +111,11 @@ class Escalation(models.Model):
 
     class Meta:
         ordering = ["-logged_at"]
+        # The escalations page lists the open ones and the last resolved: by status, newest
+        # resolved first, without joining every escalation ever before sorting.
+        indexes = [
+            models.Index(fields=["status", "resolved_at"], name="immersion_escalation_resolved")
+        ]
         permissions = [
             ("log_escalation", "Can escalate a customer issue to the Officer of the Day"),
             ("work_escalations", "Can work escalations routed to them"),

@@ -27,7 +27,7 @@ class ActivityType(models.Model):
     class Mode(models.TextChoices):
         INDIVIDUAL = "individual", "One executive per session"
         GROUP = "group", "A group meeting (all selected executives)"
-        OFFICER_OF_THE_DAY = "officer_of_the_day", "Officer of the Day shift (one a day)"
+        OFFICER_OF_THE_DAY = "officer_of_the_day", "Officer of the Day shift (one a day per desk)"
 
     class Exercise(models.TextChoices):
         NONE = "", "Nothing besides attendance and a reflection"

@@ -88,6 +88,14 @@ class Session(models.Model):
         related_name="hosted_sessions",
         help_text="The frontline agent the executive sits with.",
     )
+    desk = models.ForeignKey(
+        "immersion.OfficerDesk",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shifts",
+        help_text="Officer of the Day shifts: the desk this shift covers.",
+    )
     notes = models.TextField("notes for participants", blank=True)
     rotation = models.ForeignKey(
         Rotation, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
@@ -105,6 +113,13 @@ class Session(models.Model):
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="immersion_session_ends_after_start",
                 violation_error_message="A session must end after it starts.",
+            ),
+            # One officer per desk at a time: two shifts of a desk never start together.
+            models.UniqueConstraint(
+                fields=["desk", "starts_at"],
+                condition=Q(desk__isnull=False) & ~Q(status="cancelled"),
+                name="immersion_session_one_shift_per_desk",
+                violation_error_message="That desk already has an officer on shift then.",
             ),
         ]
         permissions = [

@@ -63,6 +63,7 @@ class Existing:
     end: datetime
     host_team_id: int | None = None
     locked: bool = False
+    desk_id: int | None = None  # Officer of the Day shifts: the desk it covers
 
 
 @dataclass
@@ -81,6 +82,9 @@ class PlanRequest:
     counted: dict = field(default_factory=dict)
     org_time_zone: str = "UTC"
     cover_every_day: bool = False
+    # Officer of the Day: the desks that each need an officer every working day (ids, in the
+    # order they are served). None of them: one desk for the whole organisation, as before desks.
+    desks: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class Proposal:
     session_id: int | None = None
     previous_start: datetime | None = None
     reason: str = ""
+    desk_id: int | None = None
 
     @property
     def key(self) -> str:
@@ -126,6 +131,6 @@ class Plan:
         for p in sorted(self.changes, key=lambda p: p.key):
             digest.update(
                 f"{p.key}|{p.start.isoformat()}|{p.end.isoformat()}|{p.host_team_id}|"
-                f"{p.executive_ids}\n".encode()
+                f"{p.executive_ids}|{p.desk_id}\n".encode()
             )
         return digest.hexdigest()[:16]

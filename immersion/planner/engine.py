@@ -173,17 +173,25 @@ class _PlannerState:
             team = self.team_by_id.get(s.host_team_id)
             if team is not None and self.capacity_left(team, s.start) <= 0:
                 return "its host team is now full that week"
-        if self.activity.mode == OFFICER_OF_THE_DAY and local in self.shift_days:
-            return "another officer already has that day"
+        if self.activity.mode == OFFICER_OF_THE_DAY and (local, s.desk_id) in self.shift_days:
+            return "another officer already has that desk that day"
         return ""
 
     def keep(self, s: Existing, people) -> None:
         self.proposals.append(
-            Proposal("keep", tuple(s.executive_ids), s.start, s.end, s.host_team_id, s.id)
+            Proposal(
+                "keep",
+                tuple(s.executive_ids),
+                s.start,
+                s.end,
+                s.host_team_id,
+                s.id,
+                desk_id=s.desk_id,
+            )
         )
         self.book(people, s.start, s.end, s.host_team_id)
         if self.activity.mode == OFFICER_OF_THE_DAY:
-            self.shift_days.add(s.start.astimezone(self.org_zone).date())
+            self.shift_days.add((s.start.astimezone(self.org_zone).date(), s.desk_id))
         owners = people if self.activity.mode != GROUP else [None]
         for eid in owners:
             for period in {t.period for t in self.r.targets}:
@@ -233,14 +241,17 @@ class _PlannerState:
 
     # Placing sessions
 
-    def place(self, executive_ids, start, end, team_id) -> None:
-        """Create a session, or move one that has to move, for these executives."""
+    def place(self, executive_ids, start, end, team_id, desk_id=None) -> None:
+        """Create a session, or move one that has to move, for these executives (a shift: at
+        `desk_id`)."""
         mover = None
         if len(executive_ids) == 1 and self.to_move[executive_ids[0]]:
             mover, _ = self.to_move[executive_ids[0]].pop(0)
         self.book(executive_ids, start, end, team_id)
         if mover is None:
-            self.proposals.append(Proposal("create", tuple(executive_ids), start, end, team_id))
+            self.proposals.append(
+                Proposal("create", tuple(executive_ids), start, end, team_id, desk_id=desk_id)
+            )
         else:
             self.proposals.append(
                 Proposal(
@@ -251,6 +262,7 @@ class _PlannerState:
                     team_id,
                     mover.id,
                     previous_start=mover.start,
+                    desk_id=desk_id,
                 )
             )
         owners = executive_ids if self.activity.mode != GROUP else [None]
@@ -261,7 +273,7 @@ class _PlannerState:
     # Whole plan
 
     def run(self) -> Plan:
-        self.shift_days: set[date] = set()
+        self.shift_days: set[tuple[date, int | None]] = set()  # (day, desk) with an officer
         self.shifts_given = Counter()
         self.take_in_existing()
         if self.activity.mode == OFFICER_OF_THE_DAY:
@@ -281,6 +293,7 @@ class _PlannerState:
                         s.host_team_id,
                         s.id,
                         reason=problem,
+                        desk_id=s.desk_id,
                     )
                 )
         order = {"cancel": 0, "move": 1, "create": 2, "keep": 3}

@@ -8,7 +8,9 @@ REASON_NO_HOST = "no host team was chosen"
 REASON_BUSY = "no free time left in {period}"
 REASON_PAST = "{period} has no working days left"
 REASON_NOBODY = "nobody in the group is free in {period}"
-REASON_NO_DAY = "every working day in {period} already has an officer, or they are busy"
+REASON_NO_DAY = (
+    "every desk on every working day in {period} already has an officer, or they are busy"
+)
 
 
 @dataclass

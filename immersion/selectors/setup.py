@@ -15,6 +15,7 @@ from ..models import (
     CadenceTarget,
     CadenceTargetVersion,
     CadenceTerms,
+    OfficerDesk,
     Rotation,
     Session,
 )
@@ -66,7 +67,7 @@ def rotations_published() -> QuerySet[Rotation]:
 def rotation_sessions(*, rotation: Rotation) -> QuerySet[Session]:
     """The sessions a rotation made, in time order, with hosts and participants loaded."""
     return (
-        rotation.sessions.select_related("host_team", "host_agent")
+        rotation.sessions.select_related("host_team", "host_agent", "desk")
         .prefetch_related("participants__person")
         .order_by("starts_at")
     )
@@ -80,3 +81,8 @@ def people_by_pk(*, pks: Iterable[int]) -> dict[int, User]:
 def teams_by_pk() -> dict[int, FrontlineTeam]:
     """Every frontline team, by id."""
     return {team.pk: team for team in FrontlineTeam.objects.all()}
+
+
+def desks_by_pk() -> dict[int, OfficerDesk]:
+    """Every Officer of the Day desk, by id."""
+    return OfficerDesk.objects.in_bulk()

@@ -1,4 +1,4 @@
-"""Officer of the Day: escalations go to the executive on shift, or to a CX lead."""
+"""Officer of the Day: escalations go to the executive on shift at their desk, or to a CX lead."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,8 +9,8 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 
-from ..models import Escalation
-from ..selectors import officer_on_shift
+from ..models import Escalation, OfficerDesk, OfficerDeskTeam
+from ..selectors import officer_desk_of, officer_on_shift
 from ..signals import escalation_routed
 
 NOBODY_TO_ROUTE_MESSAGE = (
@@ -38,11 +38,20 @@ def _fallback_cx_lead():
 
 @transaction.atomic
 def escalation_log(
-    *, logged_by, customer_reference: str, what_happened: str, urgency: str, channel: str
+    *,
+    logged_by,
+    customer_reference: str,
+    what_happened: str,
+    urgency: str,
+    channel: str,
+    desk: OfficerDesk | None = None,
 ) -> Escalation:
-    """Log an escalation and route it: the officer on shift now, else a CX lead. Whoever it
-    went to is told at once (escalation_routed, in this transaction)."""
-    shift = officer_on_shift()
+    """Log an escalation against a desk (`desk`, else the logger's team's desk, else the first
+    desk) and route it: that desk's officer on shift now, else a CX lead. Whoever it went to is
+    told at once (escalation_routed, in this transaction)."""
+    if desk is None:
+        desk = officer_desk_of(team_id=getattr(logged_by, "frontline_team_id", None))
+    shift = officer_on_shift(desk=desk) if desk is not None else officer_on_shift()
     routed_to = shift.person if shift else _fallback_cx_lead()
     if routed_to is None:
         raise ValidationError(NOBODY_TO_ROUTE_MESSAGE)
@@ -53,6 +62,7 @@ def escalation_log(
         urgency=urgency,
         channel=channel,
         routed_to=routed_to,
+        desk=desk,
         shift=shift.session if shift else None,
     )
     escalation.full_clean()
@@ -82,3 +92,19 @@ def escalation_resolve(*, escalation: Escalation, by: User, note: str) -> Escala
     escalation.resolved_at = timezone.now()
     escalation.save()
     return escalation
+
+
+@transaction.atomic
+def officer_desk_save(*, desk: OfficerDesk, teams) -> OfficerDesk:
+    """Save an Officer of the Day desk with the frontline teams that escalate to it. A team
+    escalates to one desk: a team chosen here leaves the desk it was on."""
+    desk.full_clean()
+    desk.save()
+    team_ids = {team.pk for team in teams}
+    OfficerDeskTeam.objects.filter(team_id__in=team_ids).exclude(desk=desk).delete()
+    OfficerDeskTeam.objects.filter(desk=desk).exclude(team_id__in=team_ids).delete()
+    have = set(OfficerDeskTeam.objects.filter(desk=desk).values_list("team_id", flat=True))
+    OfficerDeskTeam.objects.bulk_create(
+        OfficerDeskTeam(desk=desk, team_id=pk) for pk in sorted(team_ids - have)
+    )
+    return desk

@@ -22,6 +22,7 @@ from .. import planner
 from ..models import (
     ActivityType,
     CadenceTarget,
+    OfficerDesk,
     Participant,
     Rotation,
     Session,
@@ -47,12 +48,15 @@ class RotationChoice:
     executives: list
     host_teams: list = field(default_factory=list)
     cover_every_day: bool = False
+    # Officer of the Day: the desks to plan (None: every desk in use).
+    desks: list | None = None
 
     def parameters(self) -> dict:
         return {
             "executives": sorted(e.pk for e in self.executives),
             "host_teams": sorted(t.pk for t in self.host_teams),
             "cover_every_day": self.cover_every_day,
+            **({"desks": sorted(d.pk for d in self.desks)} if self.desks is not None else {}),
         }
 
 
@@ -87,10 +91,10 @@ def _span_of(choice: RotationChoice, targets, zone) -> _Span:
     return _Span(first, last, start, end)
 
 
-def _existing_sessions(choice: RotationChoice, targets, span: _Span, zone):
+def _existing_sessions(choice: RotationChoice, targets, span: _Span, zone, desk_ids: list[int]):
     """Sessions of the activity in the span: those in the chosen dates as the planner's
     `existing` (attended or confirmed ones locked), those outside counted towards their period.
-    Two queries."""
+    A shift with no desk (made by hand) counts as the first desk's. Two queries."""
     activity = choice.activity_type
     # Plain rows, not model instances: a re-run over a published year reads tens of thousands.
     sessions = list(
@@ -98,7 +102,7 @@ def _existing_sessions(choice: RotationChoice, targets, span: _Span, zone):
             activity_type=activity, starts_at__lt=span.end, ends_at__gt=span.start
         )
         .exclude(status=Session.Status.CANCELLED)
-        .values_list("pk", "starts_at", "ends_at", "host_team_id", "status")
+        .values_list("pk", "starts_at", "ends_at", "host_team_id", "status", "desk_id")
     )
     people_of, attended = defaultdict(list), set()
     for session_id, person_id, attendance in Participant.objects.filter(
@@ -113,14 +117,19 @@ def _existing_sessions(choice: RotationChoice, targets, span: _Span, zone):
     periods = {t.period for t in targets}
     selected = {e.pk for e in choice.executives}
     existing, counted = [], Counter()
-    for pk, starts_at, ends_at, host_team_id, status in sessions:
+    first_desk = desk_ids[0] if desk_ids else None
+    for pk, starts_at, ends_at, host_team_id, status, desk_id in sessions:
         mine = tuple(pid for pid in people_of[pk] if pid in selected)
         if activity.mode != ActivityType.Mode.GROUP and not mine:
             continue
         day = starts_at.astimezone(zone).date()
         if choice.start_date <= day <= choice.end_date:
             locked = status == Session.Status.CONFIRMED or pk in attended
-            existing.append(planner.Existing(pk, mine, starts_at, ends_at, host_team_id, locked))
+            existing.append(
+                planner.Existing(
+                    pk, mine, starts_at, ends_at, host_team_id, locked, desk_id or first_desk
+                )
+            )
         else:
             owners = mine if activity.mode != ActivityType.Mode.GROUP else (None,)
             for owner in owners:
@@ -195,15 +204,29 @@ def _host_teams(choice: RotationChoice, span: _Span, evaluated: set[int]) -> lis
     ]
 
 
+def _desks(choice: RotationChoice) -> list[int]:
+    """Officer of the Day: the desks to plan, in their order (every desk in use unless some
+    were chosen). One query, none for other activities."""
+    if not choice.activity_type.is_officer_of_the_day:
+        return []
+    if choice.desks is not None:
+        return sorted(d.pk for d in choice.desks)
+    return list(
+        OfficerDesk.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    )
+
+
 def rotation_request_build(*, choice: RotationChoice, now: datetime | None = None):
-    """The planner's input for `choice`, read in a fixed number of queries (eight), whatever
-    the number of executives, sessions or days."""
+    """The planner's input for `choice`, read in a fixed number of queries (eight; an Officer
+    of the Day rotation reads its desks instead of host teams), whatever the number of
+    executives, sessions, desks or days."""
     activity = choice.activity_type
     zone = org_zone()
     exec_ids = [e.pk for e in choice.executives]
     targets = list(CadenceTarget.objects.filter(activity_type=activity, is_active=True))
     span = _span_of(choice, targets, zone)
-    existing, counted = _existing_sessions(choice, targets, span, zone)
+    desk_ids = _desks(choice)
+    existing, counted = _existing_sessions(choice, targets, span, zone, desk_ids)
     busy = _busy(exec_ids, span)
     time_off = _days_off(exec_ids, choice)
     last_served = _last_served(choice, zone)
@@ -244,6 +267,7 @@ def rotation_request_build(*, choice: RotationChoice, now: datetime | None = Non
         counted=dict(counted),
         org_time_zone=settings.TIME_ZONE,
         cover_every_day=choice.cover_every_day and activity.is_officer_of_the_day,
+        desks=tuple(desk_ids),
     )
 
 
@@ -325,7 +349,7 @@ def _apply(rotation: Rotation, chosen, by: User) -> None:
                 reason="rotation",
             )
             Session.objects.filter(pk=session.pk).update(
-                host_team_id=p.host_team_id, rotation=rotation
+                host_team_id=p.host_team_id, desk_id=p.desk_id, rotation=rotation
             )
             moved += 1
         elif p.action == "cancel":
@@ -356,6 +380,7 @@ def _create_sessions(rotation: Rotation, creates, by: User) -> list[Session]:
                 ends_at=p.end,
                 host_team_id=p.host_team_id,
                 host_agent=agent,
+                desk_id=p.desk_id,
                 rotation=rotation,
                 created_by=by,
             )

@@ -128,8 +128,11 @@ def session_create(
     host_agent=None,
     notes: str = "",
     allow_past: bool = False,
+    desk=None,
 ) -> Session:
-    """Schedule a session with its participants: all booked, or none when any one clashes."""
+    """Schedule a session with its participants: all booked, or none when any one clashes. An
+    Officer of the Day shift may cover one desk (`desk`; one shift of a desk at a time), else
+    every desk; other activities have no desk."""
     participants = list(participants)
     if not participants:
         raise ValidationError({"participants": NO_PARTICIPANTS_MESSAGE})
@@ -141,6 +144,7 @@ def session_create(
         ends_at=ends_at,
         host_team=host_team,
         host_agent=host_agent,
+        desk=desk if activity_type.is_officer_of_the_day else None,
         notes=notes,
         created_by=created_by,
     )

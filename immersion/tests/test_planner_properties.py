@@ -97,6 +97,8 @@ def requests(draw, mode=None):
         holidays=frozenset(draw(day_sets)),
         org_time_zone=ORG,
         cover_every_day=mode == OFFICER_OF_THE_DAY and draw(st.booleans()),
+        # Officer of the Day desks: none (one for the whole organisation, as before desks) to 3.
+        desks=tuple(range(51, 51 + draw(st.integers(0, 3)))) if mode == OFFICER_OF_THE_DAY else (),
     )
 
 
@@ -192,10 +194,11 @@ def test_every_target_is_met_or_reported(r):
 
 @SETTINGS
 @given(requests(mode=OFFICER_OF_THE_DAY))
-def test_officer_of_the_day_is_one_a_day_and_fair(r):
+def test_officer_of_the_day_is_one_a_day_at_each_desk_and_fair(r):
     plan = plan_rotation(r)
-    days = Counter(p.start.astimezone(ZoneInfo(ORG)).date() for p in held(plan))
-    assert max(days.values(), default=1) == 1
+    desk_days = Counter((p.start.astimezone(ZoneInfo(ORG)).date(), p.desk_id) for p in held(plan))
+    assert max(desk_days.values(), default=1) == 1
+    assert {p.desk_id for p in held(plan)} <= set(r.desks or [None])
     short = {s.executive_id for s in plan.shortfalls}
     if r.cover_every_day:
         # Among executives free every working day of the period, shift counts differ by ≤ 1.
@@ -216,6 +219,36 @@ def test_officer_of_the_day_is_one_a_day_and_fair(r):
 
 
 @SETTINGS
+@given(requests(mode=OFFICER_OF_THE_DAY))
+def test_every_desk_has_an_officer_every_working_day_when_enough_are_free(r):
+    """Covering every day, each desk's shift on each working day still ahead is taken, as long
+    as there are at least as many executives free every day (no time off) as desks."""
+    r.cover_every_day = True
+    plan = plan_rotation(r)
+    desks = r.desks or (None,)
+    free_every_day = [e for e in r.executives if not e.time_off]
+    if len(free_every_day) < len(desks):
+        return
+    org = ZoneInfo(ORG)
+    filled = {(p.start.astimezone(org).date(), p.desk_id) for p in held(plan)}
+    day = r.start_date
+    while day <= r.end_date:
+        starts = datetime.combine(day, r.activity.default_start, org)
+        if day.weekday() < 5 and day not in r.holidays and starts > r.now:
+            assert {(day, desk) for desk in desks} <= filled, day
+        day += timedelta(days=1)
+
+
+@SETTINGS
+@given(requests(mode=OFFICER_OF_THE_DAY))
+def test_more_desks_never_leave_more_shifts_unmet(r):
+    """A desk adds a shift a day: the same request with one more desk meets at least as much."""
+    one_more = PlanRequest(**{**vars(r), "desks": (*(r.desks or (50,)), 99)})
+    unmet = sum(s.needed - s.planned for s in plan_rotation(r).shortfalls)
+    assert sum(s.needed - s.planned for s in plan_rotation(one_more).shortfalls) <= unmet
+
+
+@SETTINGS
 @given(requests())
 def test_the_same_request_gives_the_same_plan(r):
     assert plan_rotation(r).proposals == plan_rotation(r).proposals
@@ -224,7 +257,15 @@ def test_the_same_request_gives_the_same_plan(r):
 def republish(r, plan, *, locked=frozenset(), extra_time_off=frozenset()):
     """The request a re-run over the same period would make after `plan` was published."""
     existing = [
-        Existing(1000 + n, p.executive_ids, p.start, p.end, p.host_team_id, locked=n in locked)
+        Existing(
+            1000 + n,
+            p.executive_ids,
+            p.start,
+            p.end,
+            p.host_team_id,
+            locked=n in locked,
+            desk_id=p.desk_id,
+        )
         for n, p in enumerate(held(plan))
     ]
     executives = [
@@ -252,6 +293,7 @@ def republish(r, plan, *, locked=frozenset(), extra_time_off=frozenset()):
             existing=existing,
             org_time_zone=ORG,
             cover_every_day=r.cover_every_day,
+            desks=r.desks,
         ),
         existing,
     )

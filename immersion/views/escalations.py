@@ -15,7 +15,8 @@ from ..selectors import (
     escalations_open_for,
     escalations_resolved_for,
     escalations_visible_to,
-    officer_on_shift,
+    officer_on_shift_for,
+    officers_on_shift,
 )
 from ..services.escalations import (
     escalation_can_resolve,
@@ -34,7 +35,7 @@ def escalation_list(request):
         {
             "open": escalations_open_for(user=request.user),
             "resolved": escalations_resolved_for(user=request.user),
-            "on_shift": officer_on_shift(),
+            "officers": officers_on_shift(),
             "can_log": request.user.has_perm(LOG),
         },
     )
@@ -42,14 +43,20 @@ def escalation_list(request):
 
 @permission_required(LOG)
 def escalation_create(request):
+    """The agent's team's desk by default; with several desks they may choose another."""
+    form = EscalationForm(posted(request))
+    several = "desk" in form.fields
     return form_page(
         request,
-        EscalationForm(posted(request)),
+        form,
         partial(escalation_log, logged_by=request.user),
         template="immersion/escalation_form.html",
         success=lambda escalation: f"Escalated to {escalation.routed_to}, who has been e-mailed.",
         done_url=lambda escalation: escalation.get_absolute_url(),
-        context={"on_shift": officer_on_shift()},
+        context={
+            "on_shift": officer_on_shift_for(person=request.user),
+            "officers": officers_on_shift() if several else [],
+        },
     )
 
 

@@ -10,7 +10,13 @@ from core.http import error_text, posted
 from core.permissions import permission_required
 
 from ..forms import RotationForm
-from ..selectors import people_by_pk, rotation_sessions, rotations_published, teams_by_pk
+from ..selectors import (
+    desks_by_pk,
+    people_by_pk,
+    rotation_sessions,
+    rotations_published,
+    teams_by_pk,
+)
 from ..services.rotations import RotationChoice, rotation_preview, rotation_publish
 from . import MANAGE
 
@@ -31,6 +37,7 @@ def _preview_context(choice: RotationChoice, plan, *, ticked=None) -> dict:
     """What the preview table shows: names instead of ids, changes first, counts."""
     people = {e.pk: e for e in choice.executives}
     teams = teams_by_pk()
+    desks = desks_by_pk() if any(p.desk_id for p in plan.changes) else {}
     missing = {s.executive_id for s in plan.shortfalls} - set(people) - {None}
     if missing:
         people.update(people_by_pk(pks=missing))
@@ -49,6 +56,7 @@ def _preview_context(choice: RotationChoice, plan, *, ticked=None) -> dict:
                 "proposal": p,
                 "people": who,
                 "team": teams.get(p.host_team_id),
+                "desk": desks.get(p.desk_id),
                 "ticked": ticked is None or p.key in ticked,
                 "local": local,
             }

@@ -89,7 +89,7 @@ TIMES_ON_DAY = {"starts_at": "day", "ends_at": "day"}
 def session_create_view(request):
     form = SessionCreateForm(posted(request))
 
-    def schedule(*, activity_type, participants, host_team, host_agent, notes, **_when):
+    def schedule(*, activity_type, participants, host_team, host_agent, notes, desk, **_when):
         starts_at, ends_at = form.when(activity_type.default_duration_minutes)
         return session_create(
             activity_type=activity_type,
@@ -99,6 +99,7 @@ def session_create_view(request):
             host_team=host_team,
             host_agent=host_agent,
             notes=notes,
+            desk=desk,
             created_by=request.user,
         )
 

@@ -10,19 +10,27 @@ from core.http import posted
 from core.models import Holiday
 from core.permissions import RecordEditView, permission_required
 
-from ..forms import ActivityTypeForm, CadenceTargetForm, HolidayForm
+from ..forms import ActivityTypeForm, CadenceTargetForm, HolidayForm, OfficerDeskForm
 from ..models import (
     ActivityType,
     CadenceTarget,
+    OfficerDesk,
 )
-from ..selectors import activity_types_with_counts, cadence_targets, holidays_upcoming
+from ..selectors import (
+    activity_types_with_counts,
+    cadence_targets,
+    holidays_upcoming,
+    officer_desks,
+)
+from ..services.escalations import officer_desk_save
 from ..services.targets import cadence_target_save
 from . import MANAGE
 
 
 @permission_required(MANAGE)
 def setup_view(request):
-    """CX lead: targets, the activity catalogue and holidays on one page."""
+    """CX lead: targets, the activity catalogue, Officer of the Day desks and holidays on one
+    page."""
     holiday_form = HolidayForm(posted(request))
     if request.method == "POST" and holiday_form.is_valid():
         holiday = holiday_form.save()
@@ -35,6 +43,7 @@ def setup_view(request):
             "targets": cadence_targets(),
             "activities": activity_types_with_counts(),
             "holidays": holidays_upcoming(),
+            "desks": officer_desks(),
             "holiday_form": holiday_form,
         },
     )
@@ -82,3 +91,22 @@ class ActivityCreateView(_SetupEdit, CreateView):
 class ActivityEditView(_SetupEdit, UpdateView):
     model = ActivityType
     form_class = ActivityTypeForm
+
+
+class _DeskEdit(_SetupEdit):
+    model = OfficerDesk
+    form_class = OfficerDeskForm
+
+    def form_valid(self, form):
+        # Through the service, which moves a chosen team off the desk it was on.
+        self.object = officer_desk_save(desk=form.instance, teams=form.cleaned_data["teams"])
+        messages.success(self.request, f"The {self.object} desk was saved.")
+        return redirect(self.success_url)
+
+
+class DeskCreateView(_DeskEdit, CreateView):
+    pass
+
+
+class DeskEditView(_DeskEdit, UpdateView):
+    pass

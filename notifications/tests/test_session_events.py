@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from accounts.roles import Role
 from immersion.ical import person_feed
-from immersion.models import SessionChange
+from immersion.models import OfficerDesk, Session, SessionChange
 from immersion.services.escalations import escalation_log, escalation_resolve
 from immersion.services.sessions import participant_replace, session_cancel, session_reschedule
 from immersion.services.swaps import swap_request_create, swap_request_decline
@@ -343,6 +343,24 @@ def test_an_escalation_is_handed_to_the_worker_at_once_even_in_quiet_hours(
     assert "You are Officer of the Day" in message.body
     assert "Refund refused twice" in message.body
     assert f"http://127.0.0.1:8000{escalation.get_absolute_url()}" in message.body
+
+
+def test_the_officer_at_a_regional_desk_is_told_which_desk(ana, frontline, on_shift, clock):
+    emea = OfficerDesk.objects.create(name="EMEA", kind=OfficerDesk.Kind.REGION)
+    Session.objects.filter(pk=on_shift.pk).update(desk=emea)
+    routed = Notification.objects.get(
+        subject_id=escalation_log(
+            logged_by=frontline,
+            customer_reference="ACME-43",
+            what_happened="Card declined",
+            urgency="normal",
+            channel="phone",
+            desk=emea,
+        ).pk,
+        kind="escalation_routed",
+    )
+    assert notification_send(pk=routed.pk) == "sent 1"
+    assert "You are Officer of the Day at the EMEA desk" in sent_to(ana).body
 
 
 def test_an_escalation_resolved_before_its_message_went_is_not_sent(ana, frontline, on_shift):

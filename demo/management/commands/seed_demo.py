@@ -28,12 +28,17 @@ from immersion.call_list import call_list_apply
 from immersion.models import (
     ActivityType,
     JourneyTemplate,
+    OfficerDesk,
     Participant,
     Session,
 )
 from immersion.planner import bucket_after
 from immersion.services.calls import customer_call_record, customer_calls_draw, question_set_save
-from immersion.services.escalations import escalation_log, escalation_resolve
+from immersion.services.escalations import (
+    escalation_log,
+    escalation_resolve,
+    officer_desk_save,
+)
 from immersion.services.followthrough import CommitmentInput, attendance_record, reflection_save
 from immersion.services.journeys import journey_exercise_start, journey_step_record
 from immersion.services.rotations import RotationChoice, rotation_preview, rotation_publish
@@ -378,6 +383,7 @@ class Command(BaseCommand):
                 elif first_agent is None:
                     first_agent = person
 
+        self._desks()
         return [
             ("CX lead", cx_lead.email),
             ("executive", executives["sofia.lindqvist"].email),
@@ -385,6 +391,23 @@ class Command(BaseCommand):
             ("frontline agent", first_agent.email),
             ("administrator", admin.email),
         ]
+
+    def _desks(self) -> None:
+        """Two Officer of the Day desks, so two officers are on shift each working day: Europe
+        (the desk the migration made for everyone, renamed) for the teams in Europe, and the
+        Americas for field service."""
+        europe = OfficerDesk.objects.order_by("pk").first() or OfficerDesk()
+        europe.name, europe.kind = "Europe", OfficerDesk.Kind.REGION
+        americas = OfficerDesk.objects.filter(name="Americas").first() or OfficerDesk(
+            name="Americas", kind=OfficerDesk.Kind.REGION
+        )
+        for desk in (europe, americas):
+            officer_desk_save(
+                desk=desk,
+                teams=FrontlineTeam.objects.filter(
+                    time_zone__startswith="America" if desk is americas else "Europe"
+                ),
+            )
 
     def _programme(self) -> None:
         """A programme in motion: past sessions attended, rotations published, time off, a
