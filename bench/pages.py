@@ -73,17 +73,17 @@ def start_gunicorn(environment: dict[str, str], base: str, log: Path) -> subproc
         stdout=subprocess.DEVNULL,
         stderr=log.open("w"),
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit(f"gunicorn did not start:\n{log.read_text()}")
         try:
-            requests.get(f"{base}/accounts/login/", timeout=5)
+            requests.get(f"{base}/accounts/login/", timeout=30)
             return server
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a loaded machine is slow
             time.sleep(0.3)
-    server.terminate()
-    sys.exit("gunicorn did not answer within 60 s")
+    stop(server)
+    sys.exit("gunicorn did not answer within 120 s")
 
 
 def sign_in(base: str, email: str, password: str) -> str:
