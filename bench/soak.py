@@ -162,19 +162,23 @@ class Person(FastHttpUser):
         self.places_to_confirm = [
             p for p in self.me.get("confirm", []) if p not in self.places_to_reflect
         ]
-        form = self.read("/accounts/login/", "sign in (form)")
-        answer = self.client.post(
-            "/accounts/login/",
-            data={
-                "username": self.me["email"],
-                "password": RUN.plan["password"],
-                "csrfmiddlewaretoken": _form_token(form) or "",
-            },
-            allow_redirects=False,
-            name="sign in",
-        )
-        RUN.arrived(signed_in=answer.status_code == 302)
-        if answer.status_code != 302:
+        signed_in = False
+        try:
+            form = self.read("/accounts/login/", "sign in (form)")
+            answer = self.client.post(
+                "/accounts/login/",
+                data={
+                    "username": self.me["email"],
+                    "password": RUN.plan["password"],
+                    "csrfmiddlewaretoken": _form_token(form) or "",
+                },
+                allow_redirects=False,
+                name="sign in",
+            )
+            signed_in = answer.status_code == 302
+        finally:  # whatever happened, the others stop waiting for this one
+            RUN.arrived(signed_in=signed_in)
+        if not signed_in:
             raise locust.exception.StopUser()
         RUN.everyone_in.wait()
 
@@ -614,6 +618,8 @@ def main() -> None:
         f"{total.get_response_time_percentile(0.95):.0f} ms; tracebacks in gunicorn's log: "
         f"{server_errors}\n"
     )
+    if RUN.sign_in_failures:
+        print(f"{RUN.sign_in_failures} could not sign in (is --password right?)\n")
     print(table(rows))
     held = {r["kind"]: r["held"] for r in rows if r["held"]}
     if held:
