@@ -17,7 +17,9 @@ anonymous); executives (20%) read their home, schedule and reflections, confirm 
 their recent places and write the reflection on those that ask for one; CX leads (6%) read the
 board and triage: acknowledge a new report, set an owner with dates, move an acknowledged report
 on; leadership viewers (6%) read the dashboard, the decision log and the board. Each signs in
-through the sign-in form as a person of that role, and thinks 1-4 s between actions.
+through the sign-in form as a person of that role (everyone first: the timed part starts when
+the last one is in), and thinks 1-4 s between actions. Redis is REDIS_URL's, else
+redis://127.0.0.1:6379/0, as for `make bench`.
 
 Every write GETs its form (the CSRF token), POSTs, and follows the redirect. A write is
 answered when the POST answers 302 to the page it should (and, for "me too", whose redirect is
