@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Department, FrontlineTeam, User
@@ -296,6 +296,10 @@ class Command(BaseCommand):
             f"later (reminders, and what waits for the morning in each person's own zone); "
             f"the worker writes them to {settings.EMAIL_FILE_PATH}/."
         )
+        # A new database's tables have no statistics until autovacuum gets to them: on
+        # PostgreSQL the decision log took 5.5 s right after the seed, 147 ms once analysed.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with:"))
         width = max(len(email) for _, email in logins)
         for role, email in logins:
