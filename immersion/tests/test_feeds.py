@@ -4,6 +4,7 @@ nothing when nothing changed (a 304 before rendering), a new ETag whenever the f
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -266,3 +267,34 @@ def test_the_pages_offering_a_feed_say_what_it_holds(client, cx_lead, executive)
     client.force_login(cx_lead)
     calendar = client.get(reverse("immersion:calendar")).content.decode()
     assert "every session from three months back to a year ahead" in calendar
+
+
+# Events written directly (ical._event_text)
+
+
+@pytest.mark.parametrize("feed", ["person", "programme"])
+def test_event_text_reads_back_whole_in_a_calendar_client(client, executive, feeds, feed):
+    notes = "Bring headphones; the queue, \\ the ticket\r\nthen ask: ¿por qué? " + "é" * 80
+    team = FrontlineTeamFactory(name="Billing, second line; Zürich")
+    session = SessionFactory(people=[executive], notes=notes, host_team=team)
+    response = client.get(feeds[feed])
+    lines = response.content.split(b"\r\n")
+    assert max(len(line) for line in lines) <= 75  # octets, folded as RFC 5545 asks
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    site = settings.SITE_URL.rstrip("/")
+    expected = notes.replace("\r\n", "\n") + f"\n\n{site}{session.get_absolute_url()}"
+    assert str(event["DESCRIPTION"]) == expected
+    assert str(event["LOCATION"]) == team.name
+    assert str(event["SUMMARY"]).startswith("Call listening")
+    assert event["DTSTART"].dt == session.starts_at
+
+
+def test_a_person_in_utc_gets_utc_times_and_no_time_zone_block(client, make_user):
+    person = make_user(roles=[Role.EXECUTIVE], time_zone="UTC")
+    session = SessionFactory(people=[person])
+    response = client.get(reverse("immersion:feed", args=[calendar_feed_get(person=person).token]))
+    calendar = Calendar.from_ical(response.content)
+    assert calendar.walk("VTIMEZONE") == []
+    (event,) = calendar.walk("VEVENT")
+    assert event["DTSTART"].dt == session.starts_at
+    assert f"DTSTART:{session.starts_at:%Y%m%dT%H%M%S}Z".encode() in response.content
