@@ -1,6 +1,7 @@
 """Calendar feeds at scale: the window a calendar client needs, and conditional GETs that cost
 nothing when nothing changed (a 304 before rendering), a new ETag whenever the feed changes."""
 
+import gzip
 from datetime import timedelta
 
 import pytest
@@ -298,3 +299,30 @@ def test_a_person_in_utc_gets_utc_times_and_no_time_zone_block(client, make_user
     (event,) = calendar.walk("VEVENT")
     assert event["DTSTART"].dt == session.starts_at
     assert f"DTSTART:{session.starts_at:%Y%m%dT%H%M%S}Z".encode() in response.content
+
+
+def test_the_programme_is_rendered_once_a_version_and_sent_compressed_when_asked(
+    client, cx_lead, executive, feeds, monkeypatch
+):
+    SessionFactory(people=[executive])
+    plain = client.get(feeds["programme"])
+    assert plain.get("Content-Encoding") is None
+    assert "Accept-Encoding" in plain["Vary"]
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("the same version is rendered once")
+
+    monkeypatch.setattr("immersion.views.feeds.programme_feed", no_rendering)
+    packed = client.get(feeds["programme"], headers={"accept-encoding": "gzip, deflate"})
+    assert packed.status_code == 200
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] == f"W/{plain['ETag']}"
+    again = client.get(
+        feeds["programme"],
+        headers={"accept-encoding": "gzip", "if-none-match": packed["ETag"]},
+    )
+    assert again.status_code == 304
+    assert (
+        client.get(feeds["programme"], headers={"if-none-match": plain["ETag"]}).status_code == 304
+    )
