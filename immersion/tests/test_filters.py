@@ -263,3 +263,26 @@ def test_filtered_lists_take_the_same_queries_at_two_sizes(
         return response.context["count"] if listing == "calendar" else len(response.context["page"])
 
     queries_at_two_sizes(build, shown, ceiling=14, sizes=(3, 12), warm_up=True)
+
+
+def test_reflections_come_twenty_a_page(client, cx_lead, executive):
+    for n in range(21):
+        _reflection(executive, n)
+    client.force_login(cx_lead)
+    first = client.get(reverse("immersion:reflections"))
+    assert len(first.context["page"]) == 20
+    assert "Page 1 of 2" in first.content.decode()
+    assert len(client.get(reverse("immersion:reflections"), {"page": 2}).context["page"]) == 1
+
+
+def test_the_executive_choice_keeps_the_one_picked_and_escapes_names(
+    client, cx_lead, executive, make_user
+):
+    odd = make_user(roles=[Role.EXECUTIVE], display_name="<b>Bold</b> & Co", title="VP")
+    client.force_login(cx_lead)
+    page = client.get(reverse("immersion:reflections"), {"person": odd.pk}).content.decode()
+    assert (
+        f'<option value="{odd.pk}" selected>&lt;b&gt;Bold&lt;/b&gt; &amp; Co — VP</option>' in page
+    )
+    assert f'<option value="{executive.pk}">Evelyn Exec — {executive.title}</option>' in page
+    assert '<option value="">Everyone</option>' in page
