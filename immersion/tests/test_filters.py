@@ -286,3 +286,18 @@ def test_the_executive_choice_keeps_the_one_picked_and_escapes_names(
     )
     assert f'<option value="{executive.pk}">Evelyn Exec — {executive.title}</option>' in page
     assert '<option value="">Everyone</option>' in page
+
+
+def test_a_page_past_the_end_is_the_last_and_a_page_that_is_no_number_the_first(
+    client, settings, cx_lead, executive
+):
+    settings.PAGE_SIZE = 2
+    for n in range(3):
+        _reflection(executive, n)
+    client.force_login(cx_lead)
+    past = client.get(reverse("immersion:reflections"), {"page": "99999"})
+    assert past.status_code == 200
+    assert past.context["page"].number == 2
+    word = client.get(reverse("immersion:reflections"), {"page": "abc"})
+    assert word.status_code == 200
+    assert word.context["page"].number == 1
