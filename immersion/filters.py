@@ -6,20 +6,28 @@ with the reason on the form; the rest of the filters still apply.
 (No import of `immersion.forms` or `immersion.selectors` here: both import this module's
 users, and the cycle would break whichever loads first.)"""
 
+import re
+
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from accounts.models import Department, FrontlineTeam, User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.forms import BoundedDateField, DateInput, FilterForm
 
-from .models import ActivityType, Customer, Reflection, Session
+from .models import ActivityType, Customer, Reflection, ReflectionFriction, Session
 
 MANAGE = "immersion.manage_programme"
 SHARED = "immersion.view_shared_reflections"
 SEARCH_MAX = 100
+# The text search configuration of the reflections' full-text indexes (migration 0010).
+SEARCH_CONFIG = "english"
 
 
 def _executives() -> QuerySet[User]:
@@ -37,6 +45,25 @@ class _PersonField(forms.ModelChoiceField):
 
 class _PersonFilter(django_filters.ModelChoiceFilter):
     field_class = _PersonField
+
+
+class _ExecutiveSelect(forms.Select):
+    """The choice of an executive (1,000 at issue 14's volume) written in one pass from one
+    values query: Django's template per option took 330 ms of the reflections page's 580, and
+    building 1,000 people as model instances most of the rest. The labels are
+    `_PersonField.label_from_instance`'s."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = [("", self.choices.field.empty_label or "")]
+        people = self.choices.queryset.values_list("pk", "display_name", "title")
+        options += [(pk, f"{shown} — {title}" if title else shown) for pk, shown, title in people]
+        html = [f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
+        for key, label in options:
+            selected = " selected" if str(key) in chosen else ""
+            html.append(f'<option value="{key}"{selected}>{escape(label)}</option>')
+        html.append("</select>")
+        return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
 
 
 class _WhereMixin:
@@ -110,6 +137,7 @@ class ReflectionFilter(django_filters.FilterSet):
         queryset=lambda request: _executives(),
         label="Executive",
         empty_label="Everyone",
+        widget=_ExecutiveSelect,
     )
 
     class Meta:
@@ -123,13 +151,62 @@ class ReflectionFilter(django_filters.FilterSet):
             del self.filters["person"]
 
     def search(self, queryset, name, value):
-        """The words as typed, in any of the answers or a friction line."""
+        """Every word typed (or a word beginning so), in any of the answers or a friction line.
+
+        PostgreSQL: full-text search through the GIN indexes of migration 0010 (stemmed, so
+        "prices" finds "price"; each word may be the start of one, as "pric" finds "price");
+        the order stays the list's, newest session first, as the pages read "Newer"/"Older".
+        Elsewhere (SQLite, the demo): the words as typed, with icontains."""
+        if connection.vendor == "postgresql":
+            return reflection_text_search(queryset, value)
         return queryset.filter(
             Q(surprised__icontains=value)
             | Q(would_change__icontains=value)
             | Q(customer_quote__icontains=value)
             | Q(frictions__text__icontains=value)
         ).distinct()
+
+
+def reflection_search_vector():
+    """What a reflection says, as the expression of its GIN index (migration 0010)."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector("surprised", "would_change", "customer_quote", config=SEARCH_CONFIG)
+
+
+def friction_search_vector():
+    """A friction line, as the expression of its GIN index (migration 0010)."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector("text", config=SEARCH_CONFIG)
+
+
+def reflection_text_search(queryset: QuerySet[Reflection], value: str) -> QuerySet[Reflection]:
+    """`queryset` narrowed to reflections whose text or friction lines hold every word of
+    `value` (PostgreSQL only). The two index searches are joined by UNION rather than OR: an OR
+    across the join would read every row (3.8 s at 140,000 reflections)."""
+    from django.contrib.postgres.search import SearchQuery
+
+    words = re.findall(r"\w+", value)
+    if not words:
+        return queryset.none()
+    # Only word characters reach to_tsquery, so nothing typed can break its syntax.
+    query = SearchQuery(
+        " & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG
+    )
+    by_text = (
+        Reflection.objects.annotate(found=reflection_search_vector())
+        .filter(found=query)
+        .order_by()
+        .values("pk")
+    )
+    by_friction = (
+        ReflectionFriction.objects.annotate(found=friction_search_vector())
+        .filter(found=query)
+        .order_by()
+        .values("reflection_id")
+    )
+    return queryset.filter(pk__in=by_text.union(by_friction))
 
 
 class CustomerFilter(django_filters.FilterSet):

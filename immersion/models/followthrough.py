@@ -32,6 +32,10 @@ class Reflection(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The reflections list, newest written first (selectors.reflections_visible_to).
+            models.Index(fields=["created_at", "id"], name="immersion_reflection_newest"),
+        ]
         permissions = [
             ("view_shared_reflections", "Can read reflections executives share with leadership"),
         ]

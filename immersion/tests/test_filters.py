@@ -4,12 +4,13 @@ read is left out with the reason on the form, never a 500; page links keep the f
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from immersion.models import Customer, Reflection
-from immersion.services.followthrough import reflection_save
+from immersion.services.followthrough import FrictionLine, reflection_save
 from immersion.tests.factories import SessionFactory, activity, past_place
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +25,26 @@ def _session_on(day, person):
     )
 
 
-def _reflection(person, n: float, *, about: str = "refund"):
+def _reflection(person, n: float, *, about: str = "refund", frictions=()):
     return reflection_save(
         participant=past_place(person, hours_ago=2 + n),
         by=person,
         surprised=f"Customers call three times about one {about}.",
         would_change=f"Let agents settle a {about} themselves.",
         visibility=Reflection.Visibility.LEADERSHIP,
+        frictions=[FrictionLine(text) for text in frictions],
     )
+
+
+def _found(client, q: str) -> list[Reflection]:
+    response = client.get(reverse("immersion:reflections"), {"q": q})
+    assert response.status_code == 200
+    return list(response.context["page"])
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search is PostgreSQL's; SQLite reads rows"
+)
 
 
 def _customers(n: int, name: str = "Customer") -> list[Customer]:
@@ -101,6 +114,67 @@ def test_reflections_search_too_long_is_left_out(client, leadership, executive):
     assert response.status_code == 200
     assert len(response.context["page"]) == 1
     assert "q" in response.context["filters"].errors
+
+
+def test_a_ten_thousand_character_search_is_refused_with_a_message_and_kept_in_the_box(
+    client, cx_lead, executive
+):
+    _reflection(executive, 1)
+    typed = "refund " + "x" * 9993
+    client.force_login(cx_lead)
+    response = client.get(reverse("immersion:reflections"), {"q": typed})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Search: Ensure this value has at most 100 characters (it has 10000)." in page
+    assert LEFT_OUT in page
+    assert f'value="{typed}"' in page  # what was typed stays, to be shortened
+    assert len(response.context["page"]) == 1  # the list shows, unfiltered
+
+
+def test_reflection_search_finds_a_word_in_the_answers_or_a_friction_line_newest_first(
+    client, cx_lead, executive
+):
+    older = _reflection(executive, 3, about="delivery", frictions=["Refund forms ask twice"])
+    newer = _reflection(executive, 1, about="refund")
+    _reflection(executive, 2, about="delivery")
+    client.force_login(cx_lead)
+    assert _found(client, "refund") == [newer, older]
+    assert _found(client, "forms ask") == [older]
+    assert _found(client, "parcel") == []
+
+
+@postgresql_only
+def test_reflection_search_on_postgresql_finds_other_forms_and_beginnings_of_words(
+    client, cx_lead, executive
+):
+    refunds = _reflection(executive, 1, about="refunds", frictions=["Prices change monthly"])
+    _reflection(executive, 2, about="delivery")
+    client.force_login(cx_lead)
+    assert _found(client, "refund") == [refunds]  # the stem
+    assert _found(client, "REFUNDING") == [refunds]
+    assert _found(client, "pric") == [refunds]  # the beginning of a word in a friction line
+    assert _found(client, "refund parcel") == []  # every word must be there
+    assert _found(client, "') | !:* & (") == []  # nothing typed reaches the query's syntax
+
+
+def test_reflection_search_reads_only_what_the_reader_may_read(client, executive, make_user):
+    mine = _reflection(executive, 1)
+    _reflection(make_user(roles=[Role.EXECUTIVE]), 2)  # shared with leadership, not with them
+    client.force_login(executive)
+    assert _found(client, "refund") == [mine]
+
+
+def test_reflection_search_takes_the_same_queries_for_few_and_many_matches(
+    client, leadership, executive, queries_at_two_sizes
+):
+    client.force_login(leadership)
+
+    def build(size):
+        for n in range(Reflection.objects.count(), size):
+            _reflection(executive, n, frictions=[f"Refund line {n}"])
+        return reverse("immersion:reflections") + "?q=refund"
+
+    queries_at_two_sizes(build, lambda page: len(page.context["page"]), ceiling=12, sizes=(2, 8))
 
 
 def test_an_executive_cannot_pick_a_person_and_sees_only_their_own(client, executive, make_user):
@@ -189,3 +263,41 @@ def test_filtered_lists_take_the_same_queries_at_two_sizes(
         return response.context["count"] if listing == "calendar" else len(response.context["page"])
 
     queries_at_two_sizes(build, shown, ceiling=14, sizes=(3, 12), warm_up=True)
+
+
+def test_reflections_come_twenty_a_page(client, cx_lead, executive):
+    for n in range(21):
+        _reflection(executive, n)
+    client.force_login(cx_lead)
+    first = client.get(reverse("immersion:reflections"))
+    assert len(first.context["page"]) == 20
+    assert "Page 1 of 2" in first.content.decode()
+    assert len(client.get(reverse("immersion:reflections"), {"page": 2}).context["page"]) == 1
+
+
+def test_the_executive_choice_keeps_the_one_picked_and_escapes_names(
+    client, cx_lead, executive, make_user
+):
+    odd = make_user(roles=[Role.EXECUTIVE], display_name="<b>Bold</b> & Co", title="VP")
+    client.force_login(cx_lead)
+    page = client.get(reverse("immersion:reflections"), {"person": odd.pk}).content.decode()
+    assert (
+        f'<option value="{odd.pk}" selected>&lt;b&gt;Bold&lt;/b&gt; &amp; Co — VP</option>' in page
+    )
+    assert f'<option value="{executive.pk}">Evelyn Exec — {executive.title}</option>' in page
+    assert '<option value="">Everyone</option>' in page
+
+
+def test_a_page_past_the_end_is_the_last_and_a_page_that_is_no_number_the_first(
+    client, settings, cx_lead, executive
+):
+    settings.PAGE_SIZE = 2
+    for n in range(3):
+        _reflection(executive, n)
+    client.force_login(cx_lead)
+    past = client.get(reverse("immersion:reflections"), {"page": "99999"})
+    assert past.status_code == 200
+    assert past.context["page"].number == 2
+    word = client.get(reverse("immersion:reflections"), {"page": "abc"})
+    assert word.status_code == 200
+    assert word.context["page"].number == 1

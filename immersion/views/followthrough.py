@@ -33,6 +33,8 @@ from ..services.followthrough import (
 from . import ATTEND, MANAGE, VIEW
 
 SHARED = "immersion.view_shared_reflections"
+# A reflection is a card of text to read: 50 a page was 100 KB and most of the page's time.
+REFLECTIONS_PER_PAGE = 20
 
 
 @permission_required(ATTEND, MANAGE)
@@ -202,7 +204,11 @@ def reflection_list(request):
         {
             "filters": filters.form,
             "filtered": filters.is_valid() and any(filters.form.cleaned_data.values()),
-            "page": page_of(request, reflection_search(user=request.user, filters=request.GET)),
+            "page": page_of(
+                request,
+                reflection_search(user=request.user, filters=request.GET),
+                per_page=min(settings.PAGE_SIZE, REFLECTIONS_PER_PAGE),
+            ),
             "is_reader": request.user.has_perm(MANAGE)
             or request.user.has_perm(SHARED)
             or request.user.has_perm(VIEW),
