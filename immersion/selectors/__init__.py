@@ -30,9 +30,11 @@ from .followthrough import (
 )
 from .programme import (
     PERIODS,
+    CalendarDay,
     GroupProgress,
     Progress,
     at_risk,
+    calendar_days,
     calendar_sessions,
     escalation_for,
     escalations_open_count,
@@ -78,6 +80,7 @@ from .setup import (
 
 __all__ = [
     "PERIODS",
+    "CalendarDay",
     "GroupProgress",
     "JourneyColumn",
     "JourneyComparison",
@@ -89,6 +92,7 @@ __all__ = [
     "at_risk",
     "cadence_targets",
     "cadence_targets_in_force",
+    "calendar_days",
     "calendar_sessions",
     "call_list_imports",
     "customer_call_for",
