@@ -1,5 +1,6 @@
 """Reads shared by pages, tasks and the metrics app; every name is importable from here."""
 
+from .at_risk import AtRiskRows, at_risk, at_risk_count, at_risk_rows
 from .calls import (
     call_list_imports,
     customer_count,
@@ -33,7 +34,6 @@ from .programme import (
     CalendarDay,
     GroupProgress,
     Progress,
-    at_risk,
     calendar_days,
     calendar_sessions,
     escalation_for,
@@ -80,6 +80,7 @@ from .setup import (
 
 __all__ = [
     "PERIODS",
+    "AtRiskRows",
     "CalendarDay",
     "GroupProgress",
     "JourneyColumn",
@@ -90,6 +91,8 @@ __all__ = [
     "Todos",
     "activity_types_with_counts",
     "at_risk",
+    "at_risk_count",
+    "at_risk_rows",
     "cadence_targets",
     "cadence_targets_in_force",
     "calendar_days",

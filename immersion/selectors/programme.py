@@ -199,21 +199,6 @@ def frontline_agents() -> QuerySet:
     )
 
 
-def at_risk(*, day: date | None = None) -> list[Progress]:
-    """Every executive whose attended plus scheduled sessions do not reach a target in the
-    current week, month or quarter (by the target's period), largest shortfall first."""
-    rows = [
-        progress
-        for person_rows in progress_for(people=executives(), day=day).values()
-        for progress in person_rows
-        if progress.shortfall > 0
-    ]
-    return sorted(
-        rows,
-        key=lambda p: (-p.shortfall / p.needed, p.person.display_name, p.target.activity_type.name),
-    )
-
-
 @dataclass
 class GroupProgress:
     target: CadenceTarget

@@ -11,7 +11,7 @@ from core.http import page_of
 from core.permissions import permission_required
 
 from ..filters import CalendarFilter
-from ..selectors import at_risk, calendar_days, calendar_sessions, programme_progress
+from ..selectors import at_risk_rows, calendar_days, calendar_sessions, programme_progress
 from ..services.feeds import calendar_feed_get
 from . import MANAGE, VIEW
 
@@ -84,9 +84,11 @@ def programme_calendar(request):
 
 @permission_required(MANAGE)
 def at_risk_view(request):
-    """CX lead: who will miss a target this week, month or quarter, and by how much."""
+    """CX lead: who will miss a target this week, month or quarter, and by how much; largest
+    shortfall first, in pages."""
+    page = page_of(request, at_risk_rows())
     return render(
         request,
         "immersion/at_risk.html",
-        {"rows": at_risk(), "programme": programme_progress()},
+        {"page": page, "rows": page.object_list, "programme": programme_progress()},
     )
