@@ -190,6 +190,19 @@ def executives() -> QuerySet:
     return people_with_role(role=Role.EXECUTIVE).select_related("department")
 
 
+def executive_search(*, q: str, leave_out=(), limit: int = 20) -> tuple[list[User], int]:
+    """Up to `limit` executives whose name, title or department holds `q` (the rotation
+    builder's search), leaving out those already chosen; and how many match in all."""
+    found = (
+        executives()
+        .filter(
+            Q(display_name__icontains=q) | Q(title__icontains=q) | Q(department__name__icontains=q)
+        )
+        .exclude(pk__in=leave_out)
+    )
+    return list(found[:limit]), found.count()
+
+
 def frontline_agents() -> QuerySet:
     """Active frontline agents, by team, to pair executives with."""
     return (
