@@ -34,7 +34,7 @@ def home(request):
     if user.has_perm("immersion.work_escalations"):
         context["my_escalations"] = immersion.escalations_open_count(user=user)
     if user.has_perm("immersion.manage_programme"):
-        context["at_risk"] = immersion.at_risk()
+        context["at_risk"] = immersion.at_risk_count()  # a COUNT: the list is the at-risk page
     if user.has_perm("immersion.log_escalation") or user.has_perm("immersion.work_escalations"):
         # The officer at the person's own desk (their team's; the first desk for the others).
         context["on_shift"] = immersion.officer_on_shift_for(person=user)

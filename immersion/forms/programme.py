@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from accounts.models import Department, FrontlineTeam
 from core.calendar import org_today
 from core.forms import (
+    INT_MAX,
     BoundedDateField,
     BoundedIntegerField,
     BoundedModelMultipleChoiceField,
@@ -37,6 +38,12 @@ RANGE_TOO_LONG_MESSAGE = f"Plan at most {MAX_DAYS} days at a time."
 RANGE_PAST_MESSAGE = "Those dates are over; choose dates from today on."
 CHOOSE_EXECUTIVES_MESSAGE = "Choose at least one executive."
 CHOOSE_DEPARTMENT_MESSAGE = "Choose the department."
+# Up to this many executives the builder lists them all to tick; beyond, the list (1,000
+# executives: 290 KB of the page's 355 KB) gives way to a search, and only those chosen so far
+# are drawn.
+CHOOSE_FROM_LIST_UP_TO = 60
+SEARCH_MAX = 100
+SEARCH_TOO_LONG_MESSAGE = f"Search with at most {SEARCH_MAX} characters."
 HOST_TEAMS_MESSAGE = "{activity} is held with a frontline team: choose at least one host team."
 DURATION_MESSAGE = "A session lasts between 5 minutes and 24 hours."
 AGENT_TEAM_MESSAGE = "{agent} is not on {team}; choose one of its agents or another team."
@@ -335,7 +342,14 @@ class RotationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chosen"].queryset = executives()
+        people = executives()
+        self.fields["chosen"].queryset = people
+        self.search_executives = people.count() > CHOOSE_FROM_LIST_UP_TO
+
+    def chosen_people(self) -> list:
+        """The executives ticked so far, as posted (drawn ticked above the search)."""
+        values = self.data.getlist(self.add_prefix("chosen")) if self.is_bound else []
+        return list(executives().filter(pk__in=_ids(values)))
 
     def clean(self):
         cleaned = super().clean()
@@ -378,6 +392,28 @@ class RotationForm(forms.Form):
         elif cleaned.get("who") == "chosen":
             people = people.filter(pk__in=[p.pk for p in cleaned.get("chosen") or []])
         return list(people)
+
+
+class ExecutiveSearchForm(forms.Form):
+    """The rotation builder's search for executives to add (an organisation too large to
+    list them all); `chosen` are those already ticked, left out of the matches."""
+
+    q = forms.CharField(
+        max_length=SEARCH_MAX,
+        required=False,
+        strip=True,
+        error_messages={"max_length": SEARCH_TOO_LONG_MESSAGE},
+    )
+
+    def chosen_people(self) -> list:
+        """Those already ticked (sent along as `chosen`): drawn ticked, left out of the
+        matches. A value that is not an executive's number is dropped."""
+        values = self.data.getlist("chosen") if self.is_bound else []
+        return list(executives().filter(pk__in=_ids(values)))
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and int(v) <= INT_MAX]
 
 
 class EscalationForm(forms.ModelForm):

@@ -172,7 +172,9 @@ class Participant(models.Model):
     )
 
     class Meta:
-        ordering = ["session__starts_at"]
+        # Its own copy of the session's start: ordering by session__starts_at joined and sorted
+        # the sessions table on every participant query.
+        ordering = ["starts_at", "pk"]
         indexes = [
             models.Index(fields=["person", "starts_at"]),
             # A quarter's places, whoever holds them (the metrics roll-up; calendar and feed

@@ -1,5 +1,6 @@
 """Reads shared by pages, tasks and the metrics app; every name is importable from here."""
 
+from .at_risk import AtRiskRows, at_risk, at_risk_count, at_risk_rows
 from .calls import (
     call_list_imports,
     customer_count,
@@ -30,15 +31,17 @@ from .followthrough import (
 )
 from .programme import (
     PERIODS,
+    CalendarDay,
     GroupProgress,
     Progress,
-    at_risk,
+    calendar_days,
     calendar_sessions,
     escalation_for,
     escalations_open_count,
     escalations_open_for,
     escalations_resolved_for,
     escalations_visible_to,
+    executive_search,
     executives,
     feed_owner,
     frontline_agents,
@@ -83,6 +86,8 @@ from .setup import (
 
 __all__ = [
     "PERIODS",
+    "AtRiskRows",
+    "CalendarDay",
     "GroupProgress",
     "JourneyColumn",
     "JourneyComparison",
@@ -92,8 +97,11 @@ __all__ = [
     "Todos",
     "activity_types_with_counts",
     "at_risk",
+    "at_risk_count",
+    "at_risk_rows",
     "cadence_targets",
     "cadence_targets_in_force",
+    "calendar_days",
     "calendar_sessions",
     "call_list_imports",
     "customer_call_for",
@@ -107,6 +115,7 @@ __all__ = [
     "escalations_open_for",
     "escalations_resolved_for",
     "escalations_visible_to",
+    "executive_search",
     "executives",
     "feed_owner",
     "frontline_agents",

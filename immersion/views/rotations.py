@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 from core.http import error_text, posted
 from core.permissions import permission_required
 
-from ..forms import RotationForm
+from ..forms import ExecutiveSearchForm, RotationForm
 from ..selectors import (
     desks_by_pk,
+    executive_search,
     people_by_pk,
     rotation_sessions,
     rotations_published,
@@ -19,6 +20,9 @@ from ..selectors import (
 )
 from ..services.rotations import RotationChoice, rotation_preview, rotation_publish
 from . import MANAGE
+
+# How many matches a search for executives shows (the rest: type more of the name).
+SEARCH_SHOWS = 20
 
 
 def _choice(form: RotationForm) -> RotationChoice:
@@ -75,11 +79,30 @@ def _preview_context(choice: RotationChoice, plan, *, ticked=None) -> dict:
     }
 
 
+def _executive_choice(request, form: RotationForm) -> dict:
+    """The executives ticked so far and, after a search (GET `q`), those that match."""
+    if request.method != "GET" or "q" not in request.GET:
+        return {"chosen_people": form.chosen_people() if form.search_executives else []}
+    search = ExecutiveSearchForm(request.GET)
+    chosen = search.chosen_people()
+    context = {"search": search, "chosen_people": chosen}
+    if search.is_valid() and search.cleaned_data["q"]:
+        matches, total = executive_search(
+            q=search.cleaned_data["q"], leave_out=[p.pk for p in chosen], limit=SEARCH_SHOWS
+        )
+        context.update(matches=matches, total=total)
+    return context
+
+
 @permission_required(MANAGE)
 def rotation_builder(request):
-    """CX lead: the builder page; POST action=preview (no JavaScript) or action=publish."""
+    """CX lead: the builder page; POST action=preview (no JavaScript) or action=publish. In an
+    organisation too large to list every executive, GET `q` finds executives to tick (htmx:
+    just the choice, the ticked ones kept)."""
     form = RotationForm(posted(request))
-    context = {"form": form}
+    context = {"form": form, **_executive_choice(request, form)}
+    if request.htmx and "q" in request.GET:
+        return render(request, "immersion/rotation_builder.html#executive_choice", context)
     if request.method == "POST" and form.is_valid():
         choice = _choice(form)
         if request.POST.get("action") == "publish":
