@@ -9,7 +9,8 @@ from statistics import mean
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -309,10 +310,23 @@ def journey_templates_with_counts(*, active_only: bool = False) -> QuerySet[Jour
     templates = JourneyTemplate.objects.all()
     if active_only:
         templates = templates.filter(is_active=True)
+    # Each count in its own subquery: joined together, every step met every walk (DISTINCT
+    # over steps x exercises: 105-137 ms at 32,000 exercises; two index counts instead).
     return templates.annotate(
-        step_count=Count("steps", filter=Q(steps__is_active=True), distinct=True),
-        exercise_count=Count("exercises", distinct=True),
+        step_count=_count_per_template(JourneyStep.objects.filter(is_active=True)),
+        exercise_count=_count_per_template(JourneyExercise.objects.all()),
     )
+
+
+def _count_per_template(rows: QuerySet) -> Coalesce:
+    counted = (
+        rows.filter(template=OuterRef("pk"))
+        .order_by()
+        .values("template")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def customer_call_for(*, user: User, pk: int) -> CustomerCall | None:
