@@ -42,3 +42,17 @@ def test_home_says_how_many_it_lists_when_it_lists_them_all(client, frontline, c
 
     assert "You own 1 open report:" in page
     assert "The only one" in page
+
+
+def test_home_counts_what_waits_for_triage_up_to_a_cap(client, monkeypatch, frontline, cx_lead):
+    monkeypatch.setattr("frictions.selectors.reports.HOME_COUNT_CAP", 3)
+    client.force_login(cx_lead)
+    for n in range(3):
+        file(frontline, title=f"Waiting {n}")
+    assert "<strong>3</strong> reports without an owner" in client.get(reverse("home")).text
+
+    file(frontline, title="One more")
+
+    page = client.get(reverse("home"))
+    assert page.context["frictions"]["untriaged"] == 4
+    assert "<strong>more than 3</strong> reports without an owner" in page.text
