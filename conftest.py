@@ -32,6 +32,7 @@ MIGRATED_DEFAULTS = [
     ("accounts.migrations.0002_default_departments", "add_departments"),
     ("immersion.migrations.0003_activity_catalogue", "add_catalogue"),
     ("immersion.migrations.0005_journey_catalogue", "add_journeys"),
+    ("immersion.migrations.0010_officer_desks", "default_desk"),
 ]
 
 

@@ -28,6 +28,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and roles"
 
     def ready(self) -> None:
+        from .backends import access_receivers_connect
+
+        access_receivers_connect()
         # Sent once per app after migrate; permissions of later apps exist by the last one.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.roles_sync")
         # django.contrib.auth connects its own under this uid; ours replaces it.

@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -114,6 +115,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def new_access_stamp() -> str:
+    """A fresh value for User.access_stamp: random, so a row made again under an old id (a
+    database generated anew, SQLite reusing ids) never meets what was remembered for the old."""
+    return secrets.token_hex(8)
+
+
 class User(AbstractUser):
     """A person in the organisation: executive, frontline agent, CX lead or leadership viewer.
 
@@ -157,6 +164,11 @@ class User(AbstractUser):
         help_text="Who this person reports to; overdue responses escalate up this chain.",
     )
 
+    # Changes, in the same transaction, whenever the person's roles or own permissions change:
+    # the cached permission set (accounts.backends) is keyed by it, so the next request after
+    # a role is taken away is refused without a query for the permissions on every request.
+    access_stamp = models.CharField(max_length=16, default=new_access_stamp, editable=False)
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
@@ -165,6 +177,11 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["display_name", "email"]
+        indexes = [
+            # The people list's order: read a page in order instead of sorting 11,000 people
+            # joined to their department, team and manager (21 ms -> under 1 ms).
+            models.Index(fields=["display_name", "email"], name="accounts_user_name_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
@@ -183,6 +200,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    def save(self, *args, **kwargs):
+        # A copy of the person loaded before their roles changed must not, saved later, put
+        # back the stamp the old permissions are remembered under: only the role signals
+        # (accounts.backends) write it.
+        if kwargs.get("update_fields") is None and not args and not self._state.adding:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "access_stamp"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:person_edit", kwargs={"pk": self.pk})

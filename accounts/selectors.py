@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from .backends import user_access
 from .filters import PeopleFilter
 from .models import Department, FrontlineTeam, PeopleImport, User
 from .roles import Role
@@ -48,12 +49,9 @@ def people_with_role(*, role: Role) -> QuerySet[User]:
 
 
 def user_has_role(*, user: User, role: Role) -> bool:
-    """Whether `user` holds `role`; one query, cached on the user object for the request."""
-    cache = getattr(user, "_role_cache", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
-        user._role_cache = cache
-    return role in cache
+    """Whether `user` holds `role` (an inactive person holds none); from the permission cache
+    (accounts.backends), so no query once the person's roles are remembered."""
+    return role in user_access(user).roles
 
 
 def teams_with_member_counts() -> QuerySet[FrontlineTeam]:

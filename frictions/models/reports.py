@@ -167,6 +167,13 @@ class FrictionReport(models.Model):
             models.Index(
                 fields=["due"], condition=Q(status__in=OPEN_STATUSES), name="frictions_open_due"
             ),
+            # An executive's open reports, due soonest first (home): without it PostgreSQL
+            # walked every open report by due date for one owner's, 233 ms -> 1.3 ms.
+            models.Index(
+                fields=["owner", "due", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="frictions_owner_open_due",
+            ),
             # The quarter's roll-up (metrics/definitions.py) reads reports closed, and reports
             # due, in a quarter, open or not: without these it scanned all 500,000 reports at
             # scale (bench/bench_metrics.py), nine times for the closed ones.

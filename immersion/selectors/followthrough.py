@@ -9,7 +9,20 @@ from statistics import mean
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -74,7 +87,7 @@ def _ended_places(person: User, now: datetime) -> QuerySet[Participant]:
 
 
 def todos_for(*, person: User, now: datetime | None = None) -> Todos:
-    """Everything `person` has to do after their sessions, in five queries:
+    """Everything `person` has to do after their sessions, in four queries:
 
     - attendance to confirm: every session that has ended with no confirmation;
     - reflections: every exposure (customer or frontline time) they did not miss, with no
@@ -86,21 +99,29 @@ def todos_for(*, person: User, now: datetime | None = None) -> Todos:
     now = now or timezone.now()
     today = now.astimezone(org_zone()).date()
     todos = Todos()
-    todos.attendance = list(
-        _ended_places(person, now).filter(
-            ends_at__lte=now, attendance=Participant.Attendance.INVITED
-        )
+    # Attendance to confirm and reflections due, from one read of the ended places (one
+    # query fewer on every executive's home), told apart here by the same rules.
+    edit_from = now - timedelta(days=settings.REFLECTION_EDIT_DAYS)
+    exposures = [Pillar.DIRECT, Pillar.OBSERVATION]
+    may_reflect = [Participant.Attendance.INVITED, Participant.Attendance.ATTENDED]
+    wants_reflection = Q(
+        ends_at__gt=edit_from,
+        session__activity_type__pillar__in=exposures,
+        reflection__isnull=True,
+        attendance__in=may_reflect,
+    )
+    places = _ended_places(person, now).filter(
+        Q(attendance=Participant.Attendance.INVITED) | wants_reflection, ends_at__lte=now
     )
     due = timedelta(days=settings.REFLECTION_DUE_DAYS)
-    for place in _ended_places(person, now).filter(
-        ends_at__lte=now,
-        ends_at__gt=now - timedelta(days=settings.REFLECTION_EDIT_DAYS),
-        session__activity_type__pillar__in=[Pillar.DIRECT, Pillar.OBSERVATION],
-        reflection__isnull=True,
-        attendance__in=[Participant.Attendance.INVITED, Participant.Attendance.ATTENDED],
+    for place in places.annotate(
+        wants_reflection=ExpressionWrapper(wants_reflection, BooleanField())
     ):
-        due_at = place.ends_at + due
-        todos.reflections.append(ReflectionDue(place, due_at, overdue=due_at < now))
+        if place.attendance == Participant.Attendance.INVITED:
+            todos.attendance.append(place)
+        if place.wants_reflection:
+            due_at = place.ends_at + due
+            todos.reflections.append(ReflectionDue(place, due_at, overdue=due_at < now))
     todos.commitments = list(
         Commitment.objects.filter(person=person, done_at__isnull=True).select_related(
             "reflection__participant__session__activity_type"
@@ -328,10 +349,23 @@ def journey_templates_with_counts(*, active_only: bool = False) -> QuerySet[Jour
     templates = JourneyTemplate.objects.all()
     if active_only:
         templates = templates.filter(is_active=True)
+    # Each count in its own subquery: joined together, every step met every walk (DISTINCT
+    # over steps x exercises: 105-137 ms at 32,000 exercises; two index counts instead).
     return templates.annotate(
-        step_count=Count("steps", filter=Q(steps__is_active=True), distinct=True),
-        exercise_count=Count("exercises", distinct=True),
+        step_count=_count_per_template(JourneyStep.objects.filter(is_active=True)),
+        exercise_count=_count_per_template(JourneyExercise.objects.all()),
     )
+
+
+def _count_per_template(rows: QuerySet) -> Coalesce:
+    counted = (
+        rows.filter(template=OuterRef("pk"))
+        .order_by()
+        .values("template")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def customer_call_for(*, user: User, pk: int) -> CustomerCall | None:

@@ -411,6 +411,7 @@ def _shifts_running(at) -> QuerySet[Participant]:
     return (
         Participant.objects.filter(
             session__activity_type__mode=ActivityType.Mode.OFFICER_OF_THE_DAY,
+            session__ends_at__gt=at,
             is_active=True,
             starts_at__gt=at - timedelta(days=1),
             starts_at__lte=at,

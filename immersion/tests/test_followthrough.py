@@ -271,6 +271,18 @@ def test_todos_list_what_is_left_after_sessions(executive, settings):
     assert todos_for(person=executive).commitments == []
 
 
+def test_an_attended_session_without_a_reflection_asks_for_one_not_for_attendance(executive):
+    attended = past_place(executive, hours_ago=24 * 2)
+    attendance_record(
+        participant=attended, attended=True, minutes=None, interactions=1, by=executive
+    )
+
+    todos = todos_for(person=executive)
+
+    assert [item.participant.pk for item in todos.reflections] == [attended.pk]
+    assert todos.attendance == []
+
+
 def test_home_shows_an_executive_their_to_dos(client, executive):
     place = past_place(executive, hours_ago=3)
     client.force_login(executive)

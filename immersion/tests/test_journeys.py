@@ -271,3 +271,24 @@ def test_journey_results_compared_over_quarters_stay_with_the_right_quarter(exec
     first_step = template.steps.first().pk
     efforts = [column.cells[first_step].effort for column in comparison.quarters]
     assert efforts == [7, 1]
+
+
+def test_journey_list_counts_the_steps_offered_and_every_walk(
+    client, executive, make_user, template
+):
+    other = make_user(roles=[Role.EXECUTIVE])
+    # "Find the cancel page" has results, so taking it out keeps it, inactive: two offered.
+    walk(executive, template, scores=[(2, True), (3, True), (4, False)])
+    walk(other, template, hours_ago=80, scores=[(3, True)])
+    journey_template_save(
+        template=template, name=template.name, kind=template.kind, steps=["Cancel", "Refund"]
+    )
+    client.force_login(executive)
+
+    page = client.get(reverse("immersion:journeys"))
+
+    listed = {t.name: (t.step_count, t.exercise_count) for t in page.context["templates"]}
+    assert listed["Cancel a plan"] == (2, 2)
+    others = [counts for name, counts in listed.items() if name != "Cancel a plan"]
+    assert others, "the migration's journeys are listed too"
+    assert all(steps > 0 and walks == 0 for steps, walks in others)

@@ -45,7 +45,7 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("immersion", "0011_escalation_resolved_index")]
+    dependencies = [("immersion", "0010_officer_desks")]
 
     operations = [
         migrations.AddIndex(

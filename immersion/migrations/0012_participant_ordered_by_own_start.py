@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('immersion', '0012_reflection_list_indexes'),
+        ('immersion', '0011_reflection_list_indexes'),
     ]
 
     operations = [
