@@ -15,7 +15,7 @@ def default_desk(apps, schema_editor):
     OfficerDesk = apps.get_model("immersion", "OfficerDesk")
     Session = apps.get_model("immersion", "Session")
     Escalation = apps.get_model("immersion", "Escalation")
-    desk = OfficerDesk.objects.create(name=DEFAULT_DESK, kind="organisation")
+    desk, _ = OfficerDesk.objects.get_or_create(name=DEFAULT_DESK, defaults={"kind": "organisation"})
     seen, ids = set(), []
     for pk, starts_at, status in (
         Session.objects.filter(activity_type__mode="officer_of_the_day")
