@@ -14,7 +14,7 @@ name of an executive, the CX lead or a superuser; they file in Proximity itself.
 from django.contrib.auth import get_user_model
 from django.utils.decorators import method_decorator
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +23,7 @@ from accounts.models import FrontlineTeam
 from accounts.roles import Role
 
 from .models import Area, Severity, Status
-from .selectors import friction_report_for, friction_timeline
+from .selectors import TIMELINE_LINES, friction_report_for, friction_timeline
 from .services import anonymous_release_by, friction_report_file
 from .views import no_sooner_than
 
@@ -160,13 +160,26 @@ THROTTLED = OpenApiResponse(
 
 
 class ResponseSerializer(serializers.Serializer):
+    """One line of the public timeline; "me too"s in a row are one line with their count."""
+
     kind = serializers.CharField(source="get_kind_display")
     text = serializers.CharField()
-    by = serializers.CharField(source="who")
-    at = serializers.DateTimeField(source="created_at")
+    by = serializers.SerializerMethodField()
+    at = serializers.DateTimeField(source="created_at", help_text="When the (last) event was.")
+    count = serializers.IntegerField(
+        help_text='How many events the line stands for: the "me too"s in a row, else 1.'
+    )
+    since = serializers.DateTimeField(
+        source="first_at", help_text="When the first of them was (`at` when count is 1)."
+    )
+
+    def get_by(self, event) -> str:
+        return f"{event.count} people" if event.count > 1 else event.who
 
 
-class FrictionStatusSerializer(serializers.Serializer):
+class FrictionFieldsSerializer(serializers.Serializer):
+    """A report's public fields: never who filed it."""
+
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
@@ -181,19 +194,29 @@ class FrictionStatusSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Who answers for it; null until the CX lead assigns someone.",
     )
-    affected = serializers.SerializerMethodField()
+    affected = serializers.SerializerMethodField(
+        help_text='The reporter and everyone who said "me too".'
+    )
+    supporters = serializers.IntegerField(
+        source="support_count", help_text='How many said "me too".'
+    )
     resolution = serializers.CharField(
         source="get_resolution_display", help_text="Empty until it is resolved."
     )
-    responses = serializers.SerializerMethodField()
 
     def get_affected(self, report) -> int:
         return report.support_count + 1
 
-    @extend_schema(responses=ResponseSerializer(many=True))
+
+class FrictionStatusSerializer(FrictionFieldsSerializer):
+    responses = serializers.SerializerMethodField(
+        help_text=f"The public timeline's newest {TIMELINE_LINES} lines, oldest first."
+    )
+
+    @extend_schema_field(ResponseSerializer(many=True))
     def get_responses(self, report) -> list[dict]:
-        events = friction_timeline(report=report, internal=False)
-        return ResponseSerializer(events, many=True).data
+        timeline = friction_timeline(report=report, internal=False)
+        return ResponseSerializer(timeline.lines, many=True).data
 
 
 class FrictionCreatedSerializer(FrictionStatusSerializer):

@@ -15,6 +15,8 @@ from .decisions import (
 from .integrations import api_integration_list
 from .reports import (
     NUMBER_MAX,
+    TIMELINE_LINES,
+    Timeline,
     friction_board,
     friction_report_for,
     friction_report_lookup,
@@ -37,7 +39,9 @@ from .reviews import (
 __all__ = [
     "NUMBER_MAX",
     "REVIEW_ACTIVITY",
+    "TIMELINE_LINES",
     "DecisionRecord",
+    "Timeline",
     "api_integration_list",
     "decision_evidence_find",
     "decision_for",
