@@ -4,18 +4,17 @@ form says why."""
 
 import django_filters
 from django import forms
-from django.db.models import Case, When
 
 from accounts.models import FrontlineTeam
 from core.calendar import org_today
 from core.forms import FilterForm
 
-from .models import OPEN_STATUSES, Area, Decision, FrictionReport, Status
+from .models import OPEN_FIRST, OPEN_STATUSES, Area, Decision, FrictionReport, Status
 
 SORTS = {
     "supported": "Most supported",
     "newest": "Newest",
-    "overdue": "Oldest overdue",
+    "overdue": "Oldest overdue, then next due",
 }
 DEFAULT_SORT = "supported"
 
@@ -62,11 +61,10 @@ class BoardFilter(django_filters.FilterSet):
         if sort == "newest":
             return queryset.order_by("-created_at", "-pk")
         if sort == "overdue":
-            return queryset.order_by(
-                Case(When(status__in=OPEN_STATUSES, due__lt=org_today(), then=0), default=1),
-                "due",
-                "pk",
-            )
+            # Open reports first, the longest overdue at the top (an overdue report is an open
+            # one whose due date has passed), then the closed. Not "overdue as of today" in the
+            # order itself: a date in the expression cannot be indexed (FrictionReport.Meta).
+            return queryset.order_by(OPEN_FIRST, "due", "pk")
         return queryset.order_by("-support_count", "-created_at", "-pk")
 
 
