@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -15,7 +16,7 @@ from accounts.models import User
 from core.calendar import org_today
 from core.ranges import INT_MAX
 
-from ..filters import BoardFilter
+from ..filters import ApiFrictionFilter, BoardFilter
 from ..models import OPEN_STATUSES, Decision, FrictionEvent, FrictionReport
 
 
@@ -26,6 +27,20 @@ def friction_board(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Fric
     left out. One query."""
     reports = FrictionReport.objects.select_related("owner", "team")
     return BoardFilter(filters or {}, queryset=reports).qs
+
+
+def friction_api_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[FrictionReport]:
+    """The reports an integration syncs, by number, filtered by `filters.ApiFrictionFilter`
+    (status, updated_since); each with its owner (one more query). Raises ValidationError,
+    with the reasons by field, for a filter value it cannot read."""
+    # The owners by a second query: joined, PostgreSQL sorted every report of a month's
+    # changes by owner before taking a page (it cannot guess how many `updated_since` keeps).
+    found = ApiFrictionFilter(
+        filters or {}, queryset=FrictionReport.objects.prefetch_related("owner")
+    )
+    if not found.is_valid():
+        raise ValidationError(found.errors)
+    return found.qs.order_by("pk")
 
 
 def friction_similar(*, text: str, limit: int = 5) -> list[FrictionReport]:
