@@ -4,7 +4,9 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html, format_html_join
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from accounts.models import FrontlineTeam
 from core.forms import BoundedDateField, BoundedIntegerField, BoundedModelMultipleChoiceField
@@ -126,9 +128,26 @@ def _decision_named(*, user, number: int | None, not_rejected: bool) -> Decision
     return decision
 
 
+class QuickSelect(forms.Select):
+    """A select of plain options (no groups) written in one pass instead of a template per
+    option: the owner's select of 1,000 executives took 100 ms of the report's page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.choices
+        )
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 - escaped above
+
+
 class TriageForm(forms.Form):
     prefix = "triage"
-    owner = forms.ModelChoiceField(queryset=None, empty_label="Choose an executive…")
+    owner = forms.ModelChoiceField(
+        queryset=None, empty_label="Choose an executive…", widget=QuickSelect
+    )
     acknowledge_by = BoundedDateField()
     decide_by = BoundedDateField()
     response = forms.CharField(
@@ -140,7 +159,12 @@ class TriageForm(forms.Form):
     def __init__(self, *args, **kwargs):
 
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = executives().order_by("display_name")
+        owner = self.fields["owner"]
+        owner.queryset = executives().order_by("display_name")
+        # The options from plain rows (a thousand User objects took 30 ms to build); the
+        # queryset still decides what is accepted.
+        people = owner.queryset.values_list("pk", "display_name", "email")
+        owner.choices = [("", owner.empty_label), *((pk, n or e) for pk, n, e in people)]
 
 
 class TransitionForm(forms.Form):

@@ -37,7 +37,7 @@ class KeyPaginator(Paginator):
         count = self.count
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, count)
-        if bottom > count // 2 and not self.capped:
+        if bottom > count // 2 and items.ordered and not self.capped:
             # Backwards from the end: the last page skips nothing.
             keys = list(items.reverse().values_list("pk", flat=True)[count - top : count - bottom])
             keys.reverse()

@@ -229,9 +229,11 @@ def similar(request):
     )
 
 
-def _detail(request, report, *, status=200, **forms):
-    """A report's page, with the triage forms bound to what was typed when a change failed."""
-    report = friction_report_for(pk=report.pk)
+def _detail(request, report, *, status=200, loaded=False, **forms):
+    """A report's page, with the triage forms bound to what was typed when a change failed.
+    `loaded`: the report was read by friction_report_for already (not read twice)."""
+    if not loaded:
+        report = friction_report_for(pk=report.pk)
     user = request.user
     may_change = friction_can_change(report=report, user=user)
     internal = may_change
@@ -267,7 +269,7 @@ def report_detail(request, pk: int):
     report = friction_report_for(pk=pk)
     if report is None:
         raise Http404
-    return _detail(request, report)
+    return _detail(request, report, loaded=True)
 
 
 @require_POST
