@@ -79,7 +79,7 @@ def start_gunicorn(environment: dict[str, str], base: str, log: Path) -> subproc
         try:
             requests.get(f"{base}/accounts/login/", timeout=5)
             return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # booting, on a busy machine
             time.sleep(0.3)
     server.terminate()
     sys.exit("gunicorn did not answer within 60 s")
