@@ -24,6 +24,7 @@ from .models import (
     FrictionReport,
     Status,
 )
+from .widgets import QuickSelect
 
 SORTS = {
     "supported": "Most supported",
@@ -34,21 +35,31 @@ DEFAULT_SORT = "supported"
 
 
 class BoardFilter(django_filters.FilterSet):
-    area = django_filters.ChoiceFilter(choices=Area.choices, label="Area", empty_label="All areas")
+    area = django_filters.ChoiceFilter(
+        choices=Area.choices, label="Area", empty_label="All areas", widget=QuickSelect
+    )
     status = django_filters.ChoiceFilter(
         choices=[("open", "Open"), *Status.choices],
         method="by_status",
         label="Status",
         empty_label="Any status",
+        widget=QuickSelect,
     )
     team = django_filters.ModelChoiceFilter(
-        queryset=FrontlineTeam.objects.all(), label="Team", empty_label="All teams"
+        queryset=FrontlineTeam.objects.all(),
+        label="Team",
+        empty_label="All teams",
+        widget=QuickSelect,
     )
     overdue = django_filters.BooleanFilter(
         method="only_overdue", label="Overdue only", widget=forms.CheckboxInput
     )
     sort = django_filters.ChoiceFilter(
-        choices=list(SORTS.items()), method="sorted_by", label="Sort", empty_label=None
+        choices=list(SORTS.items()),
+        method="sorted_by",
+        label="Sort",
+        empty_label=None,
+        widget=QuickSelect,
     )
 
     class Meta:
