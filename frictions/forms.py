@@ -4,7 +4,8 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from accounts.models import FrontlineTeam
 from core.forms import BoundedDateField, BoundedIntegerField, BoundedModelMultipleChoiceField
@@ -243,14 +244,22 @@ class ReviewItemForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = executives()
+        for field in self.fields.values():  # Bootstrap's look, without crispy (the agenda)
+            field.widget.attrs.setdefault("class", "form-control")
 
     @staticmethod
     def owner_datalist() -> str:
         """The list of executives the owners are picked from (e-mail, name), read once per page
-        and written without the template engine (a loop over 1,000 in a template took 80 ms)."""
+        and written in one pass (a loop over 1,000 in a template took 80 ms)."""
         people = executives().order_by("display_name").values_list("email", "display_name")
-        options = format_html_join("", '<option value="{}">{}</option>', people)
-        return format_html('<datalist id="{}">{}</datalist>', REVIEW_OWNERS_LIST, options)
+        options = "".join(
+            f'<option value="{escape(email)}">{escape(name)}</option>' for email, name in people
+        )
+        return format_html(
+            '<datalist id="{}">{}</datalist>',
+            REVIEW_OWNERS_LIST,
+            mark_safe(options),  # noqa: S308 - escaped above
+        )
 
     def clean(self):
         data = super().clean()
