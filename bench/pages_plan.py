@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,10 +29,11 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
-from frictions.models import FrictionReport  # noqa: E402
+from frictions.models import FrictionReport, FrictionReview  # noqa: E402
 from frictions.services.integrations import api_integration_issue  # noqa: E402
 from immersion.services.feeds import calendar_feed_get  # noqa: E402
 
@@ -62,6 +64,10 @@ def pages(people: dict[str, User]) -> list[dict]:
     report = FrictionReport.objects.order_by("-support_count", "pk").first()
     if report is None:
         sys.exit("No friction reports: generate data first.")
+    agenda = FrictionReview.objects.order_by("-session__starts_at").first()
+    if agenda is None:
+        sys.exit("No friction reviews: generate data first.")
+    week_ago = (timezone.now() - timedelta(days=7)).isoformat()
     agent = people[Role.FRONTLINE]
     person_feed = calendar_feed_get(person=people[Role.EXECUTIVE]).token
     programme_feed = calendar_feed_get(person=people[Role.CX_LEAD]).token
@@ -88,8 +94,10 @@ def pages(people: dict[str, User]) -> list[dict]:
         ("board", lead, "/frictions/"),
         ("board, filtered", lead, "/frictions/?status=new&area=pricing"),
         ("board, newest", lead, "/frictions/?sort=newest"),
+        ("board, overdue", lead, "/frictions/?sort=overdue"),
         (f"report, {report.support_count:,} supporters", lead, f"/frictions/{report.pk}/"),
         ("weekly reviews", lead, "/frictions/reviews/"),
+        ("review agenda", lead, f"/frictions/reviews/{agenda.pk}/"),
         ("decision log", leader, "/frictions/decisions/"),
         ("dashboard", leader, "/metrics/"),
         ("receipt page", Role.FRONTLINE, "/frictions/receipt/"),
@@ -103,6 +111,20 @@ def pages(people: dict[str, User]) -> list[dict]:
             "role": None,
             "method": "GET",
             "path": f"/api/frictions/{report.pk}/",
+            "headers": api,
+        },
+        {
+            "name": "API: list",
+            "role": None,
+            "method": "GET",
+            "path": "/api/frictions/?status=open",
+            "headers": api,
+        },
+        {
+            "name": "API: list, a week's changes",
+            "role": None,
+            "method": "GET",
+            "path": "/api/frictions/?" + urlencode({"updated_since": week_ago}),
             "headers": api,
         },
         {

@@ -1,4 +1,5 @@
-"""The REST API for contact-centre tools: file a friction report and read its status.
+"""The REST API for contact-centre tools: file a friction report, list reports to sync them, and
+read one's status.
 
 Each tool authenticates with its own token (`Authorization: Bearer <token>`), issued by the CX
 lead, and has its own rate (REST_FRAMEWORK's "integration" rate, 60 a minute unless
@@ -12,10 +13,19 @@ name of an executive, the CX lead or a superuser; they file in Proximity itself.
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.decorators import method_decorator
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import exceptions, serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,7 +33,12 @@ from accounts.models import FrontlineTeam
 from accounts.roles import Role
 
 from .models import Area, Severity, Status
-from .selectors import friction_report_for, friction_timeline
+from .selectors import (
+    TIMELINE_LINES,
+    friction_api_list,
+    friction_report_for,
+    friction_timeline,
+)
 from .services import anonymous_release_by, friction_report_file
 from .views import no_sooner_than
 
@@ -159,14 +174,34 @@ THROTTLED = OpenApiResponse(
 )
 
 
+class FrictionListErrorsSerializer(serializers.Serializer):
+    """A refused list: the messages by parameter."""
+
+    status = serializers.ListField(child=serializers.CharField(), required=False)
+    updated_since = serializers.ListField(child=serializers.CharField(), required=False)
+
+
 class ResponseSerializer(serializers.Serializer):
+    """One line of the public timeline; "me too"s in a row are one line with their count."""
+
     kind = serializers.CharField(source="get_kind_display")
     text = serializers.CharField()
-    by = serializers.CharField(source="who")
-    at = serializers.DateTimeField(source="created_at")
+    by = serializers.SerializerMethodField()
+    at = serializers.DateTimeField(source="created_at", help_text="When the (last) event was.")
+    count = serializers.IntegerField(
+        help_text='How many events the line stands for: the "me too"s in a row, else 1.'
+    )
+    since = serializers.DateTimeField(
+        source="first_at", help_text="When the first of them was (`at` when count is 1)."
+    )
+
+    def get_by(self, event) -> str:
+        return f"{event.count} people" if event.count > 1 else event.who
 
 
-class FrictionStatusSerializer(serializers.Serializer):
+class FrictionSummarySerializer(serializers.Serializer):
+    """A report's public fields: never who filed it."""
+
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
@@ -181,19 +216,29 @@ class FrictionStatusSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Who answers for it; null until the CX lead assigns someone.",
     )
-    affected = serializers.SerializerMethodField()
+    affected = serializers.SerializerMethodField(
+        help_text='The reporter and everyone who said "me too".'
+    )
+    supporters = serializers.IntegerField(
+        source="support_count", help_text='How many said "me too".'
+    )
     resolution = serializers.CharField(
         source="get_resolution_display", help_text="Empty until it is resolved."
     )
-    responses = serializers.SerializerMethodField()
 
     def get_affected(self, report) -> int:
         return report.support_count + 1
 
-    @extend_schema(responses=ResponseSerializer(many=True))
+
+class FrictionStatusSerializer(FrictionSummarySerializer):
+    responses = serializers.SerializerMethodField(
+        help_text=f"The public timeline's newest {TIMELINE_LINES} lines, oldest first."
+    )
+
+    @extend_schema_field(ResponseSerializer(many=True))
     def get_responses(self, report) -> list[dict]:
-        events = friction_timeline(report=report, internal=False)
-        return ResponseSerializer(events, many=True).data
+        timeline = friction_timeline(report=report, internal=False)
+        return ResponseSerializer(timeline.lines, many=True).data
 
 
 class FrictionCreatedSerializer(FrictionStatusSerializer):
@@ -211,7 +256,59 @@ class AnonymousReceivedSerializer(serializers.Serializer):
     )
 
 
-class FrictionListCreate(APIView):
+class FrictionCursor(CursorPagination):
+    """Pages of reports by number, each page's `next` link carrying where it stopped, so a
+    tool that syncs never skips or repeats a report as others are filed."""
+
+    ordering = "id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class FrictionListCreate(GenericAPIView):
+    pagination_class = FrictionCursor
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=["open", *Status.values],
+                description='A status, or "open" for every status still waiting for a response.',
+            ),
+            OpenApiParameter(
+                "updated_since",
+                OpenApiTypes.DATETIME,
+                description=(
+                    "Only reports whose public timeline gained a line (filed, triaged, a "
+                    'response, a status, a "me too") at or after this time (ISO 8601).'
+                ),
+            ),
+        ],
+        responses={
+            200: FrictionSummarySerializer(many=True),
+            400: OpenApiResponse(
+                FrictionListErrorsSerializer,
+                description="A filter value it cannot read: the reasons by parameter.",
+            ),
+            401: UNAUTHORISED,
+            404: OpenApiResponse(ErrorSerializer, description="The cursor is not one we gave."),
+            429: THROTTLED,
+        },
+        summary="Friction reports, to sync",
+    )
+    def get(self, request):
+        """Reports by number, their public fields only (never who filed them), a page at a time
+        (`page_size` up to 100; follow `next`). Filter by `status` and by `updated_since` to
+        sync only what changed: each report's lines are at /api/frictions/{id}/."""
+        try:
+            reports = friction_api_list(filters=request.query_params)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        page = self.paginate_queryset(reports)
+        return self.get_paginated_response(FrictionSummarySerializer(page, many=True).data)
+
     @extend_schema(
         request=FrictionCreateSerializer,
         responses={

@@ -2,40 +2,64 @@
 selectors (`friction_board`, `decision_log`). A value a filter cannot read is left out, and the
 form says why."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
-from django.db.models import Case, When
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import BooleanField, F, Func
+from django.utils import timezone
 
 from accounts.models import FrontlineTeam
 from core.calendar import org_today
 from core.forms import FilterForm
 
-from .models import OPEN_STATUSES, Area, Decision, FrictionReport, Status
+from .models import (
+    OPEN_FIRST,
+    OPEN_STATUSES,
+    Area,
+    Decision,
+    FrictionEvent,
+    FrictionReport,
+    Status,
+)
+from .widgets import QuickSelect
 
 SORTS = {
     "supported": "Most supported",
     "newest": "Newest",
-    "overdue": "Oldest overdue",
+    "overdue": "Oldest overdue, then next due",
 }
 DEFAULT_SORT = "supported"
 
 
 class BoardFilter(django_filters.FilterSet):
-    area = django_filters.ChoiceFilter(choices=Area.choices, label="Area", empty_label="All areas")
+    area = django_filters.ChoiceFilter(
+        choices=Area.choices, label="Area", empty_label="All areas", widget=QuickSelect
+    )
     status = django_filters.ChoiceFilter(
         choices=[("open", "Open"), *Status.choices],
         method="by_status",
         label="Status",
         empty_label="Any status",
+        widget=QuickSelect,
     )
     team = django_filters.ModelChoiceFilter(
-        queryset=FrontlineTeam.objects.all(), label="Team", empty_label="All teams"
+        queryset=FrontlineTeam.objects.all(),
+        label="Team",
+        empty_label="All teams",
+        widget=QuickSelect,
     )
     overdue = django_filters.BooleanFilter(
         method="only_overdue", label="Overdue only", widget=forms.CheckboxInput
     )
     sort = django_filters.ChoiceFilter(
-        choices=list(SORTS.items()), method="sorted_by", label="Sort", empty_label=None
+        choices=list(SORTS.items()),
+        method="sorted_by",
+        label="Sort",
+        empty_label=None,
+        widget=QuickSelect,
     )
 
     class Meta:
@@ -62,11 +86,10 @@ class BoardFilter(django_filters.FilterSet):
         if sort == "newest":
             return queryset.order_by("-created_at", "-pk")
         if sort == "overdue":
-            return queryset.order_by(
-                Case(When(status__in=OPEN_STATUSES, due__lt=org_today(), then=0), default=1),
-                "due",
-                "pk",
-            )
+            # Open reports first, the longest overdue at the top (an overdue report is an open
+            # one whose due date has passed), then the closed. Not "overdue as of today" in the
+            # order itself: a date in the expression cannot be indexed (FrictionReport.Meta).
+            return queryset.order_by(OPEN_FIRST, "due", "pk")
         return queryset.order_by("-support_count", "-created_at", "-pk")
 
 
@@ -80,3 +103,70 @@ class DecisionLogFilter(django_filters.FilterSet):
         model = Decision
         fields = ["status", "area"]
         form = FilterForm
+
+
+class _InArray(Func):
+    """`value = ANY(array)` (PostgreSQL)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+# How far back `updated_since` may go: a tool syncs changes since its last run, and lists
+# everything (without it) the first time; further back, the events read grow with the table.
+UPDATED_SINCE_DAYS_MAX = 31
+UPDATED_SINCE_MESSAGE = (
+    f"updated_since goes back at most {UPDATED_SINCE_DAYS_MAX} days; to sync everything, "
+    "list without it."
+)
+
+
+class ApiFrictionFilter(django_filters.FilterSet):
+    """GET /api/frictions/: what a contact-centre tool syncs. A value it cannot read is refused
+    (400, with the reason), never left out: a tool must not sync the wrong set silently."""
+
+    status = django_filters.ChoiceFilter(
+        choices=[("open", "Open"), *Status.choices],
+        method="by_status",
+        help_text='A status, or "open" for every status still waiting for a response.',
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="updated_after",
+        help_text=(
+            "Only reports whose public timeline gained a line (filed, triaged, a response, a "
+            'status, a "me too"…) at or after this time (ISO 8601, with its offset).'
+        ),
+    )
+
+    class Meta:
+        model = FrictionReport
+        fields = ["status", "updated_since"]
+
+    def by_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+    def updated_after(self, queryset, name, value):
+        # From the events, read by their time (FrictionEvent.Meta): the reports touched in the
+        # last month are a few thousand, whatever the size of the table.
+        touched = (
+            FrictionEvent.objects.filter(public=True, created_at__gte=value)
+            .order_by()
+            .values("report_id")
+            .distinct()
+        )
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.expressions import ArraySubquery
+
+            # Read once into an array: as `IN (subquery)` PostgreSQL merged it with the reports
+            # in number order, reading every event of every report (2 s for a week's changes).
+            return queryset.filter(_InArray(F("pk"), ArraySubquery(touched)))
+        return queryset.filter(pk__in=touched)
+
+    def filter_queryset(self, queryset):
+        since = self.form.cleaned_data.get("updated_since")
+        if since and since < timezone.now() - timedelta(days=UPDATED_SINCE_DAYS_MAX):
+            raise ValidationError({"updated_since": [UPDATED_SINCE_MESSAGE]})
+        return super().filter_queryset(queryset)

@@ -3,6 +3,9 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from accounts.models import FrontlineTeam
 from core.forms import BoundedDateField, BoundedIntegerField, BoundedModelMultipleChoiceField
@@ -17,6 +20,7 @@ from .selectors import (
 )
 from .services import REPORT_TRANSITIONS
 from .services.decisions import DECISION_TRANSITIONS, VERDICT_REQUIRED_MESSAGE
+from .widgets import QuickSelect
 
 DESCRIPTION_REQUIRED_MESSAGE = "Describe what happens to customers."
 TITLE_REQUIRED_MESSAGE = "Give the report a short title."
@@ -126,7 +130,9 @@ def _decision_named(*, user, number: int | None, not_rejected: bool) -> Decision
 
 class TriageForm(forms.Form):
     prefix = "triage"
-    owner = forms.ModelChoiceField(queryset=None, empty_label="Choose an executive…")
+    owner = forms.ModelChoiceField(
+        queryset=None, empty_label="Choose an executive…", widget=QuickSelect
+    )
     acknowledge_by = BoundedDateField()
     decide_by = BoundedDateField()
     response = forms.CharField(
@@ -138,7 +144,12 @@ class TriageForm(forms.Form):
     def __init__(self, *args, **kwargs):
 
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = executives().order_by("display_name")
+        owner = self.fields["owner"]
+        owner.queryset = executives().order_by("display_name")
+        # The options from plain rows (a thousand User objects took 30 ms to build); the
+        # queryset still decides what is accepted.
+        people = owner.queryset.values_list("pk", "display_name", "email")
+        owner.choices = [("", owner.empty_label), *((pk, n or e) for pk, n, e in people)]
 
 
 class TransitionForm(forms.Form):
@@ -196,26 +207,59 @@ class NoteForm(forms.Form):
     )
 
 
+# The id of the one list of executives on a review's agenda, which every item's owner offers.
+REVIEW_OWNERS_LIST = "review-owners"
+REVIEW_OWNER_MESSAGE = "No executive has this e-mail address: pick one from the list."
+
+
+class ExecutiveByEmailField(forms.ModelChoiceField):
+    """An executive named by their e-mail address, whatever its case."""
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if value in self.empty_values:
+            return None
+        found = self.queryset.filter(email__iexact=value).first()
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
+
+
 class ReviewItemForm(forms.Form):
     decision = forms.CharField(
         label="What was decided", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="—")
+    # Typed with suggestions from one list on the page (REVIEW_OWNERS_LIST), not a select per
+    # item: twelve selects of 1,000 executives made the agenda 514 KB and 2.6 s.
+    owner = ExecutiveByEmailField(
+        queryset=None,
+        required=False,
+        to_field_name="email",
+        widget=forms.EmailInput(attrs={"list": REVIEW_OWNERS_LIST, "autocomplete": "off"}),
+        help_text="An executive's e-mail address: type a name and pick from the list.",
+        error_messages={"invalid_choice": REVIEW_OWNER_MESSAGE},
+    )
     committed_date = BoundedDateField(label="Date committed", required=False)
 
-    def __init__(self, *args, owner_choices=None, **kwargs):
-
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = executives().order_by("display_name")
-        if owner_choices is not None:
-            # An agenda shows one form per item: they share the options read once per page.
-            self.fields["owner"].choices = owner_choices
+        self.fields["owner"].queryset = executives()
+        for field in self.fields.values():  # Bootstrap's look, without crispy (the agenda)
+            field.widget.attrs.setdefault("class", "form-control")
 
-    @classmethod
-    def owner_choices(cls) -> list:
-        """The owner's options, read from the database now: hand them to every item's form."""
-        # Through iter(): list() would first ask the choices their length, a COUNT query.
-        return list(iter(cls().fields["owner"].choices))
+    @staticmethod
+    def owner_datalist() -> str:
+        """The list of executives the owners are picked from (e-mail, name), read once per page
+        and written in one pass (a loop over 1,000 in a template took 80 ms)."""
+        people = executives().order_by("display_name").values_list("email", "display_name")
+        options = "".join(
+            f'<option value="{escape(email)}">{escape(name)}</option>' for email, name in people
+        )
+        return format_html(
+            '<datalist id="{}">{}</datalist>',
+            REVIEW_OWNERS_LIST,
+            mark_safe(options),  # noqa: S308 - escaped above
+        )
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,7 @@ from .anonymous import AnonymousWrite
 from .decisions import Decision, DecisionEvent
 from .integrations import ApiIntegration
 from .reports import (
+    OPEN_FIRST,
     OPEN_STATUSES,
     USER,
     Area,
@@ -20,6 +21,7 @@ from .reports import (
 from .reviews import FrictionReview, ReviewItem
 
 __all__ = [
+    "OPEN_FIRST",
     "OPEN_STATUSES",
     "USER",
     "AnonymousWrite",

@@ -15,6 +15,9 @@ from .decisions import (
 from .integrations import api_integration_list
 from .reports import (
     NUMBER_MAX,
+    TIMELINE_LINES,
+    Timeline,
+    friction_api_list,
     friction_board,
     friction_report_for,
     friction_report_lookup,
@@ -37,7 +40,9 @@ from .reviews import (
 __all__ = [
     "NUMBER_MAX",
     "REVIEW_ACTIVITY",
+    "TIMELINE_LINES",
     "DecisionRecord",
+    "Timeline",
     "api_integration_list",
     "decision_evidence_find",
     "decision_for",
@@ -47,6 +52,7 @@ __all__ = [
     "decisions_changed_after_exposure",
     "decisions_visible_to",
     "decisions_with_exposure",
+    "friction_api_list",
     "friction_board",
     "friction_report_for",
     "friction_report_lookup",

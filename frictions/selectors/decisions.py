@@ -11,11 +11,15 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     Model,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from immersion.models import Session
@@ -30,37 +34,42 @@ from ..filters import DecisionLogFilter
 from ..models import Decision, DecisionEvent, FrictionReport
 from .reports import friction_reports_visible_to, typed_number
 
+# The kinds of evidence a decision links to (its many-to-many fields).
+EVIDENCE_LINKS = ("friction_reports", "sessions", "reflections", "journeys", "escalations")
+
+
+def _exposures() -> dict[str, QuerySet]:
+    """The links to evidence of each kind, of the outer decision, dated before its change."""
+    changed = OuterRef("changed_at")
+    me = OuterRef("pk")
+    return {
+        "sessions": Decision.sessions.through.objects.filter(
+            decision_id=me, session__starts_at__lt=changed
+        ).exclude(session__status=Session.Status.CANCELLED),
+        "reflections": Decision.reflections.through.objects.filter(
+            decision_id=me, reflection__created_at__lt=changed
+        ),
+        "journeys": Decision.journeys.through.objects.filter(
+            decision_id=me, journeyexercise__started_at__lt=changed
+        ),
+        "escalations": Decision.escalations.through.objects.filter(
+            decision_id=me, escalation__logged_at__lt=changed
+        ),
+        "friction_reports": Decision.friction_reports.through.objects.filter(
+            decision_id=me, frictionreport__created_at__lt=changed
+        ),
+    }
+
 
 def decisions_with_exposure(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
     """Each decision annotated `changed_after_exposure`: changed or reversed, with a session,
     reflection, journey, escalation or friction report among its evidence dated before the
-    change."""
-    changed = OuterRef("changed_at")
-    me = OuterRef("pk")
-    exposures = [
-        Decision.sessions.through.objects.filter(
-            decision_id=me, session__starts_at__lt=changed
-        ).exclude(session__status=Session.Status.CANCELLED),
-        Decision.reflections.through.objects.filter(
-            decision_id=me, reflection__created_at__lt=changed
-        ),
-        Decision.journeys.through.objects.filter(
-            decision_id=me, journeyexercise__started_at__lt=changed
-        ),
-        Decision.escalations.through.objects.filter(
-            decision_id=me, escalation__logged_at__lt=changed
-        ),
-        Decision.friction_reports.through.objects.filter(
-            decision_id=me, frictionreport__created_at__lt=changed
-        ),
-    ]
-    annotated = decisions.annotate(
-        **{f"exposure_{n}": Exists(query) for n, query in enumerate(exposures)}
-    )
+    change. One EXISTS per kind of evidence, written once in the expression (annotating each
+    and then combining them printed every EXISTS twice)."""
     any_exposure = Q()
-    for n in range(len(exposures)):
-        any_exposure |= Q(**{f"exposure_{n}": True})
-    return annotated.annotate(
+    for links in _exposures().values():
+        any_exposure |= Q(Exists(links))
+    return decisions.annotate(
         changed_after_exposure=ExpressionWrapper(
             Q(changed_at__isnull=False) & any_exposure, output_field=BooleanField()
         )
@@ -108,14 +117,28 @@ def decision_log(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Decisi
     each decision with its owner, how many pieces of evidence it rests on (`evidence_count`)
     and whether it changed after customer exposure. A filter value that is not valid is left
     out."""
+    # Counted per decision by a subquery on each link table: counting over a join of the five
+    # multiplied the rows (a many-to-many fan-out) and took 5.8 s at 1,500 decisions.
+    evidence_count = sum(
+        (
+            Coalesce(
+                Subquery(
+                    getattr(Decision, kind)
+                    .through.objects.filter(decision_id=OuterRef("pk"))
+                    .order_by()
+                    .values("decision_id")
+                    .annotate(n=Count("*"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+            for kind in EVIDENCE_LINKS
+        ),
+        start=Value(0),
+    )
     decisions = decisions_with_exposure(
-        Decision.objects.select_related("owner").annotate(
-            evidence_count=Count("friction_reports", distinct=True)
-            + Count("sessions", distinct=True)
-            + Count("reflections", distinct=True)
-            + Count("journeys", distinct=True)
-            + Count("escalations", distinct=True)
-        )
+        Decision.objects.select_related("owner").annotate(evidence_count=evidence_count)
     )
     return DecisionLogFilter(filters or {}, queryset=decisions).qs.order_by("-created_at", "-pk")
 

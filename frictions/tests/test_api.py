@@ -1,22 +1,33 @@
 """The REST API for contact-centre tools: tokens, filing (named and anonymous), status, schema."""
 
 import json
+from datetime import timedelta
 
 import jsonschema
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
 from accounts.roles import Role
 from frictions.api import (
     ANONYMOUS_WITH_REPORTER_MESSAGE,
     UNKNOWN_REPORTER_MESSAGE,
+    FrictionCursor,
+    FrictionSummarySerializer,
 )
+from frictions.filters import UPDATED_SINCE_MESSAGE
 from frictions.models import AnonymousWrite, ApiIntegration, FrictionEvent, FrictionReport
 from frictions.services import friction_report_by_receipt, friction_report_transition
 from frictions.services.integrations import api_integration_issue, api_integration_revoke
-from frictions.tests.factories import USER_FIELDS, _database, _database_diff, release_anonymous
+from frictions.tests.factories import (
+    USER_FIELDS,
+    _database,
+    _database_diff,
+    file,
+    release_anonymous,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +280,104 @@ def test_the_schema_states_when_reporter_email_is_required_and_when_forbidden(cl
     }
     validator = jsonschema.Draft4Validator(request)
     assert validator.is_valid({**PAYLOAD, **extra}) is valid, extra
+
+
+def get(client, token, **params):
+    return client.get(reverse("api:frictions"), params, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_a_tool_lists_reports_a_page_at_a_time_with_their_public_fields_only(
+    client, token, frontline
+):
+    for n in range(3):
+        file(frontline, title=f"Report {n}")
+    first = get(client, token, page_size=2)
+    assert first.status_code == 200
+    body = first.json()
+    assert [r["title"] for r in body["results"]] == ["Report 0", "Report 1"]
+    second = client.get(body["next"], HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [r["title"] for r in second["results"]] == ["Report 2"]
+    assert second["next"] is None
+    text = first.content.decode()
+    assert frontline.email not in text, "never who filed"
+    assert str(frontline) not in text
+    assert "reporter" not in body["results"][0]
+    assert set(body["results"][0]) == set(FrictionSummarySerializer().fields)
+
+
+def test_the_list_filters_by_status_and_by_what_changed_since(client, token, frontline, cx_lead):
+    old, _ = file(frontline, title="Old and quiet")
+    answered, _ = file(frontline, title="Old, answered today")
+    file(frontline, title="New")
+    week_ago = timezone.now() - timedelta(days=7)
+    FrictionEvent.objects.filter(report__in=[old, answered]).update(created_at=week_ago)
+    friction_report_transition(
+        report=answered, by=cx_lead, status="declined", response="No.", decline_reason="No."
+    )
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    changed = get(client, token, updated_since=since).json()["results"]
+    assert [r["title"] for r in changed] == ["Old, answered today", "New"]
+    still_open = get(client, token, updated_since=since, status="open").json()["results"]
+    assert [r["title"] for r in still_open] == ["New"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"status": "bogus"}, "status", None),
+        ({"updated_since": "yesterday"}, "updated_since", None),
+        ({"updated_since": "2020-01-01T00:00:00Z"}, "updated_since", UPDATED_SINCE_MESSAGE),
+    ],
+)
+def test_the_list_refuses_a_filter_it_cannot_read_and_says_why(
+    client, token, params, field, message
+):
+    response = get(client, token, **params)
+    assert response.status_code == 400
+    errors = response.json()[field]
+    assert errors
+    if message is not None:
+        assert errors == [message]
+
+
+def test_the_list_refuses_a_cursor_it_did_not_give_and_bounds_the_page_size(
+    client, token, frontline
+):
+    assert get(client, token, cursor="bogus").status_code == 404
+    file(frontline)
+    assert len(get(client, token, page_size=100000).json()["results"]) == 1
+    assert get(client, token, page_size="many").status_code == 200
+    assert FrictionCursor.max_page_size == 100
+
+
+def test_the_list_takes_the_same_queries_for_few_and_many_reports(
+    client, token, frontline, django_assert_max_num_queries
+):
+    get(client, token)  # the token's first use of the day is written down once
+    counts, listed = [], []
+    for size in (2, 12):
+        while FrictionReport.objects.count() < size:
+            file(frontline)
+        with django_assert_max_num_queries(6) as queries:
+            response = get(client, token, status="open")
+        listed.append(len(response.json()["results"]))
+        counts.append(len(queries))
+    assert listed == [2, 12]
+    assert counts[0] == counts[1]
+
+
+def test_the_list_needs_a_token(client):
+    assert client.get(reverse("api:frictions")).status_code == 401
+
+
+def test_the_schema_documents_the_list_its_filters_and_pages(client):
+    schema = _schema(client)
+    validate_schema(schema)
+    listing = schema["paths"]["/api/frictions/"]["get"]
+    assert set(listing["responses"]) == {"200", "400", "401", "404", "429"}
+    assert {p["name"] for p in listing["parameters"]} >= {
+        "status",
+        "updated_since",
+        "cursor",
+        "page_size",
+    }

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from frictions.forms import REVIEW_OWNER_MESSAGE
 from frictions.models import FrictionEvent, FrictionReport, FrictionReview, ReviewItem
 from frictions.services import friction_report_support
 from frictions.services.reviews import (
@@ -99,7 +100,7 @@ def test_the_minutes_form_keeps_the_decision_when_the_date_is_missing(
     prefix = f"item-{item.pk}"
     response = client.post(
         reverse("frictions:review_item", args=[item.pk]),
-        {f"{prefix}-decision": "Ask finance", f"{prefix}-owner": executive.pk},
+        {f"{prefix}-decision": "Ask finance", f"{prefix}-owner": executive.email},
     )
     assert response.status_code == 200
     assert "Give both the owner and the date committed, or neither." in response.content.decode()
@@ -148,3 +149,49 @@ def test_review_agenda_takes_the_same_queries_for_2_and_12_items(
         ceiling=8,
         sizes=(2, 12),
     )
+
+
+def test_the_agenda_lists_the_executives_once_and_each_item_picks_its_owner_by_email(
+    client, frontline, cx_lead, executive
+):
+    file(frontline, title="One")
+    file(frontline, title="Two")
+    review = friction_review_prepare(session=review_session(1), by=cx_lead)
+    client.force_login(cx_lead)
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert page.count('<datalist id="review-owners">') == 1
+    assert page.count(f'<option value="{executive.email}">') == 1
+    assert page.count('list="review-owners"') == 2
+
+    item = review.items.get(report__title="One")
+    prefix = f"item-{item.pk}"
+    url = reverse("frictions:review_item", args=[item.pk])
+    committed = (timezone.localdate() + timedelta(days=10)).isoformat()
+    unknown = client.post(
+        url,
+        {
+            f"{prefix}-decision": "Ask finance",
+            f"{prefix}-owner": "nobody@example.com",
+            f"{prefix}-committed_date": committed,
+        },
+    )
+    assert REVIEW_OWNER_MESSAGE in unknown.content.decode()
+    done = client.post(
+        url,
+        {
+            f"{prefix}-decision": "Ask finance",
+            f"{prefix}-owner": executive.email.upper(),
+            f"{prefix}-committed_date": committed,
+        },
+    )
+    assert done.status_code == 302
+    assert FrictionReport.objects.get(title="One").owner == executive
+
+
+def test_the_agenda_shows_no_list_of_executives_to_who_cannot_record_minutes(
+    client, frontline, cx_lead
+):
+    file(frontline)
+    review = friction_review_prepare(session=review_session(1), by=cx_lead)
+    client.force_login(frontline)
+    assert "<datalist" not in client.get(review.get_absolute_url()).content.decode()

@@ -355,3 +355,15 @@ def test_the_report_lookup_shows_nothing_to_someone_without_the_board(frontline,
     nobody = make_user()
     assert friction_report_lookup(user=nobody, text="refund") == []
     assert friction_report_lookup(user=nobody, text=str(report.pk)) == []
+
+
+def test_the_owner_select_offers_each_executive_once_with_the_owner_chosen(
+    client, frontline, cx_lead, executive, make_user
+):
+    other = make_user(roles=[Role.EXECUTIVE], display_name="Zoë <Other>")
+    report, _ = file(frontline)
+    triage(report, cx_lead, executive)
+    client.force_login(cx_lead)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert page.count(f'<option value="{executive.pk}" selected>') == 1
+    assert page.count(f'<option value="{other.pk}">Zoë &lt;Other&gt;</option>') == 1

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.http import form_action, form_page, page_of, posted
+from core.http import form_action, form_page, posted
 from core.permissions import permission_required
 
 from ..filters import DecisionLogFilter
@@ -27,11 +27,12 @@ from ..services.decisions import (
     decision_set_status,
 )
 from . import LOG_DECISIONS, VIEW_DECISIONS
+from .paging import page_by_keys
 
 
 @permission_required(VIEW_DECISIONS)
 def decision_list(request):
-    page = page_of(request, decision_log(filters=request.GET))
+    page = page_by_keys(request, decision_log(filters=request.GET))
     return render(
         request,
         "frictions/decision_list.html",

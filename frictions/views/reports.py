@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core.http import action_redirect, errors_onto, form_action, page_of, posted
+from core.http import action_redirect, errors_onto, form_action, posted
 from core.permissions import permission_required
 from immersion.selectors import escalation_for, journey_step_result_for, reflection_friction_for
 
@@ -51,6 +51,7 @@ from ..services import (
 )
 from . import FILE, TRIAGE, VIEW, no_sooner_than
 from .cookies import signed_cookie_delete, signed_cookie_get, signed_cookie_set
+from .paging import page_by_keys
 
 OWN_WORDS_MESSAGE = (
     "To file anonymously, put it in your own words: the text still holds what you wrote in "
@@ -64,14 +65,24 @@ ANONYMOUS_SUPPORT_MESSAGE = (
 )
 
 
+# The board pages through at most this many reports of a filter and sort; past it, it says so
+# and offers the filters.
+BOARD_ROWS_MAX = 10_000
+
+
 @permission_required(VIEW)
 def board(request):
     """Everyone in the programme: every report, filtered and sorted."""
-    page = page_of(request, friction_board(filters=request.GET))
+    page = page_by_keys(request, friction_board(filters=request.GET), rows_max=BOARD_ROWS_MAX)
     return render(
         request,
         "frictions/board.html",
-        {"filters": BoardFilter(request.GET).form, "page": page, "filtered": bool(request.GET)},
+        {
+            "filters": BoardFilter(request.GET).form,
+            "page": page,
+            "filtered": bool(request.GET),
+            "rows_max": BOARD_ROWS_MAX if page.paginator.capped else None,
+        },
     )
 
 
@@ -218,9 +229,11 @@ def similar(request):
     )
 
 
-def _detail(request, report, *, status=200, **forms):
-    """A report's page, with the triage forms bound to what was typed when a change failed."""
-    report = friction_report_for(pk=report.pk)
+def _detail(request, report, *, status=200, loaded=False, **forms):
+    """A report's page, with the triage forms bound to what was typed when a change failed.
+    `loaded`: the report was read by friction_report_for already (not read twice)."""
+    if not loaded:
+        report = friction_report_for(pk=report.pk)
     user = request.user
     may_change = friction_can_change(report=report, user=user)
     internal = may_change
@@ -256,7 +269,7 @@ def report_detail(request, pk: int):
     report = friction_report_for(pk=pk)
     if report is None:
         raise Http404
-    return _detail(request, report)
+    return _detail(request, report, loaded=True)
 
 
 @require_POST

@@ -51,8 +51,9 @@ def review_prepare(request, session_pk: int):
 
 def _review_page(request, review, *, bound=None, status=200):
     items = review_items_for(review=review)
+    owners = None
     if request.user.has_perm(TRIAGE):
-        owner_choices = ReviewItemForm.owner_choices()
+        owners = ReviewItemForm.owner_datalist()
         for item in items:
             if bound is not None and bound[0] == item.pk:
                 item.form = bound[1]
@@ -60,16 +61,20 @@ def _review_page(request, review, *, bound=None, status=200):
                 item.form = ReviewItemForm(
                     initial={
                         "decision": item.decision,
-                        "owner": item.owner_id or item.report.owner_id,
+                        "owner": item.owner or item.report.owner,
                         "committed_date": item.committed_date or item.report.decide_by,
                     },
                     prefix=f"item-{item.pk}",
-                    owner_choices=owner_choices,
                 )
     return render(
         request,
         "frictions/review_detail.html",
-        {"review": review, "items": items, "reasons": ReviewItem.Reason},
+        {
+            "review": review,
+            "items": items,
+            "reasons": ReviewItem.Reason,
+            "owners": owners,
+        },
         status=status,
     )
 

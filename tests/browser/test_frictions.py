@@ -1,14 +1,18 @@
 """Filing friction reports on a phone, named and anonymously, and following one by receipt."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from frictions.models import AnonymousWrite, Decision, FrictionReport
 from frictions.services import friction_report_file
+from frictions.services.reviews import friction_review_prepare
 from frictions.tests.factories import release_anonymous
+from immersion.tests.factories import SessionFactory, activity
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -203,3 +207,39 @@ def test_cx_lead_triages_and_the_owner_resolves_through_a_decision(
     audit()
     report.refresh_from_db()
     assert (report.status, report.decision.title) == ("resolved", "Customers cancel online")
+
+
+def test_cx_lead_records_the_minutes_picking_the_owner_from_the_list_of_executives(
+    page, live_server, sign_in, audit, frontline, cx_lead, executive
+):
+    friction_report_file(
+        reporter=frontline,
+        anonymous=False,
+        title="Refunds need a callback",
+        description="Refunds above 50 euros need a manager.",
+        area="policy",
+        channel="phone",
+        customers_per_week=30,
+        severity="high",
+    )
+    session = SessionFactory(
+        activity_type=activity("friction-review"), starts_at=timezone.now() + timedelta(days=1)
+    )
+    review = friction_review_prepare(session=session, by=cx_lead)
+    sign_in(cx_lead)
+    page.goto(live_server.url + review.get_absolute_url())
+    audit()
+    page.get_by_text("Record the minutes").click()
+    page.get_by_label("What was decided").fill("Finance reviews the refund limit.")
+    owner = page.get_by_label("Owner")
+    suggestions = page.locator(f"datalist#{owner.get_attribute('list')} option")
+    expect(suggestions.filter(has_text=executive.display_name)).to_have_count(1)
+    owner.fill(executive.email)
+    committed = timezone.localdate() + timedelta(days=14)
+    page.get_by_label("Date committed").fill(committed.isoformat())
+    audit()
+    page.get_by_role("button", name=re.compile("Save the minutes")).click()
+    expect(page.get_by_role("status").first).to_contain_text("Minutes recorded")
+    expect(page.get_by_text(f"{executive.display_name}, by")).to_be_visible()
+    audit()
+    assert FrictionReport.objects.get().owner == executive

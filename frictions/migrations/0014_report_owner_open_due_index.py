@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_user_access_stamp'),
-        ('frictions', '0011_report_support_count'),
+        ('frictions', '0013_event_public_at_index'),
         ('immersion', '0013_session_type_ends_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
