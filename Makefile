@@ -68,7 +68,8 @@ bench-data: $(VENV)/.installed-dev
 	$(BIN)/python bench/scale/generate.py --reset
 
 ## bench: every main page by role under gunicorn (production settings), loaded by locust beside a
-## bare view; prints a table, writes var/bench/pages.json. BENCH_ARGS="--only board --seconds 10"
+## bare view; prints a table, writes var/bench/pages.json. BENCH_ARGS="--only board --seconds 10";
+## BENCH_DEMO_DATABASE_URL (a seed_demo database) adds each page's queries on the demo beside
 bench: $(VENV)/.installed-dev
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to the database to serve (make bench-data)."; exit 1; }
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)

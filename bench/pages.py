@@ -162,7 +162,7 @@ def plan(environment: dict[str, str]) -> dict:
 def table(rows: list[dict]) -> str:
     head = (
         f"{'page':34} {'role':10} {'req/s':>7} {'of bare':>8} {'p50':>6} {'p95':>6} "
-        f"{'p99':>6} {'KB':>7} {'queries':>7} {'errors':>6}"
+        f"{'p99':>6} {'KB':>7} {'queries':>7} {'demo q':>6} {'errors':>6}"
     )
     lines = [head, "-" * len(head)]
     for row in rows:
@@ -171,7 +171,8 @@ def table(rows: list[dict]) -> str:
             f"{page['name'][:34]:34} {(page['role'] or 'token')[:10]:10} "
             f"{page['rps']:7.1f} {page['rps'] / row['bare']['rps']:8.1%} "
             f"{page['p50_ms']:6.0f} {page['p95_ms']:6.0f} {page['p99_ms']:6.0f} "
-            f"{page['bytes'] / 1024:7.1f} {row['queries']:>7} {page['errors']:>6}"
+            f"{page['bytes'] / 1024:7.1f} {row['queries']:>7} {row.get('demo_queries', ''):>6} "
+            f"{page['errors']:>6}"
         )
     return "\n".join(lines)
 
@@ -185,6 +186,11 @@ def main() -> None:
     )
     parser.add_argument("--password", default="proximity-bench", help="everyone's password")
     parser.add_argument("--json", default="var/bench/pages.json", help="where the JSON goes")
+    parser.add_argument(
+        "--demo-database",
+        default=os.environ.get("BENCH_DEMO_DATABASE_URL", ""),
+        help="a demo-sized database (seed_demo) whose queries per page are printed beside",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         sys.exit("Set DATABASE_URL to the database to serve (make bench-data fills one).")
@@ -200,6 +206,11 @@ def main() -> None:
         check=True,
     )
     planned = plan(environment)
+    if args.demo_database:
+        # The same pages in the same order on the demo's data: the queries must be the same.
+        demo = plan({**environment, "DATABASE_URL": args.demo_database})
+        for page, small in zip(planned["pages"], demo["pages"], strict=True):
+            page["demo_queries"] = small["queries"]
     wanted = [word.strip() for word in args.only.split(",") if word.strip()]
     pages = [p for p in planned["pages"] if not wanted or any(w in p["name"] for w in wanted)]
     print(
@@ -232,6 +243,7 @@ def main() -> None:
                 "page": {**page, **measured},
                 "bare": bare,
                 "queries": page["queries"],
+                "demo_queries": page.get("demo_queries", ""),
                 "status": page["status"],
             }
             rows.append(row)
