@@ -333,6 +333,25 @@ def test_the_report_lookup_without_javascript_is_a_search_page(client, frontline
     assert f'<a href="{report.get_absolute_url()}">#{report.pk} Refund callbacks' in html
 
 
+def test_a_search_of_ten_thousand_characters_is_refused_with_a_message(
+    client, frontline, executive
+):
+    file(frontline, title="Refund callbacks take two days")
+    client.force_login(executive)
+    pasted = "refund " * 1500
+    for inline in (False, True):
+        headers = {"HX-Request": "true"} if inline else {}
+        page = client.get(
+            reverse("frictions:report_lookup"),
+            {"q": pasted, "for": "friction_reports"},
+            headers=headers,
+        )
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "Search with at most 100 characters; this search has 10,500." in html
+        assert "Refund callbacks" not in html, "nothing searched"
+
+
 @pytest.mark.parametrize(
     "params",
     [

@@ -14,6 +14,10 @@ from ..selectors import NUMBER_MAX, friction_report_lookup, typed_number
 from ..selectors import decision_lookup as decision_lookup_select
 from . import LOG_DECISIONS, TRIAGE
 
+# Words of a title: longer is a mistake (a paste), refused with a message rather than cut.
+SEARCH_MAX = 100
+TOO_LONG = "Search with at most {max} characters; this search has {length:,}."
+
 # The form fields a lookup may fill, by kind: True where the field holds a list of numbers.
 LOOKUP_TARGETS = {
     "report": {"respond-duplicate_of": False, "friction_reports": True},
@@ -46,9 +50,11 @@ def number_lookup(request, *, kind: str, find):
             "frictions/_lookup_input.html",
             {"name": target, "value": value, "multiple": multiple, "max": NUMBER_MAX},
         )
-    text = request.GET.get("q", "")[:100]
-    found = find(text=text, exclude=_number_param(request, "exclude")) if text.strip() else []
-    context = {"kind": kind, "q": text, "found": found, "target": target}
+    text = request.GET.get("q", "")
+    refused = TOO_LONG.format(max=SEARCH_MAX, length=len(text)) if len(text) > SEARCH_MAX else ""
+    wanted = text.strip() and not refused
+    found = find(text=text, exclude=_number_param(request, "exclude")) if wanted else []
+    context = {"kind": kind, "q": text, "found": found, "target": target, "refused": refused}
     if inline:
         return render(request, "frictions/_lookup_results.html", context)
     return render(request, "frictions/number_lookup.html", context)
