@@ -52,11 +52,9 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
-import requests
-from pages import ROOT, free_port, server_environment
+from pages import ROOT, free_port, server_environment, start_gunicorn, stop
 
 PYTHON = sys.executable
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -452,29 +450,6 @@ CLASSES = {
 }
 
 
-def start_gunicorn(environment: dict[str, str], base: str, log: Path) -> subprocess.Popen:
-    """gunicorn as `make bench` starts it, waited for until a page answers (on a busy machine
-    the first answer, with every import, can take longer than a request's timeout)."""
-    server = subprocess.Popen(
-        [str(Path(PYTHON).with_name("gunicorn")), "config.wsgi", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("w"),
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn did not start:\n{log.read_text()}")
-        try:
-            requests.get(f"{base}/accounts/login/", timeout=30)
-            return server
-        except requests.RequestException:
-            time.sleep(0.5)
-    server.terminate()
-    sys.exit("gunicorn did not answer within 120 s")
-
-
 def head_counts(users: int) -> dict[str, int]:
     """`users` people in the organisation's proportions, at least one of each role."""
     counts = {role: max(1, round(users * share)) for role, share in SHARES.items()}
@@ -575,8 +550,7 @@ def main() -> None:
         elapsed = time.monotonic() - started
         runner.quit()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
     stored = db_step(
         environment,
         "count",
