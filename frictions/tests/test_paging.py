@@ -42,12 +42,14 @@ def test_every_page_of_the_board_lists_the_reports_in_the_board_order(
     assert len(set(seen)) == 5
 
 
-@pytest.mark.parametrize("page", ["99", "999999999999999999999", "-1"])
-def test_a_board_page_past_the_end_is_the_last(client, frontline, leadership, settings, page):
+# Not named `page`: that is pytest-playwright's fixture, and a parameter of that name tied these
+# tests to its browser and pulled every browser test (which flush the database) in among them.
+@pytest.mark.parametrize("number", ["99", "999999999999999999999", "-1"])
+def test_a_board_page_past_the_end_is_the_last(client, frontline, leadership, settings, number):
     settings.PAGE_SIZE = 2
     five_reports(frontline)
     client.force_login(leadership)
-    response = client.get(reverse("frictions:board"), {"sort": "newest", "page": page})
+    response = client.get(reverse("frictions:board"), {"sort": "newest", "page": number})
     assert response.status_code == 200
     assert response.context["page"].number == 3
     assert titles(response) == ["Report 4"]
