@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from email import message_from_bytes
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -357,3 +358,23 @@ def notifications_written(db):
         )
 
     return rows
+
+
+BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse a test outside tests/browser that takes pytest-playwright's fixtures (a parameter
+    named `page`, say): pytest groups it with the browser tests, and moves them all (they flush
+    the database) in among the database tests, whose catalogue they empty."""
+    tied = [
+        item.nodeid
+        for item in items
+        if "browser_name" in getattr(item, "fixturenames", ())
+        and BROWSER_TESTS not in Path(str(item.fspath)).parents
+    ]
+    if tied:
+        raise pytest.UsageError(
+            "These tests take pytest-playwright's browser (rename a parameter called `page`, "
+            "`browser` or `context`): " + ", ".join(tied[:5])
+        )
