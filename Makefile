@@ -73,3 +73,10 @@ bench-data: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to the database to serve (make bench-data)."; exit 1; }
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+## soak: 50 simulated people reading and writing for 2 minutes against gunicorn, then every
+## answered write looked up in the database (PASS or FAIL). SOAK_ARGS="--users 20 --seconds 30"
+.PHONY: soak
+soak: $(VENV)/.installed-dev
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to a PostgreSQL database (make bench-data, or seed_demo)."; exit 1; }
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
