@@ -57,6 +57,22 @@ def server_environment(port: int) -> dict[str, str]:
     return environment
 
 
+def prepare() -> tuple[str, dict[str, str]]:
+    """Quiet locust, print lines as they come, choose a port and the server's environment,
+    and collect the static files production's manifest storage needs: (address, environment)."""
+    setup_logging("WARNING")
+    sys.stdout.reconfigure(line_buffering=True)
+    port = free_port()
+    environment = server_environment(port)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    return f"http://127.0.0.1:{port}", environment
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -194,17 +210,7 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         sys.exit("Set DATABASE_URL to the database to serve (make bench-data fills one).")
-    setup_logging("WARNING")
-    sys.stdout.reconfigure(line_buffering=True)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    environment = server_environment(port)
-    subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
+    base, environment = prepare()
     planned = plan(environment)
     if args.demo_database:
         # The same pages in the same order on the demo's data: the queries must be the same.

@@ -39,7 +39,6 @@ import gevent
 import gevent.event
 from locust import FastHttpUser, between, task
 from locust.env import Environment
-from locust.log import setup_logging
 
 import argparse
 import itertools
@@ -54,7 +53,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from pages import ROOT, free_port, server_environment, start_gunicorn, stop
+from pages import ROOT, prepare, start_gunicorn, stop
 
 PYTHON = sys.executable
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -508,17 +507,7 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (make bench-data, or seed_demo).")
-    setup_logging("WARNING")
-    sys.stdout.reconfigure(line_buffering=True)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    environment = server_environment(port)
-    subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
+    base, environment = prepare()
     plan = db_step(environment, "plan")
     plan["password"] = args.password
     RUN = Run(plan)
