@@ -1,38 +1,14 @@
 """The people list's filters (django-filter), applied by `selectors.people_list`."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 
-from core.forms import FilterForm
+from core.forms import FilterForm, QuickSelect
 
 from .models import Department, FrontlineTeam, User
 from .roles import Role
 
 STATUS_CHOICES = [("active", "Active"), ("inactive", "Deactivated"), ("all", "Everyone")]
-
-
-class PlainSelect(forms.Select):
-    """A select written out in Python rather than through a template per option: the team
-    filter lists every frontline team (200 at issue 14's volume), and rendering those options
-    one template each was a third of the people page's time. The same HTML as forms.Select."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(option["value"]), flatatt(option["attrs"]), option["label"])
-                for _, group, _ in widget["optgroups"]
-                for option in group
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
 
 
 class PeopleFilter(django_filters.FilterSet):
@@ -41,13 +17,13 @@ class PeopleFilter(django_filters.FilterSet):
         field_name="groups__name", choices=Role.choices, empty_label="Any role"
     )
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), empty_label="Any department", widget=PlainSelect
+        queryset=Department.objects.all(), empty_label="Any department", widget=QuickSelect
     )
     team = django_filters.ModelChoiceFilter(
         field_name="frontline_team",
         queryset=FrontlineTeam.objects.all(),
         empty_label="Any team",
-        widget=PlainSelect,
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="by_status", empty_label=None

@@ -4,6 +4,9 @@ fields with a range (core/ranges.py), and a CSV upload."""
 from datetime import date
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from .csv_files import MAX_BYTES, TOO_BIG_MESSAGE
 from .ranges import (
@@ -119,3 +122,36 @@ class FilterForm(forms.Form):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+
+class QuickSelect(forms.Select):
+    """A select written in one pass of Python instead of a template per option: lists of 1,000
+    executives or 200 teams spent 30-650 ms of a page in Django's per-option templates.
+
+    With `label_fields`, a model choice's options are read as values from its queryset (no
+    model instance each), labelled by `label(*values)`; without, the choices as they are."""
+
+    label_fields: tuple[str, ...] = ()
+
+    def label(self, *values) -> str:
+        return str(values[0])
+
+    def options(self):
+        field = getattr(self.choices, "field", None)
+        if not self.label_fields or field is None:
+            yield from self.choices
+            return
+        if field.empty_label is not None:
+            yield "", field.empty_label
+        for pk, *values in field.queryset.values_list("pk", *self.label_fields):
+            yield pk, self.label(*values)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.options()
+        )
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 - escaped above

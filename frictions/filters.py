@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import FrontlineTeam
 from core.calendar import org_today
-from core.forms import FilterForm
+from core.forms import FilterForm, QuickSelect
 
 from .models import (
     OPEN_FIRST,
@@ -24,7 +24,6 @@ from .models import (
     FrictionReport,
     Status,
 )
-from .widgets import QuickSelect
 
 SORTS = {
     "supported": "Most supported",

@@ -8,7 +8,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from accounts.models import FrontlineTeam
-from core.forms import BoundedDateField, BoundedIntegerField, BoundedModelMultipleChoiceField
+from core.forms import (
+    BoundedDateField,
+    BoundedIntegerField,
+    BoundedModelMultipleChoiceField,
+    QuickSelect,
+)
 from immersion.selectors import executives
 
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
@@ -20,7 +25,6 @@ from .selectors import (
 )
 from .services import REPORT_TRANSITIONS
 from .services.decisions import DECISION_TRANSITIONS, VERDICT_REQUIRED_MESSAGE
-from .widgets import QuickSelect
 
 DESCRIPTION_REQUIRED_MESSAGE = "Describe what happens to customers."
 TITLE_REQUIRED_MESSAGE = "Give the report a short title."

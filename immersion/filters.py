@@ -12,14 +12,11 @@ import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 
 from accounts.models import Department, FrontlineTeam, User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
-from core.forms import BoundedDateField, DateInput, FilterForm
+from core.forms import BoundedDateField, DateInput, FilterForm, QuickSelect
 
 from .models import ActivityType, Customer, Participant, Reflection, ReflectionFriction, Session
 
@@ -38,35 +35,16 @@ def _search(placeholder: str) -> forms.TextInput:
     return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
 
 
-class _QuickSelect(forms.Select):
-    """A select of records drawn in one pass of Python from `label_fields` read as values: the
-    calendar's executive and team filters list every one of 1,000 executives and 200 teams,
-    and Django's per-option templates and model instances took 650 ms of the month's page."""
+class _NameSelect(QuickSelect):
+    """The calendar's team filter: 200 teams read as names."""
 
-    label_fields: tuple[str, ...] = ("name",)
-
-    def label(self, *values) -> str:
-        return values[0]
-
-    def _options(self):
-        field = self.choices.field
-        if field.empty_label is not None:
-            yield "", field.empty_label
-        for pk, *values in field.queryset.values_list("pk", *self.label_fields):
-            yield pk, self.label(*values)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = "" if value is None else str(value)
-        options = "".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) == chosen else ""}>'
-            f"{escape(label)}</option>"
-            for key, label in self._options()
-        )
-        attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
-        return format_html("<select{}>{}</select>", attrs, mark_safe(options))  # noqa: S308 - escaped above
+    label_fields = ("name",)
 
 
-class _PersonSelect(_QuickSelect):
+class _PersonSelect(QuickSelect):
+    """An executive filter (1,000 at issue 14's volume): names and titles read as values,
+    labelled as `_PersonField.label_from_instance` labels them."""
+
     label_fields = ("display_name", "title")
 
     def label(self, name, title) -> str:
@@ -80,25 +58,6 @@ class _PersonField(forms.ModelChoiceField):
 
 class _PersonFilter(django_filters.ModelChoiceFilter):
     field_class = _PersonField
-
-
-class _ExecutiveSelect(forms.Select):
-    """The choice of an executive (1,000 at issue 14's volume) written in one pass from one
-    values query: Django's template per option took 330 ms of the reflections page's 580, and
-    building 1,000 people as model instances most of the rest. The labels are
-    `_PersonField.label_from_instance`'s."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(v) for v in self.format_value(value)}
-        options = [("", self.choices.field.empty_label or "")]
-        people = self.choices.queryset.values_list("pk", "display_name", "title")
-        options += [(pk, f"{shown} — {title}" if title else shown) for pk, shown, title in people]
-        html = [f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
-        for key, label in options:
-            selected = " selected" if str(key) in chosen else ""
-            html.append(f'<option value="{key}"{selected}>{escape(label)}</option>')
-        html.append("</select>")
-        return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
 
 
 class _WhereMixin:
@@ -149,7 +108,7 @@ class CalendarFilter(django_filters.FilterSet):
         queryset=FrontlineTeam.objects.all(),
         label="Team",
         empty_label="Every team",
-        widget=_QuickSelect,
+        widget=_NameSelect,
     )
 
     class Meta:
@@ -183,7 +142,7 @@ class ReflectionFilter(django_filters.FilterSet):
         queryset=lambda request: _executives(),
         label="Executive",
         empty_label="Everyone",
-        widget=_ExecutiveSelect,
+        widget=_PersonSelect,
     )
 
     class Meta:
