@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.http import form_action, form_page, posted
+from core.paging import page_by_keys
 from core.permissions import permission_required
 
 from ..filters import DecisionLogFilter
@@ -27,7 +28,6 @@ from ..services.decisions import (
     decision_set_status,
 )
 from . import LOG_DECISIONS, VIEW_DECISIONS
-from .paging import page_by_keys
 
 
 @permission_required(VIEW_DECISIONS)

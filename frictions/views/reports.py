@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.http import action_redirect, errors_onto, form_action, posted
+from core.paging import page_by_keys
 from core.permissions import permission_required
 from immersion.selectors import escalation_for, journey_step_result_for, reflection_friction_for
 
@@ -51,7 +52,6 @@ from ..services import (
 )
 from . import FILE, TRIAGE, VIEW, no_sooner_than
 from .cookies import signed_cookie_delete, signed_cookie_get, signed_cookie_set
-from .paging import page_by_keys
 
 OWN_WORDS_MESSAGE = (
     "To file anonymously, put it in your own words: the text still holds what you wrote in "
