@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
@@ -18,10 +18,20 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def page_number(asked: str | None) -> str | None:
+    """`?page=` as the paginators read it: absent is the first page, a number past the end (or
+    below 1) the last; anything that is not a number is no page at all, a 404 (issue 14), not a
+    guess at which page was meant."""
+    if asked in (None, "") or asked.strip().lstrip("+-").isdigit():
+        return asked
+    raise Http404("A page is a number.")
+
+
 def page_of(request, items, *, per_page: int | None = None) -> Page:
-    """The page of `items` the address asks for (`?page=`); a page past the end is the last,
-    anything that is not a number the first. Shown with core/_pagination.html."""
-    return Paginator(items, per_page or settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    """The page of `items` the address asks for (`?page=`, read by `page_number`). Shown with
+    core/_pagination.html."""
+    paginator = Paginator(items, per_page or settings.PAGE_SIZE)
+    return paginator.get_page(page_number(request.GET.get("page")))
 
 
 def error_text(exc: ValidationError) -> str:

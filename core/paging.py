@@ -4,13 +4,15 @@ core.http.page_of slices the list itself: page 10,000 of the board made the data
 throw away 500,000 rows (1.5 s), and every row skipped on the decision log had its evidence
 counted first. Here a page is found by its keys alone, from whichever end is nearer (a page past
 the middle reads the list backwards), and only its own rows are then loaded with what they
-show. The same address rules as page_of: past the end is the last page, not a number the first.
+show. The same address rules as page_of (core.http.page_number).
 """
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+
+from .http import page_number
 
 
 class KeyPaginator(Paginator):
@@ -53,4 +55,4 @@ def page_by_keys(
     """The page of `items` the address asks for (`?page=`), found by KeyPaginator (which counts
     at most `rows_max` rows); shown with core/_pagination.html like any other."""
     paginator = KeyPaginator(items, per_page or settings.PAGE_SIZE, rows_max=rows_max)
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page(page_number(request.GET.get("page")))

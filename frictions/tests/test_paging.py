@@ -55,12 +55,15 @@ def test_a_board_page_past_the_end_is_the_last(client, frontline, leadership, se
     assert titles(response) == ["Report 4"]
 
 
-def test_a_board_page_that_is_not_a_number_is_the_first(client, frontline, leadership, settings):
+def test_a_board_page_that_is_not_a_number_is_not_found(client, frontline, leadership, settings):
     settings.PAGE_SIZE = 2
     five_reports(frontline)
     client.force_login(leadership)
-    response = client.get(reverse("frictions:board"), {"sort": "newest", "page": "abc"})
-    assert titles(response) == ["Report 0", "Report 1"]
+    for word in ("abc", "2.5", "x" * 10_000):
+        response = client.get(reverse("frictions:board"), {"sort": "newest", "page": word})
+        assert response.status_code == 404
+    first = client.get(reverse("frictions:board"), {"sort": "newest", "page": ""})
+    assert titles(first) == ["Report 0", "Report 1"]
 
 
 def test_the_board_counts_no_further_than_its_limit_and_says_so(

@@ -288,7 +288,7 @@ def test_the_executive_choice_keeps_the_one_picked_and_escapes_names(
     assert '<option value="">Everyone</option>' in page
 
 
-def test_a_page_past_the_end_is_the_last_and_a_page_that_is_no_number_the_first(
+def test_a_page_past_the_end_is_the_last_and_a_page_that_is_no_number_is_not_found(
     client, settings, cx_lead, executive
 ):
     settings.PAGE_SIZE = 2
@@ -299,5 +299,8 @@ def test_a_page_past_the_end_is_the_last_and_a_page_that_is_no_number_the_first(
     assert past.status_code == 200
     assert past.context["page"].number == 2
     word = client.get(reverse("immersion:reflections"), {"page": "abc"})
-    assert word.status_code == 200
-    assert word.context["page"].number == 1
+    assert word.status_code == 404
+    assert "There is nothing here" in word.content.decode()
+    below = client.get(reverse("immersion:reflections"), {"page": "0"})
+    assert below.status_code == 200
+    assert below.context["page"].number == 2

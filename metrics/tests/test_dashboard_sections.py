@@ -187,6 +187,8 @@ def test_the_compliance_grid_pages_its_executives(client, leadership, make_user)
     assert len(second.object_list) == 5
     assert first.object_list[0].executive.display_name == "Exec 00"
     assert "#compliance" in client.get(URL).content.decode()
+    assert client.get(URL + "&page=99").context["grid"].page.number == 2
+    assert client.get(URL + "&page=two").status_code == 404
 
 
 def test_a_department_with_no_executives_shows_an_empty_state(client, leadership, org):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.models import Department
+from core.http import page_number
 from core.permissions import permission_required
 
 from ..formatting import AXIS_TITLES, change_text, figure_number, figure_text
@@ -112,7 +113,7 @@ def dashboard(request):
                 rollup=board.rollup,
                 quarter=quarter,
                 department_id=department_id,
-                page=request.GET.get("page"),
+                page=page_number(request.GET.get("page")),
             ),
         }
     return render(
