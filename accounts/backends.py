@@ -13,18 +13,21 @@ change that has not committed.
 
 import logging
 from dataclasses import dataclass
-from secrets import token_hex
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.core.cache import caches
+
+from core.generations import generation as core_generation
+from core.generations import generation_bump, generation_key
 
 logger = logging.getLogger(__name__)
 
 # The "shared" cache: Redis in production, files beside the embedded broker otherwise, so every
 # web process sees a change to a role's permissions alike.
 CACHE_ALIAS = "shared"
-GENERATION_KEY = "access:generation"
+GENERATION = "access"
+GENERATION_KEY = generation_key(GENERATION)
 # What a role holds changes by `roles_sync` after a migrate, or by hand in the admin; a person's
 # roles change their stamp. The timeout only lets entries of people who left fall away.
 TIMEOUT_SECONDS = 24 * 3600
@@ -52,19 +55,6 @@ def _user_key(user) -> str:
     return f"access:{user.pk}:{user.access_stamp}:{int(user.is_superuser)}"
 
 
-def _generation(cache) -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, token_hex(8), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-def access_generation_bump() -> None:
-    """What some role holds changed: every cached permission set is stale from now on."""
-    caches[CACHE_ALIAS].set(GENERATION_KEY, token_hex(8), timeout=None)
-
-
 def user_access(user) -> Access:
     """The roles and permissions of `user` (none for someone inactive or not signed in).
 
@@ -81,7 +71,7 @@ def user_access(user) -> Access:
     try:
         cache = caches[CACHE_ALIAS]
         found = cache.get_many([key, GENERATION_KEY])
-        generation = found.get(GENERATION_KEY) or _generation(cache)
+        generation = found.get(GENERATION_KEY) or core_generation(GENERATION, cache=cache)
     except Exception:  # noqa: BLE001 - the cache down must not refuse the page: ask the database
         logger.warning("Permission cache unavailable; permissions read from the database")
         user._access = _access_from_database(user)
@@ -170,11 +160,8 @@ def _people_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None
 def _roles_changed(*args, **kwargs) -> None:
     """What a role (a group) holds, or its name, changed: now, and again once it commits, so a
     request that read the old rows meanwhile does not leave them remembered."""
-    from django.db import transaction
-
     if kwargs.get("action", "post_").startswith("post_"):
-        access_generation_bump()
-        transaction.on_commit(access_generation_bump)
+        generation_bump(GENERATION)
 
 
 def access_receivers_connect() -> None:

@@ -5,3 +5,8 @@ class ImmersionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "immersion"
     verbose_name = "Immersion scheduling"
+
+    def ready(self) -> None:
+        from .selectors.at_risk import at_risk_receivers_connect
+
+        at_risk_receivers_connect()

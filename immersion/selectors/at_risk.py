@@ -10,7 +10,13 @@ sorted and cut by the database; the home page asks for its COUNT.
 
 Correlated subqueries per executive and target gave the same rows, but PostgreSQL priced
 them at millions and JIT-compiled the plan: 8 s of compiling for 0.2 s of work. The grouped
-join is priced below the JIT threshold and runs in about 0.1 s."""
+join is priced below the JIT threshold and runs in about 0.1 s.
+
+That statement still costs 40-60 ms at that volume (25,000 places of the quarter grouped), on
+every CX lead's home page. Its rows are the same for everyone who asks on the same day until the
+programme changes, so they are remembered in the shared cache under the "programme" generation
+(core/generations.py), which every write to places, sessions, targets, activities or
+executives renews (`at_risk_receivers_connect`, and the services' bulk writes by hand)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,8 +24,11 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, DecimalField, DurationField, ExpressionWrapper, F, Func, Q, Sum
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from accounts.models import Department, User
 from core.calendar import org_today
+from core.generations import generation_bump, remembered
 
 from ..models import ActivityType, CadenceTarget, Participant, Session
 from .programme import PERIODS, Progress, executives, period_bounds
@@ -116,35 +125,51 @@ def _statement(day: date) -> tuple[str, list] | None:
 ORDER = " ORDER BY shortfall / needed DESC, display_name, activity_name, person_id"
 
 
+# The generation every write that can change who is at risk renews, and how long a day's rows
+# are kept at most (they are keyed by the day, too).
+PROGRAMME = "programme"
+ROWS_SECONDS = 3600
+ROWS_SHAPE = "person-target-done-planned"
+
+
+def _rows_read(day: date) -> list[tuple]:
+    """The sorted rows short of a target on `day`, from the database: (person id, target id,
+    done, planned), all a page needs besides its people and targets."""
+    statement = _statement(day)
+    if statement is None:
+        return []
+    sql, params = statement
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT person_id, target_id, done, planned FROM ({sql}) AS short_rows {ORDER}",  # noqa: S608
+            params,
+        )
+        return cursor.fetchall()
+
+
+def _rows(day: date) -> list[tuple]:
+    """`_rows_read`, remembered until the programme changes (~1,200 rows at 1,000 executives)."""
+    # The key names the rows' shape: a release that changes it must not read the old ones.
+    key = f"at-risk:{ROWS_SHAPE}:{day}"
+    return remembered(PROGRAMME, key, lambda: _rows_read(day), timeout=ROWS_SECONDS)
+
+
 @dataclass
 class AtRiskRows:
-    """`at_risk` as a paginator reads it (core.http.page_of): count() runs the sorted
-    statement once and keeps its rows (ids and amounts, ~1,200 at 1,000 executives), so a
-    page costs one statement, not a COUNT and a page of the same ~0.1 s statement; a slice is
-    that page as Progress, with its people and targets loaded. The home page's figure is
-    `at_risk_count`, a COUNT that keeps nothing."""
+    """`at_risk` as a paginator reads it (core.http.page_of): the day's sorted rows (ids and
+    amounts) read once, from the cache when the programme has not changed since; a slice is
+    that page as Progress, with its people and targets loaded."""
 
     day: date
-    _rows: list[dict] | None = field(default=None, init=False, repr=False)
+    _rows: list[tuple] | None = field(default=None, init=False, repr=False)
 
-    def _fetch(self, *, limit: int | None = None, offset: int = 0) -> list[dict]:
-        statement = _statement(self.day)
-        if statement is None:
-            return []
-        sql, params = statement
-        sql += ORDER
-        if limit is not None:
-            sql += " LIMIT %s OFFSET %s"
-            params += [limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            names = [c[0] for c in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    def rows(self) -> list[tuple]:
+        if self._rows is None:
+            self._rows = _rows(self.day)
+        return self._rows
 
     def count(self) -> int:
-        if self._rows is None:
-            self._rows = self._fetch()
-        return len(self._rows)
+        return len(self.rows())
 
     def __len__(self) -> int:
         return self.count()
@@ -152,26 +177,19 @@ class AtRiskRows:
     def __getitem__(self, index: slice) -> list[Progress]:
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("AtRiskRows takes a slice (a page), not an index")
-        start = max(0, index.start or 0)
-        if self._rows is not None:
-            rows = self._rows[start : index.stop]
-        elif index.stop is None:
-            rows = self._fetch()[start:]
-        else:
-            rows = self._fetch(limit=max(0, index.stop - start), offset=start)
-        return self._progress(rows)
+        return self._progress(self.rows()[index])
 
-    def _progress(self, rows: list[dict]) -> list[Progress]:
+    def _progress(self, rows: list[tuple]) -> list[Progress]:
         if not rows:
             return []
         targets = CadenceTarget.objects.select_related("activity_type").in_bulk(
-            {r["target_id"] for r in rows}
+            {target_id for _, target_id, _, _ in rows}
         )
-        people = executives().select_related("department").in_bulk([r["person_id"] for r in rows])
+        people = executives().select_related("department").in_bulk([r[0] for r in rows])
         labels = {period: period_bounds(period, self.day)[0].label for period in PERIODS}
         found = []
-        for row in rows:
-            target, person = targets.get(row["target_id"]), people.get(row["person_id"])
+        for person_id, target_id, done, planned in rows:
+            target, person = targets.get(target_id), people.get(person_id)
             if target is None or person is None:  # changed since the rows were read
                 continue
             found.append(
@@ -180,8 +198,8 @@ class AtRiskRows:
                     target=target,
                     period_label=labels[target.period],
                     needed=target.amount,
-                    done=_decimal(row["done"]),
-                    planned=_decimal(row["planned"]),
+                    done=_decimal(done),
+                    planned=_decimal(planned),
                 )
             )
         return found
@@ -200,16 +218,29 @@ def at_risk_rows(*, day: date | None = None) -> AtRiskRows:
 
 
 def at_risk_count(*, day: date | None = None) -> int:
-    """How many targets `at_risk_rows` lists: one COUNT, no list built."""
-    statement = _statement(day or org_today())
-    if statement is None:
-        return 0
-    sql, params = statement
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS short_rows", params)  # noqa: S608
-        return cursor.fetchone()[0]
+    """How many targets `at_risk_rows` lists (the same remembered rows)."""
+    return len(_rows(day or org_today()))
 
 
 def at_risk(*, day: date | None = None) -> list[Progress]:
     """The whole of `at_risk_rows` as Progress (a page of it: slice `at_risk_rows`)."""
     return at_risk_rows(day=day)[:]
+
+
+def _programme_changed(*args, **kwargs) -> None:
+    if kwargs.get("action", "post_").startswith("post_"):
+        generation_bump(PROGRAMME)
+
+
+def at_risk_receivers_connect() -> None:
+    """Keep the remembered rows true: every save or delete of what they are computed from (or
+    show: names) renews the programme's generation. Called once from ImmersionConfig.ready;
+    writes that send no signal (bulk_create, update) call generation_bump(PROGRAMME) by hand."""
+    for model in (Participant, Session, CadenceTarget, ActivityType, User, Department):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _programme_changed, sender=model, dispatch_uid=f"programme:{model}:{signal}"
+            )
+    m2m_changed.connect(
+        _programme_changed, sender=User.groups.through, dispatch_uid="programme:roles"
+    )

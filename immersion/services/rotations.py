@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.calendar import org_zone
+from core.generations import generation_bump
 from core.models import Holiday
 from core.ranges import date_range_check
 
@@ -29,6 +30,7 @@ from ..models import (
     SessionChange,
     TimeOff,
 )
+from ..selectors.at_risk import PROGRAMME
 from .sessions import RACE_MESSAGE, _lock_people, session_cancel, session_reschedule
 
 STALE_MESSAGE = (
@@ -386,6 +388,7 @@ def _create_sessions(rotation: Rotation, creates, by: User) -> list[Session]:
             )
         )
     Session.objects.bulk_create(sessions)
+    generation_bump(PROGRAMME)  # bulk_create sends no post_save
     Participant.objects.bulk_create(
         Participant(session=s, person_id=pid, starts_at=s.starts_at, ends_at=s.ends_at)
         for s, p in zip(sessions, creates, strict=True)

@@ -9,10 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from accounts.services import user_deactivate
 from accounts.tests.factories import DepartmentFactory
 from core.calendar import org_today, org_zone
+from core.generations import generation_bump
 from immersion.models import CadenceTarget, Participant, Session
 from immersion.selectors import at_risk, at_risk_count, at_risk_rows, executives, progress_for
+from immersion.selectors.at_risk import PROGRAMME
+from immersion.services.sessions import session_cancel, session_create
 from immersion.tests.factories import SessionFactory, activity
 
 pytestmark = pytest.mark.django_db
@@ -171,4 +175,41 @@ def test_a_session_moved_out_of_the_period_no_longer_counts(cx_lead, make_user):
     Participant.objects.filter(session=session).update(
         starts_at=later, ends_at=later + timedelta(hours=1)
     )
+    generation_bump(PROGRAMME)  # as every write that sends no signal must
     assert person.pk in {p.person.pk for p in at_risk() if p.target.period == "quarter"}
+
+
+def test_the_remembered_count_follows_the_programme_as_people_change_it(
+    client, cx_lead, programme, django_capture_on_commit_callbacks
+):
+    """The rows are kept in the shared cache until the programme changes: each write below goes
+    through the service a person's click runs, and the home page's next figure has it."""
+    client.force_login(cx_lead)
+
+    def home_figure() -> int:
+        return client.get(reverse("home")).context["at_risk"]
+
+    before = home_figure()
+    assert home_figure() == before == len(_by_hand())
+    with django_capture_on_commit_callbacks(execute=True):
+        user_deactivate(user=programme["Ada Idle"], by=cx_lead)
+    fewer = home_figure()
+    assert fewer == len(_by_hand()) < before
+
+    starts_at = datetime.combine(org_today(), time(16), org_zone())
+    with django_capture_on_commit_callbacks(execute=True):
+        session = session_create(
+            activity_type=activity("call-listening"),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            participants=[programme["Eve Swapped"]],
+            created_by=cx_lead,
+            allow_past=True,
+        )
+    assert home_figure() == len(_by_hand()) == fewer - 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session_cancel(session=session, by=cx_lead)
+    assert home_figure() == len(_by_hand()) == fewer
+    listed = client.get(reverse("immersion:at_risk")).context["page"].paginator.count
+    assert listed == fewer

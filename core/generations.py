@@ -1,0 +1,89 @@
+"""Generations: a token in the shared cache naming the current state of some data, so that what
+is computed from that data can be remembered under it and is never read after the data changed.
+
+A write that changes the data calls `generation_bump(name)` inside its transaction: the token
+changes at once (the writer's own later reads recompute) and again when the transaction commits,
+so an answer computed meanwhile from the rows as they were before the commit is remembered under
+a token nobody asks for any more. Entries under old tokens are never deleted; they time out.
+
+The shared cache is Redis in production and files beside the embedded broker otherwise, so every
+web and worker process sees the same token. When the cache cannot be reached, `remembered`
+computes and keeps nothing: a page never fails, nor shows a stale figure, because of the cache.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from secrets import token_hex
+from typing import TypeVar
+
+from django.core.cache import caches
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "shared"
+T = TypeVar("T")
+
+
+def generation_key(name: str) -> str:
+    return f"generation:{name}"
+
+
+def generation(name: str, *, cache=None) -> str:
+    """The current token of `name` (a new one when none is kept). Raises when the cache is
+    away; `remembered` catches that."""
+    cache = cache or caches[CACHE_ALIAS]
+    key = generation_key(name)
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, token_hex(8), timeout=None)
+        token = cache.get(key)
+    return token
+
+
+def _new_token(name: str) -> None:
+    try:
+        caches[CACHE_ALIAS].set(generation_key(name), token_hex(8), timeout=None)
+    except Exception:  # noqa: BLE001 - the writer's transaction must not fail on the cache
+        logger.warning("Shared cache unavailable; generation %s not renewed", name)
+
+
+@dataclass(frozen=True)
+class _Renewal:
+    """The on-commit renewal of one generation (one per transaction, however many writes)."""
+
+    name: str
+
+    def __call__(self) -> None:
+        _new_token(self.name)
+
+
+def generation_bump(name: str) -> None:
+    """The data `name` stands for changed: a new token now, and another once this commits."""
+    _new_token(name)
+    connection = transaction.get_connection()
+    renewal = _Renewal(name)
+    if connection.in_atomic_block and any(f == renewal for _, f, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(renewal)
+
+
+def remembered(name: str, key: str, compute: Callable[[], T], *, timeout: int) -> T:
+    """`compute()`, kept in the shared cache under `key` and the current generation of `name`
+    for `timeout` seconds at most."""
+    try:
+        cache = caches[CACHE_ALIAS]
+        full_key = f"{name}:{generation(name, cache=cache)}:{key}"
+        found = cache.get(full_key)
+    except Exception:  # noqa: BLE001 - the cache down must not refuse the page: compute
+        logger.warning("Shared cache unavailable; %s computed without it", name)
+        return compute()
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        cache.set(full_key, value, timeout=timeout)
+    except Exception:  # noqa: BLE001 - remembered next time, then
+        logger.warning("Shared cache unavailable; %s not remembered", name)
+    return value
