@@ -9,3 +9,6 @@ class MetricsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the quarterly pack's notification kind, in web and worker processes alike.
         from . import notices  # noqa: F401
+        from .selectors import stored_receivers_connect
+
+        stored_receivers_connect()

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_delete, post_save
 
 from accounts.models import FrontlineTeam, User
+from core.generations import generation_bump
 from frictions.models import Decision
 from frictions.selectors import decisions_with_exposure
 
@@ -21,7 +23,7 @@ from .definitions import (
     figure_metrics,
     funnel_key,
 )
-from .models import QuarterFigure, QuarterRollup
+from .models import FrictionTheme, QuarterFigure, QuarterRollup
 from .quarters import Quarter
 
 Scope = QuarterFigure.Scope
@@ -260,3 +262,22 @@ def decisions_changed_read(*, quarter: Quarter, department_id: int | None) -> li
         .select_related("owner")
         .order_by("-changed_at", "-pk")[:DECISIONS_SHOWN]
     )
+
+
+# The generation of what the dashboard shows from the stored roll-ups (figures, and the names
+# of the themes and teams they count): its fragments are cached under it. Saving a roll-up (each
+# computation does), a theme or a team renews it; bulk writes of figures or themes call
+# generation_bump(STORED) by hand. People, targets and departments are the programme's own
+# generation (immersion.selectors.at_risk.PROGRAMME), which the fragments' key holds too.
+STORED = "stored-figures"
+
+
+def _stored_changed(*args, **kwargs) -> None:
+    generation_bump(STORED)
+
+
+def stored_receivers_connect() -> None:
+    """Called once from MetricsConfig.ready."""
+    for model in (QuarterRollup, FrictionTheme, FrontlineTeam):
+        for signal in (post_save, post_delete):
+            signal.connect(_stored_changed, sender=model, dispatch_uid=f"stored:{model}:{signal}")

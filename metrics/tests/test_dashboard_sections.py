@@ -230,3 +230,42 @@ def test_a_former_executive_stays_in_the_grid_without_a_link_to_a_scorecard(
     assert f'href="/metrics/executives/{org["ana"].pk}/?quarter=2026Q3"' in html
     assert f"/metrics/executives/{org['cy'].pk}/" not in html
     assert "Cy Product <span" in html
+
+
+def test_the_stored_sections_are_drawn_once_and_again_when_what_they_show_changes(
+    client, leadership, cx_lead, org, django_assert_max_num_queries
+):
+    """The cards, funnel, themes, grid and trends come from the stored roll-ups: kept in the
+    shared cache after the first view, drawn again when the roll-up is computed again or a name
+    they print changes; the decisions between them stay live."""
+    quarter_rollup_compute(quarter=Q3)
+    client.force_login(leadership)
+    first = client.get(URL)
+    with django_assert_max_num_queries(100) as cold:
+        client.get(URL + "&page=1")
+    with django_assert_max_num_queries(100) as warm:
+        again = client.get(URL + "&page=1")
+    assert len(warm) < len(cold)
+    assert again.context["fragments"] == client.get(URL + "&page=1").context["fragments"]
+    assert "Ana Ops" in first.content.decode()
+
+    # A name the grid prints: the programme's generation.
+    org["ana"].display_name = "Ana Renamed"
+    org["ana"].save()
+    assert "Ana Renamed" in client.get(URL).content.decode()
+
+    # New records count once the roll-up is computed again (each night), not before.
+    decision_changed_after(org["cy"], at(9, 2), title="Refunds in one call")
+    shown = client.get(URL).content.decode()
+    assert "Refunds in one call" in shown, "the decisions are read live"
+    assert 'data-figure="decisions_changed_after_exposure">1<' not in shown
+    quarter_rollup_compute(quarter=Q3)
+    shown = client.get(URL).content.decode()
+    assert 'data-figure="decisions_changed_after_exposure">1<' in shown
+
+    # Another reader is given the same figures, and their own page around them.
+    client.force_login(cx_lead)
+    theirs = client.get(URL).content.decode()
+    assert 'data-figure="decisions_changed_after_exposure">1<' in theirs
+    assert "Casey Lead" in theirs
+    assert "Lee Board" not in theirs

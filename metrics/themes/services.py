@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.broker import broker_send
+from core.generations import generation_bump
 from frictions.models import FrictionReport
 
 from ..definitions import METRICS, THEME_PREFIX
@@ -24,6 +25,7 @@ from ..models import (
     QuarterRollup,
 )
 from ..quarters import Quarter
+from ..selectors import STORED
 from . import text
 
 logger = logging.getLogger(__name__)
@@ -113,6 +115,7 @@ def friction_themes_fit(*, requested_by: User | None = None) -> FrictionThemeFit
             ]
         )
         _carry_names(named, themes)
+        generation_bump(STORED)  # bulk writes send no signal
     return fit
 
 
@@ -226,6 +229,7 @@ def friction_themes_refresh_figures() -> int:
                 ],
                 batch_size=1000,
             )
+            generation_bump(STORED)  # bulk writes send no signal
     return len(rollups)
 
 
