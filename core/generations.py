@@ -69,15 +69,19 @@ def generation_bump(name: str) -> None:
     transaction.on_commit(renewal)
 
 
-def remembered(name: str, key: str, compute: Callable[[], T], *, timeout: int) -> T:
-    """`compute()`, kept in the shared cache under `key` and the current generation of `name`
-    for `timeout` seconds at most."""
+def remembered(
+    names: str | tuple[str, ...], key: str, compute: Callable[[], T], *, timeout: int
+) -> T:
+    """`compute()`, kept in the shared cache under `key` and the current generation of each of
+    `names` (what it is computed from) for `timeout` seconds at most."""
+    names = (names,) if isinstance(names, str) else names
     try:
         cache = caches[CACHE_ALIAS]
-        full_key = f"{name}:{generation(name, cache=cache)}:{key}"
+        tokens = ":".join(f"{name}={generation(name, cache=cache)}" for name in names)
+        full_key = f"{tokens}:{key}"
         found = cache.get(full_key)
     except Exception:  # noqa: BLE001 - the cache down must not refuse the page: compute
-        logger.warning("Shared cache unavailable; %s computed without it", name)
+        logger.warning("Shared cache unavailable; %s computed without it", key)
         return compute()
     if found is not None:
         return found
@@ -85,5 +89,5 @@ def remembered(name: str, key: str, compute: Callable[[], T], *, timeout: int) -
     try:
         cache.set(full_key, value, timeout=timeout)
     except Exception:  # noqa: BLE001 - remembered next time, then
-        logger.warning("Shared cache unavailable; %s not remembered", name)
+        logger.warning("Shared cache unavailable; %s not remembered", key)
     return value

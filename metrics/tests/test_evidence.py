@@ -318,3 +318,31 @@ def test_the_evidence_page_costs_the_same_queries_at_two_sizes(
         )
 
     queries_at_two_sizes(build, shown, ceiling=25, sizes=(2, 12))
+
+
+def test_the_homes_fade_count_follows_the_roll_ups_the_executives_and_the_checks(
+    client, org, fading, cx_lead
+):
+    """The fading executives' count is remembered between views of the CX lead's home; a roll-up
+    computed again, an executive who leaves the role and a new outcome check all show at once."""
+    client.force_login(cx_lead)
+
+    def shown() -> int:
+        return client.get("/").context["fade_flags"]
+
+    assert shown() == shown() == 2  # Ana and Eve
+    # Q3's roll-up stored again with Bo fallen too (5, 3, then 1).
+    QuarterRollup.objects.filter(quarter="2026Q3").delete()
+    store(Q3, {org["ana"].pk: 1, org["bo"].pk: 1})
+    assert shown() == 3
+    fading["eve"].groups.clear()  # no longer an executive
+    assert shown() == 2
+    decision(
+        org["bo"],
+        title="Callback promise",
+        status="approved",
+        outcome_verdict="reverted",
+        outcome_checked_at=at(11, 1),
+        **APPROVABLE,
+    )
+    assert shown() == 3
