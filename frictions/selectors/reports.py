@@ -69,13 +69,14 @@ def friction_similar(*, text: str, limit: int = 5) -> list[FrictionReport]:
 
 def friction_report_for(*, pk: int) -> FrictionReport | None:
     """One report with what its page shows. Every role with the board may read every report:
-    the reporter of an anonymous one is never stored, so there is nothing to hide."""
+    the reporter of an anonymous one is never stored, so there is nothing to hide.
+
+    What it was filed from is prefetched, not joined: ten tables joined took PostgreSQL 7 ms to
+    plan for a 0.6 ms read, on every view of a report; a prefetch with no key to follow (most
+    reports come from no session) runs no query."""
     return (
-        FrictionReport.objects.select_related(
-            "owner",
-            "team",
-            "duplicate_of",
-            "decision",
+        FrictionReport.objects.select_related("owner", "team", "duplicate_of", "decision")
+        .prefetch_related(
             "source_reflection_friction__reflection__participant",
             "source_journey_step__exercise",
             "source_escalation",
