@@ -15,6 +15,7 @@ from core.forms import (
     BoundedDateField,
     BoundedIntegerField,
     BoundedModelMultipleChoiceField,
+    QuickCheckboxes,
     TimeInput,
 )
 from core.models import Holiday
@@ -307,6 +308,10 @@ class HolidayForm(forms.ModelForm):
         field_classes = {"date": BoundedDateField}
 
 
+class _TeamBoxes(QuickCheckboxes):
+    label_fields = ("name",)
+
+
 class RotationForm(forms.Form):
     PERIODS = [
         ("next_month", "Next month"),
@@ -333,7 +338,7 @@ class RotationForm(forms.Form):
     host_teams = BoundedModelMultipleChoiceField(
         queryset=FrontlineTeam.objects.filter(weekly_listener_capacity__gt=0),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=_TeamBoxes,
         label="Host teams",
     )
     cover_every_day = forms.BooleanField(
