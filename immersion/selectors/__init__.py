@@ -1,6 +1,7 @@
 """Reads shared by pages, tasks and the metrics app; every name is importable from here."""
 
 from .at_risk import AtRiskRows, at_risk, at_risk_count, at_risk_rows
+from .calendar import CalendarDay, CalendarEntry, calendar_days, calendar_sessions
 from .calls import (
     call_list_imports,
     customer_count,
@@ -31,11 +32,8 @@ from .followthrough import (
 )
 from .programme import (
     PERIODS,
-    CalendarDay,
     GroupProgress,
     Progress,
-    calendar_days,
-    calendar_sessions,
     escalation_for,
     escalations_open_count,
     escalations_open_for,
@@ -88,6 +86,7 @@ __all__ = [
     "PERIODS",
     "AtRiskRows",
     "CalendarDay",
+    "CalendarEntry",
     "GroupProgress",
     "JourneyColumn",
     "JourneyComparison",

@@ -1,11 +1,8 @@
 """Reads about the programme shared by pages, tasks and the metrics app."""
 
-from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import (
     Count,
@@ -19,9 +16,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Window,
 )
-from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from accounts.models import FrontlineTeam, User
@@ -30,7 +25,6 @@ from accounts.selectors import people_with_role
 from core.calendar import days_between, org_today, org_zone
 
 from .. import planner
-from ..filters import CalendarFilter
 from ..models import (
     ActivityType,
     CadenceTarget,
@@ -249,87 +243,6 @@ def programme_progress(*, day: date | None = None) -> list[GroupProgress]:
         )
         found.append(GroupProgress(target, bucket.label, counts["held"], counts["planned"]))
     return found
-
-
-def _calendar_filtered(
-    *, start: datetime, end: datetime, filters: Mapping[str, Any] | None
-) -> QuerySet[Session]:
-    sessions = Session.objects.filter(starts_at__gte=start, starts_at__lt=end).exclude(
-        status=Session.Status.CANCELLED
-    )
-    return CalendarFilter(filters or {}, queryset=sessions).qs
-
-
-def _as_shown_on_calendar(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    return sessions.select_related("activity_type", "host_team").prefetch_related(
-        Prefetch(
-            "participants",
-            queryset=Participant.objects.filter(is_active=True).select_related("person"),
-            to_attr="active_participants",
-        )
-    )
-
-
-def calendar_sessions(
-    *, start: datetime, end: datetime, filters: Mapping[str, Any] | None = None
-) -> QuerySet[Session]:
-    """Sessions starting between two instants that are not cancelled, matching the calendar's
-    filters (`filters.CalendarFilter`), soonest first, with what the calendar shows loaded up
-    front (one day's full list, paged). A filter value that is not valid is left out."""
-    sessions = _calendar_filtered(start=start, end=end, filters=filters)
-    return _as_shown_on_calendar(sessions).order_by("starts_at", "pk")
-
-
-@dataclass
-class CalendarDay:
-    """One day of the calendar grid: its first sessions and how many it holds in all."""
-
-    day: date
-    sessions: list[Session]
-    total: int
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.sessions)
-
-
-def calendar_days(
-    *, days: list[date], per_day: int, filters: Mapping[str, Any] | None = None
-) -> list[CalendarDay]:
-    """The calendar's `days` (in the current time zone), each with its first `per_day`
-    sessions (`calendar_sessions`' order and filters) and its count of them all.
-
-    Bounded whatever the volume: at 1,100 sessions a week the grid drew every one (1.2 MB a
-    month); now three queries (counts by day, each day's first few by a window function,
-    their participants) and at most per_day sessions a day."""
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(min(days), time(0), zone)
-    end = datetime.combine(max(days) + timedelta(days=1), time(0), zone)
-    local_day = TruncDate("starts_at", tzinfo=zone)
-    sessions = _calendar_filtered(start=start, end=end, filters=filters)
-    totals = dict(
-        sessions.annotate(day=local_day).order_by().values_list("day").annotate(n=Count("pk"))
-    )
-    # Ranked on ids alone, then loaded: ranking whole rows read every session of the month.
-    first_ids = (
-        sessions.annotate(
-            place=Window(
-                RowNumber(),
-                partition_by=[local_day],
-                order_by=[F("starts_at").asc(), F("pk").asc()],
-            )
-        )
-        .filter(place__lte=per_day)
-        .values("pk")
-    )
-    shown = defaultdict(list)
-    if totals:
-        # The window again outside: the planner cannot see the ranking keeps ~100 rows, and
-        # without it read all 280,000 sessions to match them.
-        first = sessions.filter(pk__in=first_ids).order_by("starts_at", "pk")
-        for session in _as_shown_on_calendar(first):
-            shown[timezone.localtime(session.starts_at, zone).date()].append(session)
-    return [CalendarDay(day, shown.get(day, []), totals.get(day, 0)) for day in days]
 
 
 def session_for_viewer(*, user: User, pk: int) -> Session | None:

@@ -2,21 +2,33 @@
 
 import calendar as pycalendar
 from datetime import date, datetime, time, timedelta
+from hashlib import sha256
 
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
+from core.generations import remembered
 from core.http import page_of
 from core.permissions import permission_required
 
 from ..filters import CalendarFilter
 from ..selectors import at_risk_rows, calendar_days, calendar_sessions, programme_progress
+from ..selectors.at_risk import PROGRAMME
 from ..services.feeds import calendar_feed_get
 from . import MANAGE, VIEW
 
 # How many sessions a day of the grid shows before "N more" (that day's full list, paged).
 PER_DAY = {"month": 3, "week": 10}
+# The filters that choose a grid's sessions (view and date say where the calendar is).
+GRID_FILTERS = ("activity", "executive", "department", "team")
+# How long a drawn grid or the executives' options are kept at most; the programme's
+# generation retires them at its first change. The key's version names the drawing's shape.
+GRID_SECONDS = 3600
+GRID_VERSION = "v1"
 
 
 def _grid(view: str, anchor: date) -> tuple[list[list[date]], date, date]:
@@ -37,6 +49,56 @@ def _grid(view: str, anchor: date) -> tuple[list[list[date]], date, date]:
     return weeks, previous, following
 
 
+def _grid_drawn(request, *, view: str, anchor: date, weeks: list[list[date]]) -> dict:
+    """The month's or week's grid as HTML and its count of sessions, drawn once and kept in
+    the shared cache under the programme's generation (renewed by every save or delete of
+    sessions, places, activities and people), the days, the reader's time zone, today and the
+    filters as given.
+
+    Drawing it was most of the page at issue 14's volume (three queries over 12,000 sessions
+    and ~130 cells of template: ~35 ms of a month); everyone who sees the programme sees the
+    same grid. It is drawn from an address of the filters alone (its "N more" links keep them,
+    and nothing else of the reader's request is kept)."""
+    address = QueryDict(mutable=True)
+    address.update({name: request.GET[name] for name in GRID_FILTERS if request.GET.get(name)})
+    canonical = HttpRequest()
+    canonical.GET = address
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    where = f"{view}:{weeks[0][0]}:{anchor.month}:{today}:{zone}:{address.urlencode()}"
+    key = f"calendar-grid:{GRID_VERSION}:{sha256(where.encode()).hexdigest()}"
+
+    def draw() -> dict:
+        days = calendar_days(
+            days=[day for week in weeks for day in week], per_day=PER_DAY[view], filters=address
+        )
+        context = {
+            "view": view,
+            "anchor": anchor,
+            "today": today,
+            "weeks": [days[n : n + 7] for n in range(0, len(days), 7)],
+        }
+        html = render_to_string("immersion/calendar.html#grid", context, request=canonical)
+        return {"html": html, "count": sum(d.total for d in days)}
+
+    found = remembered(PROGRAMME, key, draw, timeout=GRID_SECONDS)
+    # Our own template's output, escaped as it was drawn.
+    return {"grid": mark_safe(found["html"]), "count": found["count"]}  # noqa: S308
+
+
+def _executives_remembered(form) -> None:
+    """The executive filter's 1,000 options at issue 14's volume (a query and ~10 ms of labels
+    each page) read once and kept under the programme's generation, which a person's save
+    or a change of roles renews."""
+    widget = form.fields["executive"].widget
+    widget.choices = remembered(
+        PROGRAMME,
+        f"calendar-executives:{GRID_VERSION}",
+        lambda: list(widget.options()),
+        timeout=GRID_SECONDS,
+    )
+
+
 @permission_required(VIEW, MANAGE)
 def programme_calendar(request):
     """CX lead and leadership: the sessions by month or week (a few a day, and how many more),
@@ -52,6 +114,7 @@ def programme_calendar(request):
         "anchor": anchor,
         "previous": previous,
         "following": following,
+        "first_day": weeks[0][0],
         "today": timezone.localdate(),
         "programme_feed_url": None,
     }
@@ -67,13 +130,8 @@ def programme_calendar(request):
         )
         context.update(page=page, count=page.paginator.count)
     else:
-        days = calendar_days(
-            days=[day for week in weeks for day in week], per_day=PER_DAY[view], filters=request.GET
-        )
-        context.update(
-            weeks=[days[n : n + 7] for n in range(0, len(days), 7)],
-            count=sum(d.total for d in days),
-        )
+        context.update(_grid_drawn(request, view=view, anchor=anchor, weeks=weeks))
+    _executives_remembered(filters.form)
     if request.user.has_perm(MANAGE):
         token = calendar_feed_get(person=request.user).token
         context["programme_feed_url"] = request.build_absolute_uri(
