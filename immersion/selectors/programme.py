@@ -51,9 +51,14 @@ def period_bounds(period: str, day: date) -> tuple[planner.Bucket, datetime, dat
 
 
 def sessions_upcoming(*, person: User, limit: int = 10) -> QuerySet[Participant]:
-    """A person's next sessions, soonest first."""
+    """A person's next sessions, soonest first (one running now included). No session lasts
+    more than a day, so the (person, starts_at) index is read from yesterday on, not through
+    the person's whole history (~9 ms for an executive of five years at issue 14's volume)."""
+    now = timezone.now()
     return (
-        Participant.objects.filter(person=person, is_active=True, ends_at__gt=timezone.now())
+        Participant.objects.filter(
+            person=person, is_active=True, starts_at__gt=now - timedelta(days=1), ends_at__gt=now
+        )
         .exclude(session__status=Session.Status.CANCELLED)
         .select_related("session__activity_type", "session__host_team", "session__host_agent")
         .order_by("starts_at")[:limit]
