@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,6 +240,28 @@ def test_reflections_page_counts_no_further_than_its_cap_and_says_so(
     under = client.get(reverse("immersion:reflections"), {"q": "refund"})
     assert under.context["page"].paginator.count == 3
     assert "More than" not in under.content.decode()
+
+
+def test_reflections_executive_filter_is_remembered_until_the_people_change(
+    client, cx_lead, executive, make_user
+):
+    client.force_login(cx_lead)
+    url = reverse("immersion:reflections")
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url).content.decode()
+    assert f'<option value="{executive.pk}">Evelyn Exec' in page
+    assert '<option value="" selected>Everyone</option>' in page
+    newcomer = make_user(roles=[Role.EXECUTIVE], display_name="Nadia <Newcomer>")
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url, {"person": newcomer.pk}).content.decode()
+    # Her role renewed the programme's generation: the options are read again, with her.
+    assert f'<option value="{newcomer.pk}" selected>Nadia &lt;Newcomer&gt;' in page
+    assert '<option value="">Everyone</option>' in page
+    with CaptureQueriesContext(connection) as third:
+        client.get(url, {"person": newcomer.pk})
+    assert len(third) == len(second) - 1, "the options were read again though nobody changed"
+    assert len(first) < len(second)  # choosing an executive reads her, and her reflections
 
 
 # The customer call list

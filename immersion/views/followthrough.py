@@ -18,7 +18,7 @@ from ..filters import ReflectionFilter
 from ..forms import AttendanceForm, CommitmentFormSet, ReflectionForm
 from ..forms.followthrough import FrictionLineFormSet
 from ..models import Commitment, Participant, Reflection
-from ..selectors import participant_for, reflection_search
+from ..selectors import executive_options_html, participant_for, reflection_search
 from ..services.followthrough import (
     CommitmentInput,
     FrictionLine,
@@ -203,6 +203,8 @@ def commitment_done(request, pk: int):
 def reflection_list(request):
     """Executives read their own; the CX lead all; leadership those shared with it."""
     filters = ReflectionFilter(request.GET, user=request.user)
+    if "person" in filters.form.fields:  # those who may pick an executive
+        filters.form.fields["person"].widget.options_html = executive_options_html()
     page = page_by_keys(
         request,
         reflection_search(user=request.user, filters=request.GET),
