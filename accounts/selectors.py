@@ -3,11 +3,12 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth.models import Group
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .backends import user_access
 from .filters import PeopleFilter
-from .models import Department, FrontlineTeam, PeopleImport, User
+from .models import ROLE_GROUPS, Department, FrontlineTeam, PeopleImport, User
 from .roles import Role
 
 
@@ -17,7 +18,7 @@ def people_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[User]:
     that is not valid is left out."""
     people = User.objects.select_related(
         "department", "frontline_team", "manager"
-    ).prefetch_related("groups")
+    ).prefetch_related(Prefetch("groups", queryset=Group.objects.all(), to_attr=ROLE_GROUPS))
     return PeopleFilter(filters or {}, queryset=people).qs.order_by("display_name", "email")
 
 

@@ -33,6 +33,13 @@ SORTS = {
 DEFAULT_SORT = "supported"
 
 
+class _NameSelect(QuickSelect):
+    """The team filter read as names: ~330 FrontlineTeam instances were built on every view
+    of the board only to print their names (issue 14)."""
+
+    label_fields = ("name",)
+
+
 class BoardFilter(django_filters.FilterSet):
     area = django_filters.ChoiceFilter(
         choices=Area.choices, label="Area", empty_label="All areas", widget=QuickSelect
@@ -48,7 +55,7 @@ class BoardFilter(django_filters.FilterSet):
         queryset=FrontlineTeam.objects.all(),
         label="Team",
         empty_label="All teams",
-        widget=QuickSelect,
+        widget=_NameSelect,
     )
     overdue = django_filters.BooleanFilter(
         method="only_overdue", label="Overdue only", widget=forms.CheckboxInput

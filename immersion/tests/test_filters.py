@@ -5,13 +5,15 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from immersion.models import Customer, Reflection
+from immersion.models import Customer, Reflection, ReflectionFriction
 from immersion.services.followthrough import FrictionLine, reflection_save
 from immersion.tests.factories import SessionFactory, activity, past_place
+from immersion.views import followthrough as followthrough_views
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +159,25 @@ def test_reflection_search_on_postgresql_finds_other_forms_and_beginnings_of_wor
     assert _found(client, "') | !:* & (") == []  # nothing typed reaches the query's syntax
 
 
+@postgresql_only
+def test_reflection_search_on_postgresql_follows_friction_lines_written_changed_or_removed(
+    client, cx_lead, executive
+):
+    """The words are stored on the reflection (migration 0015): a line written, changed or
+    taken out by any write, a bulk one too, is searched as it now is."""
+    reflection = _reflection(executive, 1, about="delivery", frictions=["Refund forms ask twice"])
+    client.force_login(cx_lead)
+    assert _found(client, "forms") == [reflection]
+    ReflectionFriction.objects.filter(reflection=reflection).update(text="Invoices arrive late")
+    assert _found(client, "forms") == []
+    assert _found(client, "invoice") == [reflection]
+    ReflectionFriction.objects.create(reflection=reflection, position=1, text="Parcels go astray")
+    assert _found(client, "parcel invoice") == [reflection]
+    ReflectionFriction.objects.filter(reflection=reflection).delete()
+    assert _found(client, "invoice") == []
+    assert _found(client, "delivery") == [reflection]
+
+
 def test_reflection_search_reads_only_what_the_reader_may_read(client, executive, make_user):
     mine = _reflection(executive, 1)
     _reflection(make_user(roles=[Role.EXECUTIVE]), 2)  # shared with leadership, not with them
@@ -202,6 +223,45 @@ def test_reflection_pages_keep_the_search_and_read_newer_and_older(
     assert len(second.context["page"]) == 1
     assert 'href="?q=refund&amp;page=1">Newer</a>' in second.content.decode()
     assert "?&amp;page=" not in first + second.content.decode()
+
+
+def test_reflections_page_counts_no_further_than_its_cap_and_says_so(
+    client, settings, monkeypatch, leadership, executive
+):
+    monkeypatch.setattr(followthrough_views, "REFLECTIONS_ROWS_MAX", 2)
+    settings.PAGE_SIZE = 1
+    for n in range(3):
+        _reflection(executive, n)
+    client.force_login(leadership)
+    response = client.get(reverse("immersion:reflections"), {"q": "refund"})
+    assert response.context["page"].paginator.count == 2
+    assert "More than 2 reflections match" in response.content.decode()
+    monkeypatch.setattr(followthrough_views, "REFLECTIONS_ROWS_MAX", 3)
+    under = client.get(reverse("immersion:reflections"), {"q": "refund"})
+    assert under.context["page"].paginator.count == 3
+    assert "More than" not in under.content.decode()
+
+
+def test_reflections_executive_filter_is_remembered_until_the_people_change(
+    client, cx_lead, executive, make_user
+):
+    client.force_login(cx_lead)
+    url = reverse("immersion:reflections")
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url).content.decode()
+    assert f'<option value="{executive.pk}">Evelyn Exec' in page
+    assert '<option value="" selected>Everyone</option>' in page
+    newcomer = make_user(roles=[Role.EXECUTIVE], display_name="Nadia <Newcomer>")
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url, {"person": newcomer.pk}).content.decode()
+    # Her role renewed the programme's generation: the options are read again, with her.
+    assert f'<option value="{newcomer.pk}" selected>Nadia &lt;Newcomer&gt;' in page
+    assert '<option value="">Everyone</option>' in page
+    with CaptureQueriesContext(connection) as third:
+        client.get(url, {"person": newcomer.pk})
+    assert len(third) == len(second) - 1, "the options were read again though nobody changed"
+    assert len(first) < len(second)  # choosing an executive reads her, and her reflections
 
 
 # The customer call list
