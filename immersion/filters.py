@@ -66,10 +66,10 @@ def person_options_html(people: QuerySet[User]) -> str:
 
 
 class _KnownPersonSelect(_PersonSelect):
-    """The reflections page's executive filter, whose 1,000 options the view hands over
-    rendered (`options_html`, from `person_options_html`, remembered by the selectors): read
-    and written on every view, they were ~10 ms of it. Read as _PersonSelect reads them when
-    nothing is handed over."""
+    """The executive filter of the calendar and the reflections page, whose 1,000 options the
+    view hands over rendered (`options_html`, from `person_options_html`, remembered by the
+    selectors): read and written on every view, they were ~10 ms of it. Read as _PersonSelect
+    reads them when nothing is handed over."""
 
     options_html: str | None = None
 
@@ -137,7 +137,7 @@ class CalendarFilter(django_filters.FilterSet):
         method="by_executive",
         label="Executive",
         empty_label="Every executive",
-        widget=_PersonSelect,
+        widget=_KnownPersonSelect,
     )
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(),

@@ -208,13 +208,13 @@ def reflection_search(
 
 
 def executive_options_html() -> str:
-    """Every active executive as the reflections page's filter options
+    """Every active executive as the calendar's and the reflections page's filter options
     (`filters.person_options_html`), remembered in the shared cache under the programme's
     generation, which every save of a person and every change of roles renews: 1,000 of them
     were a query and ~10 ms of rendering on every view of the page."""
     return remembered(
         PROGRAMME,
-        "reflections:executive-options:v1",
+        "executive-options:v1",
         lambda: person_options_html(people_with_role(role=Role.EXECUTIVE)),
         timeout=EXECUTIVE_OPTIONS_SECONDS,
     )

@@ -16,7 +16,13 @@ from core.http import page_of
 from core.permissions import permission_required
 
 from ..filters import CalendarFilter
-from ..selectors import at_risk_rows, calendar_days, calendar_sessions, programme_progress
+from ..selectors import (
+    at_risk_rows,
+    calendar_days,
+    calendar_sessions,
+    executive_options_html,
+    programme_progress,
+)
 from ..selectors.at_risk import PROGRAMME
 from ..services.feeds import calendar_feed_get
 from . import MANAGE, VIEW
@@ -25,7 +31,7 @@ from . import MANAGE, VIEW
 PER_DAY = {"month": 3, "week": 10}
 # The filters that choose a grid's sessions (view and date say where the calendar is).
 GRID_FILTERS = ("activity", "executive", "department", "team")
-# How long a drawn grid or the executives' options are kept at most; the programme's
+# How long a drawn grid is kept at most; the programme's
 # generation retires them at its first change. The key's version names the drawing's shape.
 GRID_SECONDS = 3600
 GRID_VERSION = "v1"
@@ -86,19 +92,6 @@ def _grid_drawn(request, *, view: str, anchor: date, weeks: list[list[date]]) ->
     return {"grid": mark_safe(found["html"]), "count": found["count"]}  # noqa: S308
 
 
-def _executives_remembered(form) -> None:
-    """The executive filter's 1,000 options at issue 14's volume (a query and ~10 ms of labels
-    each page) read once and kept under the programme's generation, which a person's save
-    or a change of roles renews."""
-    widget = form.fields["executive"].widget
-    widget.choices = remembered(
-        PROGRAMME,
-        f"calendar-executives:{GRID_VERSION}",
-        lambda: list(widget.options()),
-        timeout=GRID_SECONDS,
-    )
-
-
 @permission_required(VIEW, MANAGE)
 def programme_calendar(request):
     """CX lead and leadership: the sessions by month or week (a few a day, and how many more),
@@ -131,7 +124,7 @@ def programme_calendar(request):
         context.update(page=page, count=page.paginator.count)
     else:
         context.update(_grid_drawn(request, view=view, anchor=anchor, weeks=weeks))
-    _executives_remembered(filters.form)
+    filters.form.fields["executive"].widget.options_html = executive_options_html()
     if request.user.has_perm(MANAGE):
         token = calendar_feed_get(person=request.user).token
         context["programme_feed_url"] = request.build_absolute_uri(
