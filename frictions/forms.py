@@ -14,7 +14,9 @@ from core.forms import (
     BoundedModelMultipleChoiceField,
     QuickSelect,
 )
+from core.generations import remembered
 from immersion.selectors import executives
+from immersion.selectors.at_risk import PROGRAMME
 
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
 from .selectors import (
@@ -229,6 +231,11 @@ class ExecutiveByEmailField(forms.ModelChoiceField):
         return found
 
 
+# How long the agenda's list of executives is kept at most (the programme's generation, renewed
+# by any change of people or roles, retires it sooner).
+OWNERS_SECONDS = 3600
+
+
 class ReviewItemForm(forms.Form):
     decision = forms.CharField(
         label="What was decided", widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -253,16 +260,21 @@ class ReviewItemForm(forms.Form):
 
     @staticmethod
     def owner_datalist() -> str:
-        """The list of executives the owners are picked from (e-mail, name), read once per page
-        and written in one pass (a loop over 1,000 in a template took 80 ms)."""
-        people = executives().order_by("display_name").values_list("email", "display_name")
-        options = "".join(
-            f'<option value="{escape(email)}">{escape(name)}</option>' for email, name in people
-        )
+        """The list of executives the owners are picked from (e-mail, name), written in one
+        pass (a loop over 1,000 in a template took 80 ms) and remembered in the shared cache
+        under the programme's generation, which a person saved or a change of roles renews."""
+
+        def written() -> str:
+            people = executives().order_by("display_name").values_list("email", "display_name")
+            return "".join(
+                f'<option value="{escape(email)}">{escape(name)}</option>' for email, name in people
+            )
+
+        options = remembered(PROGRAMME, "review-owners:v1", written, timeout=OWNERS_SECONDS)
         return format_html(
             '<datalist id="{}">{}</datalist>',
             REVIEW_OWNERS_LIST,
-            mark_safe(options),  # noqa: S308 - escaped above
+            mark_safe(options),  # noqa: S308 - escaped when written
         )
 
     def clean(self):

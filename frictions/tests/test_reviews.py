@@ -152,7 +152,7 @@ def test_review_agenda_takes_the_same_queries_for_2_and_12_items(
 
 
 def test_the_agenda_lists_the_executives_once_and_each_item_picks_its_owner_by_email(
-    client, frontline, cx_lead, executive
+    client, frontline, cx_lead, executive, make_user
 ):
     file(frontline, title="One")
     file(frontline, title="Two")
@@ -162,6 +162,10 @@ def test_the_agenda_lists_the_executives_once_and_each_item_picks_its_owner_by_e
     assert page.count('<datalist id="review-owners">') == 1
     assert page.count(f'<option value="{executive.email}">') == 1
     assert page.count('list="review-owners"') == 2
+    # The list is remembered between views; a new executive is on it at once.
+    newcomer = make_user(roles=[Role.EXECUTIVE], display_name="Nia New")
+    again = client.get(review.get_absolute_url()).content.decode()
+    assert f'<option value="{newcomer.email}">Nia New</option>' in again
 
     item = review.items.get(report__title="One")
     prefix = f"item-{item.pk}"
