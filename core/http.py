@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
@@ -16,6 +16,16 @@ def posted(request):
     """Form data on POST, None otherwise. (`request.POST or None` would ignore an empty POST,
     such as a form whose only field is an unticked checkbox.)"""
     return request.POST if request.method == "POST" else None
+
+
+def request_for_shared(params: dict[str, str]) -> HttpRequest:
+    """A bare request holding `params` as its query and nothing else (no user, no session):
+    what a fragment kept in the shared cache for everyone is rendered with, so its links
+    ({% querystring %}) carry only that address and nothing of one reader is kept."""
+    request = HttpRequest()
+    request.GET = QueryDict(mutable=True)
+    request.GET.update(params)
+    return request
 
 
 def page_number(asked: str | None) -> str | None:

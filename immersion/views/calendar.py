@@ -4,7 +4,6 @@ import calendar as pycalendar
 from datetime import date, datetime, time, timedelta
 from hashlib import sha256
 
-from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from core.generations import remembered
-from core.http import page_of
+from core.http import page_of, request_for_shared
 from core.permissions import permission_required
 
 from ..filters import CalendarFilter
@@ -65,10 +64,10 @@ def _grid_drawn(request, *, view: str, anchor: date, weeks: list[list[date]]) ->
     and ~130 cells of template: ~35 ms of a month); everyone who sees the programme sees the
     same grid. It is drawn from an address of the filters alone (its "N more" links keep them,
     and nothing else of the reader's request is kept)."""
-    address = QueryDict(mutable=True)
-    address.update({name: request.GET[name] for name in GRID_FILTERS if request.GET.get(name)})
-    canonical = HttpRequest()
-    canonical.GET = address
+    canonical = request_for_shared(
+        {name: request.GET[name] for name in GRID_FILTERS if request.GET.get(name)}
+    )
+    address = canonical.GET
     zone = timezone.get_current_timezone()
     today = timezone.localdate()
     where = f"{view}:{weeks[0][0]}:{anchor.month}:{today}:{zone}:{address.urlencode()}"

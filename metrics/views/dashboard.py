@@ -2,7 +2,6 @@
 change from the quarter before, and their trend over two years, for the organisation or one
 department. It reads only the stored roll-ups (metrics/selectors.py)."""
 
-from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.safestring import mark_safe
 from accounts.models import Department
 from core.calendar import org_today
 from core.generations import remembered
-from core.http import page_number
+from core.http import page_number, request_for_shared
 from core.permissions import permission_required
 from immersion.selectors.at_risk import PROGRAMME
 
@@ -102,10 +101,7 @@ def _fragments(context: dict, *, address: dict, page: str | None) -> dict:
     executives and 330 teams they were 100 KB and ~35 ms of every view. They are rendered with
     a bare request that holds the canonical address alone (no user, no session), so nothing of
     the reader's own is kept, and the grid's page links carry only that address."""
-    query = QueryDict(mutable=True)
-    query.update(address)
-    canonical = HttpRequest()
-    canonical.GET = query
+    canonical = request_for_shared(address)
 
     def draw() -> dict:
         return {
@@ -114,7 +110,7 @@ def _fragments(context: dict, *, address: dict, page: str | None) -> dict:
         }
 
     reader = "runs" if context["runs_the_programme"] else "reads"
-    key = f"dashboard:{query.urlencode()}:{page}:{org_today()}:{reader}"
+    key = f"dashboard:{canonical.GET.urlencode()}:{page}:{org_today()}:{reader}"
     found = remembered((STORED, PROGRAMME), key, draw, timeout=FRAGMENT_SECONDS)
     # Our own template's output, escaped as it was rendered.
     return {name: mark_safe(html) for name, html in found.items()}  # noqa: S308
