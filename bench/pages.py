@@ -170,18 +170,25 @@ def phase(
     return figures
 
 
-def plan(environment: dict[str, str]) -> dict:
+def run_json(script: str, environment: dict[str, str], *args: str, stdin: str | None = None):
+    """What a bench script in its own Django process (bench/pages_plan.py, bench/soak_db.py)
+    prints as JSON; the run stops with its errors if it fails."""
     done = subprocess.run(
-        [PYTHON, "bench/pages_plan.py"],
+        [PYTHON, script, *args],
         cwd=ROOT,
         env=environment,
+        input=stdin,
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode:
-        sys.exit(f"bench/pages_plan.py failed:\n{done.stderr}")
+        sys.exit(f"{script} {' '.join(args)} failed:\n{done.stderr}")
     return json.loads(done.stdout)
+
+
+def plan(environment: dict[str, str]) -> dict:
+    return run_json("bench/pages_plan.py", environment)
 
 
 def table(rows: list[dict]) -> str:

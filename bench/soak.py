@@ -47,15 +47,13 @@ import os
 import random
 import re
 import secrets
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from pages import ROOT, prepare, start_gunicorn, stop
+from pages import ROOT, prepare, run_json, start_gunicorn, stop
 
-PYTHON = sys.executable
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REPORT_LINK = re.compile(r'href="/frictions/(\d+)/"')
 OWNER_OPTION = re.compile(r'<option value="(\d+)"')
@@ -457,18 +455,7 @@ def head_counts(users: int) -> dict[str, int]:
 
 
 def db_step(environment: dict[str, str], step: str, stdin: str | None = None) -> dict:
-    done = subprocess.run(
-        [PYTHON, "bench/soak_db.py", step],
-        cwd=ROOT,
-        env=environment,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        sys.exit(f"bench/soak_db.py {step} failed:\n{done.stderr}")
-    return json.loads(done.stdout)
+    return run_json("bench/soak_db.py", environment, step, stdin=stdin)
 
 
 def figures(stats, name: str) -> tuple[int, int, float, float]:
