@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -28,10 +30,16 @@ from frictions.tests.factories import (
     file,
     release_anonymous,
 )
+from immersion.services.escalations import escalation_log
 from immersion.services.followthrough import (
     FRICTION_IN_USE_MESSAGE,
     FrictionLine,
     reflection_save,
+)
+from immersion.services.journeys import (
+    journey_exercise_start,
+    journey_step_record,
+    journey_template_save,
 )
 from immersion.tests.factories import past_place, reflection_post
 
@@ -262,6 +270,53 @@ def test_a_reflection_friction_becomes_a_report_in_one_click(client, executive):
     assert response.url == reverse("frictions:filed")
     assert report.get_absolute_url() in client.get(response.url).content.decode()
     assert report.source_reflection_friction == friction
+
+
+def test_a_report_page_links_where_it_came_from_in_the_same_queries_whatever_the_source(
+    client, executive, cx_lead, frontline
+):
+    journey = journey_template_save(name="Cancel", kind="renewal", steps=["Find the page"])
+    place = past_place(executive, "customer-journey", hours_ago=26)
+    exercise = journey_exercise_start(participant=place, template=journey, by=executive)
+    step = journey_step_record(
+        exercise=exercise, step=journey.steps.get(), effort=6, worked=False, by=executive
+    )
+    escalation = escalation_log(
+        logged_by=frontline,
+        customer_reference="ACME-42",
+        what_happened="Refund refused twice",
+        urgency="high",
+        channel="phone",
+    )
+    _, callback, _, from_reflection = _reported_line(executive)
+    reports = {
+        "none": (file(frontline)[0], None),
+        "reflection": (
+            from_reflection,
+            reverse("immersion:session_detail", args=[callback.reflection.participant.session_id]),
+        ),
+        "journey": (
+            file(executive, source_journey_step=step)[0],
+            reverse("immersion:journey_exercise", args=[exercise.pk]),
+        ),
+        "escalation": (
+            file(executive, source_escalation=escalation)[0],
+            reverse("immersion:escalation_detail", args=[escalation.pk]),
+        ),
+    }
+    client.force_login(cx_lead)
+    counts = {}
+    for source, (report, link) in reports.items():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(report.get_absolute_url())
+        counts[source] = len(queries)
+        text = page.content.decode()
+        if link is None:
+            assert "Came from" not in text
+        else:
+            assert f'href="{link}"' in text, source
+    assert "ACME-42" in text
+    assert len(set(counts.values())) == 1, counts
 
 
 def _reported_line(executive):
