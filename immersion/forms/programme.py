@@ -349,7 +349,12 @@ class RotationForm(forms.Form):
         super().__init__(*args, **kwargs)
         people = executives()
         self.fields["chosen"].queryset = people
-        self.search_executives = people.count() > CHOOSE_FROM_LIST_UP_TO
+        # One read decides and, for a programme small enough, is the list: a COUNT and then
+        # the list were a query more on a small programme than on a large one.
+        listed = list(people[: CHOOSE_FROM_LIST_UP_TO + 1])
+        self.search_executives = len(listed) > CHOOSE_FROM_LIST_UP_TO
+        if not self.search_executives:
+            self.fields["chosen"].widget.choices = [(p.pk, _label_person(p)) for p in listed]
 
     def chosen_people(self) -> list:
         """The executives ticked so far, as posted (drawn ticked above the search)."""

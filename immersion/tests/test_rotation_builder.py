@@ -5,6 +5,8 @@ keeps its list to tick."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -154,3 +156,19 @@ def test_the_search_takes_the_same_queries_for_more_executives(
         return response.context["total"]
 
     queries_at_two_sizes(build, shown, ceiling=14, sizes=(3, 12))
+
+
+def test_the_builder_takes_the_same_queries_listing_executives_or_searching_them(
+    client, cx_lead, make_user, large
+):
+    client.force_login(cx_lead)
+    counts = {}
+    for size, mode in ((3, "listed"), (4, "searched")):
+        while len(forms.executives()) < size:
+            make_user(roles=[Role.EXECUTIVE])
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("immersion:rotation_new")).content.decode()
+        assert ('id="executive-search"' in page) == (mode == "searched")
+        assert len(_ticks(page)) == (size if mode == "listed" else 0)
+        counts[mode] = len(queries)
+    assert counts["listed"] == counts["searched"], counts
