@@ -571,3 +571,16 @@ def test_the_refit_button_has_a_real_worker_learn_and_place_the_themes(
     found = themes_by_friction(reports)
     assert all(len(found[f]) == 1 and None not in found[f] for f in FRICTIONS)
     assert found["other"] == {None}
+
+
+def test_themes_growing_reads_the_same_whether_a_theme_grew_or_not(
+    django_assert_num_queries,
+):
+    a = friction_theme_for_matrix(terms=("t0", "x"))
+    store_counts("2026Q3", {a.pk: 10})
+    store_counts("2026Q4", {a.pk: 3})
+    with django_assert_num_queries(3):
+        assert themes_growing(quarter=Quarter(2026, 4)) == []
+    store_counts("2027Q1", {a.pk: 5})
+    with django_assert_num_queries(3):
+        assert [g.theme for g in themes_growing(quarter=Quarter(2027, 1))] == [a]
