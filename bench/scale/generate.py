@@ -2,12 +2,13 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale .venv/bin/python bench/scale/generate.py \
         [--executives 1000 --agents 10000 --years 5 --reports 500000 --supports 1900000] \
-        [--decisions 1500] [--seed 13] [--reset] [--no-rollups]
+        [--decisions 1500] [--seed 13] [--reset] [--no-themes] [--no-rollups]
 
 Migrates the database first. A database that already holds friction reports is refused unless
 --reset, which drops every table (PostgreSQL: the public schema) and migrates again. Ends with
-ANALYZE, then computes every quarter's roll-up (as `manage.py rollup --all` would), so the
-dashboard has its eight quarters of trend.
+ANALYZE, then learns the friction themes and places every report in one (as the nightly theme
+task's first run would, about 2.5 minutes), then computes every quarter's roll-up (as
+`manage.py rollup --all` would), so the dashboard has its eight quarters of trend and themes.
 """
 
 import argparse
@@ -36,6 +37,9 @@ def main() -> None:
         parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
     parser.add_argument("--years", type=float, default=defaults.years)
     parser.add_argument("--reset", action="store_true", help="drop everything first")
+    parser.add_argument(
+        "--no-themes", action="store_true", help="skip learning friction themes (about 2.5 min)"
+    )
     parser.add_argument("--no-rollups", action="store_true", help="skip computing roll-ups")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
@@ -52,6 +56,8 @@ def main() -> None:
     written = generate(volume=volume)
     rows = sum(n for n, _ in written.values())
     print(f"written: {rows:,} rows in {time.perf_counter() - started:.0f} s")
+    if not args.no_themes:
+        themes()
     if not args.no_rollups:
         rollups()
     print(f"total: {time.perf_counter() - started:.0f} s")
@@ -73,6 +79,16 @@ def reset() -> None:
         )
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+
+
+def themes() -> None:
+    """The themes the nightly task learns and every report placed in one, as a deployment that
+    has run a night has them: without, the dashboard's themes section read nothing at scale."""
+    from metrics.tasks import assign_friction_themes
+
+    started = time.perf_counter()
+    placed = assign_friction_themes()
+    print(f"themes: {placed:,} reports placed in {time.perf_counter() - started:.1f} s")
 
 
 def rollups() -> None:
