@@ -57,7 +57,7 @@ class _PersonSelect(QuickSelect):
 
 def person_options_html(people: QuerySet[User]) -> str:
     """`people` as a _PersonSelect's options, in its order and with its labels, without the
-    empty choice: what `_KnownPersonSelect` is handed."""
+    empty choice: what `KnownPersonSelect` is handed."""
     select = _PersonSelect()
     return "".join(
         f'<option value="{pk}">{escape(select.label(*values))}</option>'
@@ -65,7 +65,7 @@ def person_options_html(people: QuerySet[User]) -> str:
     )
 
 
-class _KnownPersonSelect(_PersonSelect):
+class KnownPersonSelect(_PersonSelect):
     """The executive filter of the calendar and the reflections page, whose 1,000 options the
     view hands over rendered (`options_html`, from `person_options_html`, remembered by the
     selectors): read and written on every view, they were ~10 ms of it. Read as _PersonSelect
@@ -137,7 +137,7 @@ class CalendarFilter(django_filters.FilterSet):
         method="by_executive",
         label="Executive",
         empty_label="Every executive",
-        widget=_KnownPersonSelect,
+        widget=KnownPersonSelect,
     )
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(),
@@ -184,7 +184,7 @@ class ReflectionFilter(django_filters.FilterSet):
         queryset=lambda request: _executives(),
         label="Executive",
         empty_label="Everyone",
-        widget=_KnownPersonSelect,
+        widget=KnownPersonSelect,
     )
 
     class Meta:

@@ -305,6 +305,7 @@ def test_a_report_page_links_where_it_came_from_in_the_same_queries_whatever_the
         ),
     }
     client.force_login(cx_lead)
+    client.get(reports["none"][0].get_absolute_url())  # what the page remembers, remembered
     counts = {}
     for source, (report, link) in reports.items():
         with CaptureQueriesContext(connection) as queries:

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -235,6 +236,8 @@ def test_the_report_page_offers_as_many_options_for_40_reports_as_for_3(
                 decision="d",
                 owner=executive,
             )
+        for alias in ("default", "shared"):  # each size's worst case: nothing remembered
+            caches[alias].clear()
         with django_assert_max_num_queries(40) as captured:
             page = client.get(report.get_absolute_url()).content.decode()
         sizes.append((FrictionReport.objects.count(), Decision.objects.count()))
@@ -385,4 +388,4 @@ def test_the_owner_select_offers_each_executive_once_with_the_owner_chosen(
     client.force_login(cx_lead)
     page = client.get(report.get_absolute_url()).content.decode()
     assert page.count(f'<option value="{executive.pk}" selected>') == 1
-    assert page.count(f'<option value="{other.pk}">Zoë &lt;Other&gt;</option>') == 1
+    assert page.count(f'<option value="{other.pk}">Zoë &lt;Other&gt;') == 1
