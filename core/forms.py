@@ -22,7 +22,44 @@ from .ranges import (
 NOT_CSV_MESSAGE = "Choose a .csv file."
 
 
-class DateInput(forms.DateInput):
+def _attributes(attrs: dict) -> str:
+    """Attributes as Django's widget template writes them, in their order (flatatt sorts):
+    True bare, False (and None) left out, the rest escaped."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+class OnePassInput:
+    """An <input> written in one f-string instead of Django's template per widget, with the
+    same markup (type, name, value, then the attributes): the review agenda's 36 fields were a
+    third of its page in the form renderer's templates."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = {"type": self.input_type, "name": name}
+        shown = self.format_value(value)
+        if shown is not None:
+            final["value"] = shown
+        final.update(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f"<input{_attributes(final)}>")  # noqa: S308 - escaped by _attributes
+
+
+class QuickTextarea(forms.Textarea):
+    """A <textarea> written in one pass, as OnePassInput writes an input."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        shown = escape(self.format_value(value) or "")
+        return mark_safe(f"<textarea{_attributes(final)}>\n{shown}</textarea>")  # noqa: S308 - escaped
+
+
+class QuickEmailInput(OnePassInput, forms.EmailInput):
+    pass
+
+
+class DateInput(OnePassInput, forms.DateInput):
     input_type = "date"
 
     def __init__(self, **kwargs):

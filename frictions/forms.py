@@ -12,6 +12,8 @@ from core.forms import (
     BoundedDateField,
     BoundedIntegerField,
     BoundedModelMultipleChoiceField,
+    QuickEmailInput,
+    QuickTextarea,
 )
 from core.generations import remembered
 from immersion.filters import KnownPersonSelect
@@ -238,7 +240,7 @@ OWNERS_SECONDS = 3600
 
 class ReviewItemForm(forms.Form):
     decision = forms.CharField(
-        label="What was decided", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="What was decided", widget=QuickTextarea(attrs={"rows": 2}), required=False
     )
     # Typed with suggestions from one list on the page (REVIEW_OWNERS_LIST), not a select per
     # item: twelve selects of 1,000 executives made the agenda 514 KB and 2.6 s.
@@ -246,7 +248,7 @@ class ReviewItemForm(forms.Form):
         queryset=None,
         required=False,
         to_field_name="email",
-        widget=forms.EmailInput(attrs={"list": REVIEW_OWNERS_LIST, "autocomplete": "off"}),
+        widget=QuickEmailInput(attrs={"list": REVIEW_OWNERS_LIST, "autocomplete": "off"}),
         help_text="An executive's e-mail address: type a name and pick from the list.",
         error_messages={"invalid_choice": REVIEW_OWNER_MESSAGE},
     )
