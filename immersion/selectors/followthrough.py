@@ -136,6 +136,22 @@ def todos_for(*, person: User, now: datetime | None = None) -> Todos:
     )
     for commitment in todos.commitments:
         commitment.overdue = commitment.due_date < today
+    # Steps counted in subqueries, not by grouping the five joined tables: grouped, PostgreSQL
+    # read every unfinished exercise of the organisation (3 ms at issue 14's volume).
+    recorded = (
+        JourneyStepResult.objects.filter(exercise=OuterRef("pk"))
+        .order_by()
+        .values("exercise")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    steps = (
+        JourneyStep.objects.filter(template=OuterRef("template_id"), is_active=True)
+        .order_by()
+        .values("template")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     todos.journeys = list(
         JourneyExercise.objects.filter(
             participant__person=person, participant__is_active=True, completed_at__isnull=True
@@ -143,10 +159,8 @@ def todos_for(*, person: User, now: datetime | None = None) -> Todos:
         .exclude(participant__session__status=Session.Status.CANCELLED)
         .select_related("template", "participant__session__activity_type")
         .annotate(
-            recorded=Count("results", distinct=True),
-            total=Count(
-                "template__steps", filter=Q(template__steps__is_active=True), distinct=True
-            ),
+            recorded=Coalesce(Subquery(recorded, output_field=IntegerField()), 0),
+            total=Coalesce(Subquery(steps, output_field=IntegerField()), 0),
         )
         .order_by("started_at")
     )
