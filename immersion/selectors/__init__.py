@@ -1,6 +1,6 @@
 """Reads shared by pages, tasks and the metrics app; every name is importable from here."""
 
-from .at_risk import AtRiskRows, at_risk, at_risk_count, at_risk_rows
+from .at_risk import AtRiskRows, at_risk, at_risk_count, at_risk_rows, progress_of
 from .calendar import CalendarDay, CalendarEntry, calendar_days, calendar_sessions
 from .calls import (
     call_list_imports,
@@ -138,6 +138,7 @@ __all__ = [
     "period_bounds",
     "programme_progress",
     "progress_for",
+    "progress_of",
     "question_sets_with_counts",
     "question_texts",
     "reflection_friction_for",

@@ -31,7 +31,7 @@ from core.calendar import org_today
 from core.generations import generation_bump, remembered
 
 from ..models import ActivityType, CadenceTarget, Participant, Session
-from .programme import PERIODS, Progress, executives, period_bounds
+from .programme import PERIODS, Progress, executives, period_bounds, progress_for
 
 STATES = (("done", Participant.Attendance.ATTENDED), ("planned", Participant.Attendance.INVITED))
 
@@ -225,6 +225,20 @@ def at_risk_count(*, day: date | None = None) -> int:
 def at_risk(*, day: date | None = None) -> list[Progress]:
     """The whole of `at_risk_rows` as Progress (a page of it: slice `at_risk_rows`)."""
     return at_risk_rows(day=day)[:]
+
+
+def progress_of(*, person: User) -> list[Progress]:
+    """`person`'s progress against each of their targets today (their home), remembered for
+    the day under the programme's generation, which every change of a place, a session, a
+    target or the person renews: its sixteen filtered aggregates were ~5 ms of every
+    executive's home."""
+    day = org_today()
+    return remembered(
+        PROGRAMME,
+        f"progress:v1:{person.pk}:{day.isoformat()}",
+        lambda: progress_for(people=[person], day=day)[person.pk],
+        timeout=ROWS_SECONDS,
+    )
 
 
 def _programme_changed(*args, **kwargs) -> None:

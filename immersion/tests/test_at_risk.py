@@ -16,6 +16,7 @@ from core.generations import generation_bump
 from immersion.models import CadenceTarget, Participant, Session
 from immersion.selectors import at_risk, at_risk_count, at_risk_rows, executives, progress_for
 from immersion.selectors.at_risk import PROGRAMME
+from immersion.services.followthrough import attendance_record
 from immersion.services.sessions import session_cancel, session_create
 from immersion.tests.factories import SessionFactory, activity
 
@@ -213,3 +214,33 @@ def test_the_remembered_count_follows_the_programme_as_people_change_it(
     assert home_figure() == len(_by_hand()) == fewer
     listed = client.get(reverse("immersion:at_risk")).context["page"].paginator.count
     assert listed == fewer
+
+
+def test_an_executives_home_shows_their_progress_at_once_after_a_change(
+    client, make_user, cx_lead, django_capture_on_commit_callbacks
+):
+    """The executive's own progress is remembered for the day: attending a session (confirmed
+    through the service) and a new target both show on their next view of home."""
+    person = make_user(roles=[Role.EXECUTIVE])
+    session = _place(person, "call-listening", minutes=60, hour=0)
+    client.force_login(person)
+
+    def done() -> dict[str, Decimal]:
+        progress = client.get(reverse("home")).context["progress"]
+        return {p.target.activity_type.slug: p.done for p in progress}
+
+    before = done()
+    assert done() == before and before.get("call-listening") == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_record(
+            participant=session.participants.get(),
+            attended=True,
+            minutes=None,
+            interactions=None,
+            by=cx_lead,
+        )
+    assert done()["call-listening"] > 0
+    with django_capture_on_commit_callbacks(execute=True):
+        CadenceTarget.objects.filter(activity_type__slug="call-listening").update(is_active=False)
+        generation_bump(PROGRAMME)  # as every write that sends no signal must
+    assert "call-listening" not in done()
