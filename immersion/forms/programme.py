@@ -279,7 +279,7 @@ def _unique_slug(name: str) -> str:
 class OfficerDeskForm(forms.ModelForm):
     """A desk, and the frontline teams whose escalations come to it."""
 
-    teams = forms.ModelMultipleChoiceField(
+    teams = BoundedModelMultipleChoiceField(
         queryset=FrontlineTeam.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
