@@ -129,9 +129,11 @@ def todos_for(*, person: User, now: datetime | None = None) -> Todos:
         if place.wants_reflection:
             due_at = place.ends_at + due
             todos.reflections.append(ReflectionDue(place, due_at, overdue=due_at < now))
+    # Home shows a commitment's words and date only: its reflection, place, session and
+    # activity were four joined tables for nothing.
     todos.commitments = list(
-        Commitment.objects.filter(person=person, done_at__isnull=True).select_related(
-            "reflection__participant__session__activity_type"
+        Commitment.objects.filter(person=person, done_at__isnull=True).only(
+            "pk", "text", "due_date"
         )
     )
     for commitment in todos.commitments:
@@ -157,7 +159,7 @@ def todos_for(*, person: User, now: datetime | None = None) -> Todos:
             participant__person=person, participant__is_active=True, completed_at__isnull=True
         )
         .exclude(participant__session__status=Session.Status.CANCELLED)
-        .select_related("template", "participant__session__activity_type")
+        .select_related("template")
         .annotate(
             recorded=Coalesce(Subquery(recorded, output_field=IntegerField()), 0),
             total=Coalesce(Subquery(steps, output_field=IntegerField()), 0),

@@ -230,7 +230,8 @@ def test_an_executives_home_shows_their_progress_at_once_after_a_change(
         return {p.target.activity_type.slug: p.done for p in progress}
 
     before = done()
-    assert done() == before and before.get("call-listening") == 0
+    assert done() == before
+    assert before.get("call-listening") == 0
     with django_capture_on_commit_callbacks(execute=True):
         attendance_record(
             participant=session.participants.get(),
