@@ -198,7 +198,7 @@ def frictions_for_home(*, user: User) -> dict:
     due soonest, and how many), what waits for triage, outcome checks due."""
     today = org_today()
     found = {}
-    reports = FrictionReport.objects.select_related("owner")
+    reports = FrictionReport.objects.all()  # title, status and dates: no owner shown
     if user.has_perm("frictions.file_friction"):
         found["filed"] = list(reports.filter(reporter=user).order_by("-created_at", "-pk")[:5])
     if user.has_perm("immersion.attend_sessions"):

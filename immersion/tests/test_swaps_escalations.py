@@ -217,3 +217,13 @@ def test_only_the_routed_person_or_a_cx_lead_resolves(frontline, cx_lead, ana):
     )
     with pytest.raises(ValidationError):
         escalation_resolve(escalation=escalation, by=ana, note="not mine")
+
+
+def test_home_counts_the_swaps_asked_of_the_person(client, ana, bo, make_user, session):
+    client.force_login(bo)
+    assert "asked you to take" not in client.get(reverse("home")).content.decode()
+    swap_request_create(session=session, requested_by=ana, offered_to=bo)
+    assert "1 colleague asked you to take a session" in client.get(reverse("home")).content.decode()
+    cy = make_user(roles=[Role.EXECUTIVE])
+    swap_request_create(session=SessionFactory(people=[cy]), requested_by=cy, offered_to=bo)
+    assert "2 colleagues asked you" in client.get(reverse("home")).content.decode()
