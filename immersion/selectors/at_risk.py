@@ -30,8 +30,15 @@ from accounts.models import Department, User
 from core.calendar import org_today
 from core.generations import generation_bump, remembered
 
-from ..models import ActivityType, CadenceTarget, Participant, Session
-from .programme import PERIODS, Progress, executives, period_bounds, progress_for
+from ..models import (
+    ActivityType,
+    CadenceTarget,
+    OfficerDesk,
+    OfficerDeskTeam,
+    Participant,
+    Session,
+)
+from .programme import PERIODS, PROGRAMME, Progress, executives, period_bounds, progress_for
 
 STATES = (("done", Participant.Attendance.ATTENDED), ("planned", Participant.Attendance.INVITED))
 
@@ -125,9 +132,8 @@ def _statement(day: date) -> tuple[str, list] | None:
 ORDER = " ORDER BY shortfall / needed DESC, display_name, activity_name, person_id"
 
 
-# The generation every write that can change who is at risk renews, and how long a day's rows
-# are kept at most (they are keyed by the day, too).
-PROGRAMME = "programme"
+# How long a day's rows are kept at most (they are keyed by the day, and the programme's
+# generation, programme.PROGRAMME, retires them sooner).
 ROWS_SECONDS = 3600
 ROWS_SHAPE = "person-target-done-planned"
 
@@ -250,7 +256,16 @@ def at_risk_receivers_connect() -> None:
     """Keep the remembered rows true: every save or delete of what they are computed from (or
     show: names) renews the programme's generation. Called once from ImmersionConfig.ready;
     writes that send no signal (bulk_create, update) call generation_bump(PROGRAMME) by hand."""
-    for model in (Participant, Session, CadenceTarget, ActivityType, User, Department):
+    for model in (
+        Participant,
+        Session,
+        CadenceTarget,
+        ActivityType,
+        User,
+        Department,
+        OfficerDesk,
+        OfficerDeskTeam,
+    ):
         for signal in (post_save, post_delete):
             signal.connect(
                 _programme_changed, sender=model, dispatch_uid=f"programme:{model}:{signal}"

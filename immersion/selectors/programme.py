@@ -23,6 +23,7 @@ from accounts.models import FrontlineTeam, User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.calendar import days_between, org_today, org_zone
+from core.generations import remembered
 
 from .. import planner
 from ..models import (
@@ -39,6 +40,12 @@ from ..models import (
 )
 
 PERIODS = ("week", "month", "quarter")
+# The generation every write to places, sessions, targets, activities, people, departments and
+# desks renews (at_risk.at_risk_receivers_connect; bulk writes by hand): what is computed from
+# them is remembered under it (core/generations.py).
+PROGRAMME = "programme"
+# Who is on shift at a desk is remembered for the minute it was asked in.
+ON_SHIFT_SECONDS = 60
 
 
 def period_bounds(period: str, day: date) -> tuple[planner.Bucket, datetime, datetime]:
@@ -387,9 +394,28 @@ def officer_desk_of(*, team_id: int | None) -> OfficerDesk | None:
 
 def officer_on_shift_for(*, person: User, at=None) -> Participant | None:
     """The officer on shift at `person`'s desk (officer_desk_of their team), where their
-    escalations go now; any officer when there are no desks. One query."""
-    shifts = _shifts_running(at or timezone.now())
-    desk = Subquery(_desk_of(person.frontline_team_id).values("pk")[:1])
+    escalations go now; any officer when there are no desks. One query.
+
+    Asked for now (every home and the escalations page), it is the officer at the start of
+    this minute, remembered for the minute under the programme's generation: the same for
+    everyone whose escalations go to that desk, and a shift swapped or a desk changed shows at
+    once. (Routing an escalation asks `officer_on_shift`, never remembered.)"""
+    if at is not None:
+        return _officer_on_shift_for(person.frontline_team_id, at)
+    minute = timezone.now().replace(second=0, microsecond=0)
+    team = person.frontline_team_id
+    (found,) = remembered(
+        PROGRAMME,
+        f"on-shift:v1:{team}:{minute.isoformat()}",
+        lambda: (_officer_on_shift_for(team, minute),),  # a tuple: nobody is kept too
+        timeout=ON_SHIFT_SECONDS,
+    )
+    return found
+
+
+def _officer_on_shift_for(team_id: int | None, at) -> Participant | None:
+    shifts = _shifts_running(at)
+    desk = Subquery(_desk_of(team_id).values("pk")[:1])
     return (
         shifts.filter(
             Q(session__desk=desk)

@@ -337,3 +337,26 @@ def test_bad_desk_input_is_refused_with_a_reason_never_a_500(client, cx_lead, wh
     assert set(errors) == {"name", "kind"}
     whole.refresh_from_db()
     assert whole.name == "Whole organisation"
+
+
+def test_home_names_the_officer_at_the_agents_desk_at_once_after_a_change(
+    client, whole, emea, emea_agent, executive, make_user, django_capture_on_commit_callbacks
+):
+    """Who is on shift is remembered for the minute under the programme's generation: a new
+    shift and a team moved to another desk show on the agent's next view of home."""
+    client.force_login(emea_agent)
+
+    def shown():
+        return client.get(reverse("home")).context["on_shift"]
+
+    assert shown() is None
+    other = make_user(roles=[Role.EXECUTIVE], display_name="Whole Officer")
+    with django_capture_on_commit_callbacks(execute=True):
+        shift(other, whole)
+    assert shown() is None, "the agent's team escalates to EMEA, where nobody is on shift"
+    with django_capture_on_commit_callbacks(execute=True):
+        shift(executive, emea)
+    assert shown().person == executive
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_desk_save(desk=whole, teams=[emea_agent.frontline_team])
+    assert shown().person == other
