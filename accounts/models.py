@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
 from core.models import CsvUpload
@@ -186,6 +186,9 @@ class User(AbstractUser):
             # The people list's order: read a page in order instead of sorting 11,000 people
             # joined to their department, team and manager (21 ms -> under 1 ms).
             models.Index(fields=["display_name", "email"], name="accounts_user_name_order"),
+            # What email__iexact compares on PostgreSQL (UPPER = UPPER), for signing in and for
+            # the API's reporter_email: without, each read every person (11 ms at 11,000).
+            models.Index(Upper("email"), name="accounts_user_email_upper"),
         ]
         constraints = [
             models.UniqueConstraint(
