@@ -8,20 +8,17 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
     ExpressionWrapper,
-    IntegerField,
     Model,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from core.queries import counted
 from immersion.models import Session
 from immersion.selectors import (
     escalations_visible_to,
@@ -121,17 +118,9 @@ def decision_log(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Decisi
     # multiplied the rows (a many-to-many fan-out) and took 5.8 s at 1,500 decisions.
     evidence_count = sum(
         (
-            Coalesce(
-                Subquery(
-                    getattr(Decision, kind)
-                    .through.objects.filter(decision_id=OuterRef("pk"))
-                    .order_by()
-                    .values("decision_id")
-                    .annotate(n=Count("*"))
-                    .values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
+            counted(
+                getattr(Decision, kind).through.objects.filter(decision_id=OuterRef("pk")),
+                "decision_id",
             )
             for kind in EVIDENCE_LINKS
         ),

@@ -11,10 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     BooleanField,
-    Count,
     ExpressionWrapper,
     F,
-    IntegerField,
     Max,
     OuterRef,
     Prefetch,
@@ -30,6 +28,7 @@ from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.calendar import org_zone
 from core.generations import remembered
+from core.queries import counted
 
 from .. import planner
 from ..filters import ReflectionFilter, person_options_html
@@ -140,19 +139,9 @@ def todos_for(*, person: User, now: datetime | None = None) -> Todos:
         commitment.overdue = commitment.due_date < today
     # Steps counted in subqueries, not by grouping the five joined tables: grouped, PostgreSQL
     # read every unfinished exercise of the organisation (3 ms at issue 14's volume).
-    recorded = (
-        JourneyStepResult.objects.filter(exercise=OuterRef("pk"))
-        .order_by()
-        .values("exercise")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    steps = (
-        JourneyStep.objects.filter(template=OuterRef("template_id"), is_active=True)
-        .order_by()
-        .values("template")
-        .annotate(n=Count("pk"))
-        .values("n")
+    recorded = counted(JourneyStepResult.objects.filter(exercise=OuterRef("pk")), "exercise")
+    steps = counted(
+        JourneyStep.objects.filter(template=OuterRef("template_id"), is_active=True), "template"
     )
     todos.journeys = list(
         JourneyExercise.objects.filter(
@@ -161,8 +150,8 @@ def todos_for(*, person: User, now: datetime | None = None) -> Todos:
         .exclude(participant__session__status=Session.Status.CANCELLED)
         .select_related("template")
         .annotate(
-            recorded=Coalesce(Subquery(recorded, output_field=IntegerField()), 0),
-            total=Coalesce(Subquery(steps, output_field=IntegerField()), 0),
+            recorded=recorded,
+            total=steps,
         )
         .order_by("started_at")
     )
@@ -394,14 +383,7 @@ def journey_templates_with_counts(*, active_only: bool = False) -> QuerySet[Jour
 
 
 def _count_per_template(rows: QuerySet) -> Coalesce:
-    counted = (
-        rows.filter(template=OuterRef("pk"))
-        .order_by()
-        .values("template")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return counted(rows.filter(template=OuterRef("pk")), "template")
 
 
 def customer_call_for(*, user: User, pk: int) -> CustomerCall | None:
