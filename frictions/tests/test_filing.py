@@ -276,7 +276,7 @@ def test_a_report_page_links_where_it_came_from_in_the_same_queries_whatever_the
     client, executive, cx_lead, frontline
 ):
     journey = journey_template_save(name="Cancel", kind="renewal", steps=["Find the page"])
-    place = past_place(executive, "customer-journey", hours_ago=26)
+    place = past_place(executive, "customer-journey", hours_ago=50)  # not the reflection's
     exercise = journey_exercise_start(participant=place, template=journey, by=executive)
     step = journey_step_record(
         exercise=exercise, step=journey.steps.get(), effort=6, worked=False, by=executive

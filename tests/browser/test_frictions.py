@@ -139,7 +139,8 @@ def test_cx_lead_triages_and_the_owner_resolves_through_a_decision(
     page.goto(live_server.url + report.get_absolute_url())
     audit()
     triage = page.get_by_role("region", name="Owner and committed dates")
-    triage.get_by_label("Owner").select_option(label=executive.display_name)
+    named = f"{executive.display_name} — {executive.title}" if executive.title else None
+    triage.get_by_label("Owner").select_option(label=named or executive.display_name)
     triage.get_by_label("Message on the timeline (optional)").fill("Sofia owns this.")
     triage.get_by_role("button", name="Save owner and dates").click()
     expect(page.get_by_role("status").first).to_contain_text("Owner and dates saved")
