@@ -225,8 +225,8 @@ def test_an_executives_home_shows_their_progress_at_once_after_a_change(
     session = _place(person, "call-listening", minutes=60, hour=0)
     client.force_login(person)
 
-    def done() -> dict[str, Decimal]:
-        progress = client.get(reverse("home")).context["progress"]
+    def done(page="home") -> dict[str, Decimal]:
+        progress = client.get(reverse(page)).context["progress"]
         return {p.target.activity_type.slug: p.done for p in progress}
 
     before = done()
@@ -241,7 +241,9 @@ def test_an_executives_home_shows_their_progress_at_once_after_a_change(
             by=cx_lead,
         )
     assert done()["call-listening"] > 0
+    assert done("immersion:schedule")["call-listening"] > 0
     with django_capture_on_commit_callbacks(execute=True):
         CadenceTarget.objects.filter(activity_type__slug="call-listening").update(is_active=False)
         generation_bump(PROGRAMME)  # as every write that sends no signal must
     assert "call-listening" not in done()
+    assert "call-listening" not in done("immersion:schedule")

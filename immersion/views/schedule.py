@@ -17,7 +17,7 @@ from ..forms import SwapRequestForm, TimeOffForm
 from ..models import SwapRequest
 from ..selectors import (
     participant_own,
-    progress_for,
+    progress_of,
     sessions_upcoming,
     swap_requests_answerable_by,
     swap_requests_for,
@@ -51,7 +51,7 @@ def my_schedule(request):
         "immersion/schedule.html",
         {
             "upcoming": sessions_upcoming(person=person, limit=15),
-            "progress": progress_for(people=[person])[person.pk],
+            "progress": progress_of(person=person),
             "swaps": swap_requests_for(person=person),
             "time_off": time_off_upcoming(person=person),
             "feed_url": request.build_absolute_uri(reverse("immersion:feed", args=[feed.token])),
