@@ -36,7 +36,7 @@ from accounts.roles import Role  # noqa: E402
 from core.generations import generation_bump  # noqa: E402
 from frictions.models import FrictionReport, FrictionReview  # noqa: E402
 from frictions.services.integrations import api_integration_issue  # noqa: E402
-from immersion.selectors.at_risk import PROGRAMME  # noqa: E402
+from immersion.selectors.programme import PROGRAMME  # noqa: E402
 from immersion.services.feeds import calendar_feed_get  # noqa: E402
 from metrics.selectors import STORED  # noqa: E402
 

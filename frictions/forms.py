@@ -18,7 +18,7 @@ from core.forms import (
 from core.generations import remembered
 from immersion.filters import KnownPersonSelect
 from immersion.selectors import executive_options_html, executives
-from immersion.selectors.at_risk import PROGRAMME
+from immersion.selectors.programme import PROGRAMME
 
 from .models import Area, Decision, FrictionReport, Resolution, Severity, Status
 from .selectors import (

@@ -41,7 +41,7 @@ from core.generations import remembered
 from frictions.models import Decision, FrictionReport
 from frictions.selectors import decisions_with_exposure
 from immersion.models import Participant, Session
-from immersion.selectors.at_risk import PROGRAMME
+from immersion.selectors.programme import PROGRAMME
 
 from .definitions import executives
 from .formatting import figure_text

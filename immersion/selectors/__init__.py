@@ -1,6 +1,6 @@
 """Reads shared by pages, tasks and the metrics app; every name is importable from here."""
 
-from .at_risk import AtRiskRows, at_risk, at_risk_count, at_risk_rows, progress_of
+from .at_risk import AtRiskRows, at_risk, at_risk_count, at_risk_rows
 from .calendar import CalendarDay, CalendarEntry, calendar_days, calendar_sessions
 from .calls import (
     call_list_imports,
@@ -52,6 +52,7 @@ from .programme import (
     period_bounds,
     programme_progress,
     progress_for,
+    progress_of,
     session_for_viewer,
     sessions_upcoming,
     swap_requests_for,

@@ -38,7 +38,7 @@ from ..models import (
     Participant,
     Session,
 )
-from .programme import PERIODS, PROGRAMME, Progress, executives, period_bounds, progress_for
+from .programme import PERIODS, PROGRAMME, Progress, executives, period_bounds
 
 STATES = (("done", Participant.Attendance.ATTENDED), ("planned", Participant.Attendance.INVITED))
 
@@ -233,28 +233,15 @@ def at_risk(*, day: date | None = None) -> list[Progress]:
     return at_risk_rows(day=day)[:]
 
 
-def progress_of(*, person: User) -> list[Progress]:
-    """`person`'s progress against each of their targets today (their home), remembered for
-    the day under the programme's generation, which every change of a place, a session, a
-    target or the person renews: its sixteen filtered aggregates were ~5 ms of every
-    executive's home."""
-    day = org_today()
-    return remembered(
-        PROGRAMME,
-        f"progress:v1:{person.pk}:{day.isoformat()}",
-        lambda: progress_for(people=[person], day=day)[person.pk],
-        timeout=ROWS_SECONDS,
-    )
-
-
 def _programme_changed(*args, **kwargs) -> None:
     if kwargs.get("action", "post_").startswith("post_"):
         generation_bump(PROGRAMME)
 
 
 def at_risk_receivers_connect() -> None:
-    """Keep the remembered rows true: every save or delete of what they are computed from (or
-    show: names) renews the programme's generation. Called once from ImmersionConfig.ready;
+    """Keep what is remembered under the programme's generation true (these rows, each
+    executive's progress, who is on shift, the calendar's grids...): every save or delete of
+    what they are computed from (or show: names) renews it. Called once from ImmersionConfig.ready;
     writes that send no signal (bulk_create, update) call generation_bump(PROGRAMME) by hand."""
     for model in (
         Participant,

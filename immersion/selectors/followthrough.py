@@ -47,7 +47,7 @@ from ..models import (
     ReflectionFriction,
     Session,
 )
-from .at_risk import PROGRAMME
+from .programme import PROGRAMME
 
 MANAGE = "immersion.manage_programme"
 # How long the executive filter's rendered options are kept at most (a change of people or

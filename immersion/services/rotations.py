@@ -30,7 +30,7 @@ from ..models import (
     SessionChange,
     TimeOff,
 )
-from ..selectors.at_risk import PROGRAMME
+from ..selectors.programme import PROGRAMME
 from .sessions import RACE_MESSAGE, _lock_people, session_cancel, session_reschedule
 
 STALE_MESSAGE = (

@@ -15,7 +15,7 @@ from core.calendar import org_today, org_zone
 from core.generations import generation_bump
 from immersion.models import CadenceTarget, Participant, Session
 from immersion.selectors import at_risk, at_risk_count, at_risk_rows, executives, progress_for
-from immersion.selectors.at_risk import PROGRAMME
+from immersion.selectors.programme import PROGRAMME
 from immersion.services.followthrough import attendance_record
 from immersion.services.sessions import session_cancel, session_create
 from immersion.tests.factories import SessionFactory, activity

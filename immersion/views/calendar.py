@@ -22,7 +22,7 @@ from ..selectors import (
     executive_options_html,
     programme_progress,
 )
-from ..selectors.at_risk import PROGRAMME
+from ..selectors.programme import PROGRAMME
 from ..services.feeds import calendar_feed_get
 from . import MANAGE, VIEW
 

@@ -14,7 +14,7 @@ from core.calendar import org_today
 from core.generations import remembered
 from core.http import page_number, request_for_shared
 from core.permissions import permission_required
-from immersion.selectors.at_risk import PROGRAMME
+from immersion.selectors.programme import PROGRAMME
 
 from ..formatting import AXIS_TITLES, change_text, figure_number, figure_text
 from ..forms import DashboardFilterForm
