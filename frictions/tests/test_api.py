@@ -82,6 +82,26 @@ def test_a_tool_files_a_named_report_and_reads_its_status(client, token, frontli
     assert ApiIntegration.objects.get().last_used_on is not None
 
 
+def test_a_tool_gets_its_answer_without_the_browsers_filing_floor(
+    client, token, frontline, settings, monkeypatch
+):
+    """201 and 202 already tell the kinds apart, so a wait would hide nothing; it only held one
+    of the server's threads for 0.4 s a filing."""
+    settings.FRICTION_FILING_MIN_SECONDS = 30
+    waits = []
+    monkeypatch.setattr("frictions.views.time.sleep", waits.append)
+    named = post(client, token, {**PAYLOAD, "reporter_email": frontline.email})
+    anonymous = post(client, token, {**PAYLOAD, "anonymous": True})
+    assert (named.status_code, anonymous.status_code) == (201, 202)
+    assert waits == []
+    # The browser's form still waits out the floor (test_anonymity.py asserts both kinds alike).
+    client.force_login(frontline)
+    filed = client.post(reverse("frictions:new"), {**PAYLOAD, "anonymous": "on"})
+    assert filed.url == reverse("frictions:filed")
+    assert len(waits) == 1
+    assert 25 < waits[0] <= 30
+
+
 def test_anonymous_filing_through_the_api_stores_nothing_about_who_or_where(client, token):
     before = _database()
     response = post(
