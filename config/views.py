@@ -30,7 +30,7 @@ def home(request):
         context["upcoming"] = immersion.sessions_upcoming(person=user, limit=5)
         context["progress"] = immersion.progress_of(person=user)
         context["swaps_asked"] = immersion.swap_requests_for(person=user)["asked_of_me"].count()
-        context["todos"] = immersion.todos_for(person=user)
+        context["todos"] = immersion.todos_of(person=user)
     if user.has_perm("immersion.work_escalations"):
         context["my_escalations"] = immersion.escalations_open_count(user=user)
     if user.has_perm("immersion.manage_programme"):

@@ -70,10 +70,15 @@ def generation_bump(name: str) -> None:
 
 
 def remembered(
-    names: str | tuple[str, ...], key: str, compute: Callable[[], T], *, timeout: int
+    names: str | tuple[str, ...],
+    key: str,
+    compute: Callable[[], T],
+    *,
+    timeout: int | Callable[[T], int],
 ) -> T:
     """`compute()`, kept in the shared cache under `key` and the current generation of each of
-    `names` (what it is computed from) for `timeout` seconds at most."""
+    `names` (what it is computed from) for `timeout` seconds at most: a number, or a function
+    of the value computed, for a value that says itself how long it stays true (0: not kept)."""
     names = (names,) if isinstance(names, str) else names
     try:
         cache = caches[CACHE_ALIAS]
@@ -86,8 +91,11 @@ def remembered(
     if found is not None:
         return found
     value = compute()
+    seconds = timeout(value) if callable(timeout) else timeout
+    if seconds <= 0:
+        return value
     try:
-        cache.set(full_key, value, timeout=timeout)
+        cache.set(full_key, value, timeout=seconds)
     except Exception:  # noqa: BLE001 - remembered next time, then
         logger.warning("Shared cache unavailable; %s not remembered", key)
     return value

@@ -8,5 +8,7 @@ class ImmersionConfig(AppConfig):
 
     def ready(self) -> None:
         from .selectors.at_risk import at_risk_receivers_connect
+        from .selectors.followthrough import todos_receivers_connect
 
         at_risk_receivers_connect()
+        todos_receivers_connect()

@@ -14,8 +14,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from core.csv_files import CsvPreview, csv_read
+from core.generations import generation_bump
 
 from .models import Customer, CustomerCall
+from .selectors.followthrough import TODOS
 
 MAX_ROWS = 20000
 NOT_VALID_ROWS_MESSAGE = "Nothing was imported: fix the rows marked with errors and upload again."
@@ -212,4 +214,7 @@ def call_list_apply(
     CustomerCall.objects.filter(status=CustomerCall.Status.TO_CALL).exclude(
         customer__consent=True, customer__do_not_contact=False
     ).update(status=CustomerCall.Status.WITHDRAWN)
+    # Customers' names and withdrawn calls show on executives' to-do lists; none of these
+    # writes sends a signal.
+    generation_bump(TODOS)
     return preview

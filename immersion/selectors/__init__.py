@@ -29,7 +29,9 @@ from .followthrough import (
     reflection_friction_for,
     reflection_search,
     reflections_visible_to,
+    todos_changed_for,
     todos_for,
+    todos_of,
 )
 from .programme import (
     PERIODS,
@@ -163,5 +165,7 @@ __all__ = [
     "time_off_conflicts",
     "time_off_removable_by",
     "time_off_upcoming",
+    "todos_changed_for",
     "todos_for",
+    "todos_of",
 ]

@@ -4,7 +4,7 @@ read, journey results side by side, the calls an executive is to make."""
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from statistics import mean
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -21,19 +22,21 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import people_with_role
 from core.calendar import org_zone
-from core.generations import remembered
+from core.generations import generation_bump, remembered
 from core.queries import counted
 
 from .. import planner
 from ..filters import ReflectionFilter, person_options_html
 from ..models import (
     HARD_EFFORT,
+    ActivityType,
     Commitment,
     Customer,
     CustomerCall,
@@ -174,6 +177,114 @@ def todos_for(*, person: User, now: datetime | None = None) -> Todos:
         .order_by("drawn_at", "pk")
     )
     return todos
+
+
+# The generation every executive's remembered to-do list is kept under, beside their own: what
+# all lists show of things nobody owns (activities, journey templates and steps, customers).
+TODOS = "todos"
+# How long an executive's to-do list is remembered at most, when nothing falls due sooner.
+TODOS_SECONDS = 3600
+
+
+def todos_generation(person_id: int) -> str:
+    """The generation `person_id`'s remembered to-do list is kept under: every write of their
+    places, reflections, commitments, journeys, step results and calls renews it."""
+    return f"todos:{person_id}"
+
+
+@dataclass
+class _TodosUntil:
+    todos: Todos
+    until: datetime  # the first moment the list may read otherwise with no write
+
+
+def _todos_until(person: User, now: datetime) -> _TodosUntil:
+    """`todos_for(person)` now, and when it next changes by the clock alone: a place of theirs
+    starting (calls) or ending (attendance, reflections), a reflection falling overdue or
+    closing, midnight (commitments)."""
+    todos = todos_for(person=person, now=now)
+    today = now.astimezone(org_zone()).date()
+    moments = [datetime.combine(today + timedelta(days=1), time.min, org_zone())]
+    # No session lasts more than a day, so the (person, starts_at) index is read from
+    # yesterday on.
+    next_place = Participant.objects.filter(
+        person=person, is_active=True, starts_at__gt=now - timedelta(days=1), ends_at__gt=now
+    ).aggregate(starts=Min("starts_at", filter=Q(starts_at__gt=now)), ends=Min("ends_at"))
+    moments += [moment for moment in next_place.values() if moment is not None]
+    closes = timedelta(days=settings.REFLECTION_EDIT_DAYS)
+    for item in todos.reflections:
+        moments += [item.due_at, item.participant.ends_at + closes]
+    return _TodosUntil(todos, min(moment for moment in moments if moment > now))
+
+
+def todos_of(*, person: User) -> Todos:
+    """`todos_for(person)` for their home, remembered under their own generation (and the one
+    all lists share) until the clock alone would change it, an hour at most: its four queries
+    were ~15 ms of each view of an executive's home at issue 14's volume."""
+    now = timezone.now()
+
+    def seconds_left(entry: _TodosUntil) -> int:
+        # Whole seconds, rounded down: an entry may end a little early, never late.
+        return min(TODOS_SECONDS, int((entry.until - now).total_seconds()))
+
+    entry = remembered(
+        (TODOS, todos_generation(person.pk)),
+        f"todos:v1:{person.pk}",
+        lambda: _todos_until(person, now),
+        timeout=seconds_left,
+    )
+    if entry.until <= timezone.now():  # kept since, and the clock has moved it on
+        return todos_for(person=person)
+    return entry.todos
+
+
+def todos_changed_for(person_ids) -> None:
+    """Renew the to-do generations of these people, for writes that send no signal
+    (`QuerySet.update`, `bulk_create`) of their places or calls."""
+    for person_id in set(person_ids):
+        generation_bump(todos_generation(person_id))
+
+
+def _person_of_place(participant_id: int) -> list[int]:
+    return list(Participant.objects.filter(pk=participant_id).values_list("person_id", flat=True))
+
+
+# What renews whose list: each model, and the people whose to-do lists one row's save or
+# delete changes (None: every list).
+_TODO_SOURCES = {
+    Participant: lambda row: [row.person_id],
+    Commitment: lambda row: [row.person_id],
+    Reflection: lambda row: _person_of_place(row.participant_id),
+    JourneyExercise: lambda row: _person_of_place(row.participant_id),
+    CustomerCall: lambda row: _person_of_place(row.participant_id),
+    JourneyStepResult: lambda row: list(
+        JourneyExercise.objects.filter(pk=row.exercise_id).values_list(
+            "participant__person_id", flat=True
+        )
+    ),
+    Session: lambda row: list(row.participants.values_list("person_id", flat=True)),
+    ActivityType: None,
+    JourneyTemplate: None,
+    JourneyStep: None,
+    Customer: None,
+}
+
+
+def _todos_changed(sender, instance, **kwargs) -> None:
+    people = _TODO_SOURCES[sender]
+    if people is None:
+        generation_bump(TODOS)
+    else:
+        todos_changed_for(people(instance))
+
+
+def todos_receivers_connect() -> None:
+    """Keep every remembered to-do list true: each save or delete of what it is computed from
+    renews the generation of the people it concerns. Called once from ImmersionConfig.ready;
+    writes that send no signal call `todos_changed_for` by hand."""
+    for model in _TODO_SOURCES:
+        for signal in (post_save, post_delete):
+            signal.connect(_todos_changed, sender=model, dispatch_uid=f"todos:{model}:{signal}")
 
 
 def reflections_visible_to(*, user: User) -> QuerySet[Reflection]:

@@ -26,7 +26,7 @@ from ..models import (
     QuestionSet,
     Session,
 )
-from ..selectors import customers_callable
+from ..selectors import customers_callable, todos_changed_for
 from .lines import distinct_lines, full_clean_with_lines
 
 ALREADY_APPLIED_MESSAGE = "This file was already imported on {when:%d %b %Y %H:%M}."
@@ -142,10 +142,12 @@ def customer_calls_draw(
                 raise ValidationError(
                     NOBODY_TO_CALL_MESSAGE.format(days=settings.CUSTOMER_CALL_REST_DAYS)
                 )
-            return CustomerCall.objects.bulk_create(
+            calls = CustomerCall.objects.bulk_create(
                 CustomerCall(participant=participant, customer_id=pk, question_set=question_set)
                 for pk in ids
             )
+            todos_changed_for([participant.person_id])  # bulk_create sends no post_save
+            return calls
     except IntegrityError as exc:
         raise ValidationError(DRAW_RACE_MESSAGE) from exc
 

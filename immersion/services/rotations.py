@@ -30,6 +30,7 @@ from ..models import (
     SessionChange,
     TimeOff,
 )
+from ..selectors.followthrough import todos_changed_for
 from ..selectors.programme import PROGRAMME
 from .sessions import RACE_MESSAGE, _lock_people, session_cancel, session_reschedule
 
@@ -389,11 +390,12 @@ def _create_sessions(rotation: Rotation, creates, by: User) -> list[Session]:
         )
     Session.objects.bulk_create(sessions)
     generation_bump(PROGRAMME)  # bulk_create sends no post_save
-    Participant.objects.bulk_create(
+    places = Participant.objects.bulk_create(
         Participant(session=s, person_id=pid, starts_at=s.starts_at, ends_at=s.ends_at)
         for s, p in zip(sessions, creates, strict=True)
         for pid in p.executive_ids
     )
+    todos_changed_for(place.person_id for place in places)  # a new place ends on its own
     SessionChange.objects.bulk_create(
         SessionChange(
             session=s,

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import FrontlineTeamFactory, UserFactory
+from core.generations import generation
 from immersion.models import Participant, Rotation, Session
+from immersion.selectors.followthrough import todos_generation
 from immersion.services.rotations import (
     STALE_MESSAGE,
     RotationChoice,
@@ -63,6 +65,21 @@ def test_publish_creates_two_listening_hours_per_executive_with_host_agents(
     assert {a.frontline_team for a in agents} == {team}
     assert len(set(agents)) == 2, "executives are paired with each agent in turn"
     assert all(s.changes.get().kind == "created" for s in sessions)
+
+
+def test_publishing_renews_the_to_do_lists_of_the_people_it_places(
+    executives, team, cx_lead, django_capture_on_commit_callbacks
+):
+    """Their places are written in bulk, with no signal: each executive's remembered to-do list
+    (which knows when their next place ends) is renewed by hand."""
+    placed = {person.pk: generation(todos_generation(person.pk)) for person in executives}
+    bystander = UserFactory(roles=[Role.EXECUTIVE])
+    unplaced = generation(todos_generation(bystander.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_all(listening(executives, team), cx_lead)
+    for person in executives:
+        assert generation(todos_generation(person.pk)) != placed[person.pk]
+    assert generation(todos_generation(bystander.pk)) == unplaced
 
 
 def test_a_second_run_over_the_same_month_changes_nothing(executives, team, cx_lead):
