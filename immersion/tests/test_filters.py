@@ -228,7 +228,8 @@ def test_reflection_pages_keep_the_search_and_read_newer_and_older(
 def test_reflections_page_counts_no_further_than_its_cap_and_says_so(
     client, settings, monkeypatch, leadership, executive
 ):
-    monkeypatch.setattr(followthrough_views, "REFLECTIONS_ROWS_MAX", 2)
+    monkeypatch.setattr(followthrough_views, "REFLECTIONS_SEARCH_ROWS_MAX", 2)
+    monkeypatch.setattr(followthrough_views, "REFLECTIONS_ROWS_MAX", 3)
     settings.PAGE_SIZE = 1
     for n in range(3):
         _reflection(executive, n)
@@ -236,7 +237,11 @@ def test_reflections_page_counts_no_further_than_its_cap_and_says_so(
     response = client.get(reverse("immersion:reflections"), {"q": "refund"})
     assert response.context["page"].paginator.count == 2
     assert "More than 2 reflections match" in response.content.decode()
-    monkeypatch.setattr(followthrough_views, "REFLECTIONS_ROWS_MAX", 3)
+    # The list, with no words to narrow it, pages further: its own cap.
+    listed = client.get(reverse("immersion:reflections"))
+    assert listed.context["page"].paginator.count == 3
+    assert "More than" not in listed.content.decode()
+    monkeypatch.setattr(followthrough_views, "REFLECTIONS_SEARCH_ROWS_MAX", 3)
     under = client.get(reverse("immersion:reflections"), {"q": "refund"})
     assert under.context["page"].paginator.count == 3
     assert "More than" not in under.content.decode()
