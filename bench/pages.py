@@ -318,7 +318,7 @@ def main() -> None:
             output.write_text(json.dumps({**written, "seconds": args.seconds}, indent=2))
     finally:
         stop(server)
-    print(f"\nwritten: {output.relative_to(ROOT)}")
+    print(f"\nwritten: {output.resolve()}")
 
 
 def stop(server: subprocess.Popen) -> None:

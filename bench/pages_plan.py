@@ -36,6 +36,7 @@ from accounts.roles import Role  # noqa: E402
 from core.generations import generation_bump  # noqa: E402
 from frictions.models import FrictionReport, FrictionReview  # noqa: E402
 from frictions.services.integrations import api_integration_issue  # noqa: E402
+from immersion.selectors.followthrough import TODOS  # noqa: E402
 from immersion.selectors.programme import PROGRAMME  # noqa: E402
 from immersion.services.feeds import calendar_feed_get  # noqa: E402
 from metrics.selectors import STORED  # noqa: E402
@@ -144,12 +145,13 @@ def pages(people: dict[str, User]) -> list[dict]:
 
 def measure(page: dict, people: dict[str, User]) -> None:
     """The queries, status and size of one answer, in this process (the load test cannot
-    count queries inside gunicorn). Counted as the first view after the programme and the
-    roll-ups changed: what the pages remember in the shared cache (core/generations.py) is
-    computed again, so the count is the page's whole work and no database reads what another
-    left remembered."""
+    count queries inside gunicorn). Counted as the first view after the programme, the
+    roll-ups and the to-do lists changed: what the pages remember in the shared cache
+    (core/generations.py) is computed again, so the count is the page's whole work and no
+    database reads what another left remembered."""
     generation_bump(PROGRAMME)
     generation_bump(STORED)
+    generation_bump(TODOS)
     client = Client()
     if page["role"]:
         client.force_login(people[page["role"]])
