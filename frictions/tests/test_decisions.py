@@ -271,6 +271,28 @@ def test_the_decision_log_shows_one_page_in_the_same_queries_however_long(
     queries_at_two_sizes(build, shown, ceiling=10, sizes=(2, 12))
 
 
+def test_the_decision_log_shows_each_new_decision_and_evidence_on_the_next_view(
+    client, executive, leadership, frontline
+):
+    """The log's annotated rows are built once per process (selectors._decision_log_rows);
+    each view must still read the rows as they are now."""
+    client.force_login(leadership)
+    url = reverse("frictions:decisions")
+    assert list(client.get(url).context["page"]) == []
+    first = record(executive, title="Raise the refund limit", **ASSESSMENT)
+    assert [(d.title, d.evidence_count) for d in client.get(url).context["page"]] == [
+        ("Raise the refund limit", 0)
+    ]
+    report, _ = file(frontline, title="Refunds need a callback")
+    first.friction_reports.add(report)
+    record(executive, title="Cancel online", area="pricing")
+    shown = [(d.title, d.evidence_count) for d in client.get(url).context["page"]]
+    assert shown == [("Cancel online", 0), ("Raise the refund limit", 1)]
+    filtered = client.get(url, {"area": "pricing"}).context["page"]
+    assert [d.title for d in filtered] == ["Cancel online"]
+    assert [d.title for d in client.get(url).context["page"]] == [t for t, _ in shown]
+
+
 FORM = {
     "title": "Customers cancel online",
     "area": "policy",
