@@ -171,8 +171,12 @@ class FrictionReport(models.Model):
             # ?status=new&area=pricing 377 -> 70 ms).
             models.Index(fields=["-created_at", "-id"], name="frictions_board_newest"),
             models.Index(OPEN_FIRST, F("due"), F("id"), name="frictions_board_overdue"),
+            # The area rides along (PostgreSQL: INCLUDE), so a status-and-area filter is counted
+            # and paged from the index alone: counting ?status=new&area=pricing read 2,700
+            # reports' rows (2.6 ms, and a page of disk when the cache has let them go).
             models.Index(
                 fields=["status", "-support_count", "-created_at", "-id"],
+                include=["area"],
                 name="frictions_board_status",
             ),
             # Only open reports can be overdue; the partial index stays the size of the backlog.
