@@ -214,7 +214,9 @@ def _todos_until(person: User, now: datetime) -> _TodosUntil:
     closes = timedelta(days=settings.REFLECTION_EDIT_DAYS)
     for item in todos.reflections:
         moments += [item.due_at, item.participant.ends_at + closes]
-    return _TodosUntil(todos, min(moment for moment in moments if moment > now))
+    # A moment equal to now (a reflection falls overdue just after its due time) ends the
+    # entry at once: it is not kept.
+    return _TodosUntil(todos, min(moment for moment in moments if moment >= now))
 
 
 def todos_of(*, person: User) -> Todos:

@@ -233,6 +233,8 @@ def test_the_clock_alone_brings_the_next_to_do_without_a_write(client, executive
 
         due = ends + timedelta(days=settings.REFLECTION_DUE_DAYS)
         assert seen(due - timedelta(minutes=30))["reflections"] == [(place.pk, False)]
+        generation_bump(todos_generation(executive.pk))  # computed afresh at that very moment
+        assert seen(due)["reflections"] == [(place.pk, False)], "overdue once past its time"
         assert seen(due + timedelta(minutes=1))["reflections"] == [(place.pk, True)]
 
         closes = ends + timedelta(days=settings.REFLECTION_EDIT_DAYS)
