@@ -237,6 +237,9 @@ def test_reflections_page_counts_no_further_than_its_cap_and_says_so(
     response = client.get(reverse("immersion:reflections"), {"q": "refund"})
     assert response.context["page"].paginator.count == 2
     assert "More than 2 reflections match" in response.content.decode()
+    # An executive picked who is no longer one is left out; the search keeps its cap.
+    stale = client.get(reverse("immersion:reflections"), {"q": "refund", "person": 999_999})
+    assert stale.context["page"].paginator.count == 2
     # The list, with no words to narrow it, pages further: its own cap.
     listed = client.get(reverse("immersion:reflections"))
     assert listed.context["page"].paginator.count == 3

@@ -209,7 +209,8 @@ def reflection_list(request):
     filters = ReflectionFilter(request.GET, user=request.user)
     if "person" in filters.form.fields:  # those who may pick an executive
         filters.form.fields["person"].widget.options_html = executive_options_html()
-    searched = filters.is_valid() and bool(filters.form.cleaned_data.get("q"))
+    filters.is_valid()  # a value it cannot read (a person since removed) is left out
+    searched = bool(filters.form.cleaned_data.get("q"))
     rows_max = REFLECTIONS_SEARCH_ROWS_MAX if searched else REFLECTIONS_ROWS_MAX
     page = page_by_keys(
         request,
