@@ -313,6 +313,10 @@ else:
         "shared": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(CELERY_FILESYSTEM_DIR / "shared-cache"),
+            # Django's default, 300 entries, then drops a third at random: with an entry per
+            # person (permissions, progress, to-do list) that would take the anonymous "me
+            # too" marks with it.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }
 
