@@ -44,9 +44,12 @@ class TimeOffFactory(factory.django.DjangoModelFactory):
     created_by = factory.SelfAttribute("person")
 
 
-def past_place(person, slug: str = "call-listening", *, hours_ago: float = 26, minutes: int = 60):
-    """`person`'s place in a session of `slug` that ended a while ago (no checks: for arranging)."""
-    starts_at = (timezone.now() - timedelta(hours=hours_ago)).replace(second=0, microsecond=0)
+def place_from_now(
+    person, slug: str = "call-listening", *, starts_in: timedelta, minutes: int = 60
+):
+    """`person`'s place in a session of `slug` starting `starts_in` from now (negative: begun
+    already), to the minute (no checks: for arranging)."""
+    starts_at = (timezone.now() + starts_in).replace(second=0, microsecond=0)
     session = SessionFactory(
         people=[person],
         activity_type=activity(slug),
@@ -54,6 +57,11 @@ def past_place(person, slug: str = "call-listening", *, hours_ago: float = 26, m
         ends_at=starts_at + timedelta(minutes=minutes),
     )
     return session.participants.get()
+
+
+def past_place(person, slug: str = "call-listening", *, hours_ago: float = 26, minutes: int = 60):
+    """`person`'s place in a session of `slug` that began `hours_ago` (no checks: for arranging)."""
+    return place_from_now(person, slug, starts_in=-timedelta(hours=hours_ago), minutes=minutes)
 
 
 def reflection_post(reflection, lines, **overrides):

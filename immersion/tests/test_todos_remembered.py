@@ -9,7 +9,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from core.calendar import org_today, org_zone
 from core.generations import generation_bump
@@ -30,7 +29,7 @@ from immersion.services.journeys import (
     journey_template_save,
 )
 from immersion.services.sessions import session_cancel, session_reschedule
-from immersion.tests.factories import SessionFactory, activity, past_place
+from immersion.tests.factories import past_place, place_from_now
 
 pytestmark = pytest.mark.django_db
 
@@ -47,18 +46,6 @@ def todo_view(client) -> dict:
         "journeys": [(j.pk, j.recorded) for j in todos.journeys],
         "calls": [c.pk for c in todos.calls],
     }
-
-
-def place_from_now(person, slug="call-listening", *, starts_in, minutes=60):
-    """`person`'s place in a session starting `starts_in` from now (negative: already begun)."""
-    starts_at = (timezone.now() + starts_in).replace(second=0, microsecond=0)
-    session = SessionFactory(
-        people=[person],
-        activity_type=activity(slug),
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=minutes),
-    )
-    return session.participants.get()
 
 
 @pytest.fixture
