@@ -43,7 +43,10 @@ def test_seed_demo_builds_the_organisation_and_is_idempotent(settings, capsys):
         return {
             "roles": roles,
             "departments_with_executives": executives.values("department").distinct().count(),
-            "teams": FrontlineTeam.objects.annotate(n=Count("members")).values_list("name", "n"),
+            # Sorted: rows a second run rewrote come back from PostgreSQL in another order.
+            "teams": sorted(
+                FrontlineTeam.objects.annotate(n=Count("members")).values_list("name", "n")
+            ),
             "people": User.objects.count(),
             "managerless": list(
                 User.objects.filter(manager__isnull=True).values_list("email", flat=True)
