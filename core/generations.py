@@ -42,28 +42,33 @@ def generation(name: str, *, cache=None) -> str:
     return token
 
 
-def _new_token(name: str) -> None:
+def _new_tokens(names: tuple[str, ...]) -> None:
     try:
-        caches[CACHE_ALIAS].set(generation_key(name), token_hex(8), timeout=None)
+        tokens = {generation_key(name): token_hex(8) for name in names}
+        caches[CACHE_ALIAS].set_many(tokens, timeout=None)
     except Exception:  # noqa: BLE001 - the writer's transaction must not fail on the cache
-        logger.warning("Shared cache unavailable; generation %s not renewed", name)
+        logger.warning("Shared cache unavailable; generations %s not renewed", ", ".join(names))
 
 
 @dataclass(frozen=True)
 class _Renewal:
-    """The on-commit renewal of one generation (one per transaction, however many writes)."""
+    """The on-commit renewal of some generations (one per transaction, however many writes)."""
 
-    name: str
+    names: tuple[str, ...]
 
     def __call__(self) -> None:
-        _new_token(self.name)
+        _new_tokens(self.names)
 
 
-def generation_bump(name: str) -> None:
-    """The data `name` stands for changed: a new token now, and another once this commits."""
-    _new_token(name)
+def generation_bump(*names: str) -> None:
+    """The data each of `names` stands for changed: new tokens now, and again once this
+    commits; several names in one call are renewed in one round trip each time (a rotation's
+    hundreds of people)."""
+    if not names:
+        return
+    _new_tokens(names)
     connection = transaction.get_connection()
-    renewal = _Renewal(name)
+    renewal = _Renewal(names)
     if connection.in_atomic_block and any(f == renewal for _, f, _ in connection.run_on_commit):
         return
     transaction.on_commit(renewal)

@@ -243,8 +243,7 @@ def todos_of(*, person: User) -> Todos:
 def todos_changed_for(person_ids) -> None:
     """Renew the to-do generations of these people, for writes that send no signal
     (`QuerySet.update`, `bulk_create`) of their places or calls."""
-    for person_id in set(person_ids):
-        generation_bump(todos_generation(person_id))
+    generation_bump(*{todos_generation(person_id) for person_id in person_ids})
 
 
 def _person_of_place(participant_id: int) -> list[int]:

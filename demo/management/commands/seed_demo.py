@@ -306,8 +306,7 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")
         # The history went in by bulk writes, which renew nothing: what the shared cache keeps
         # from a database seeded before (the same people's ids) must not show.
-        for name in (PROGRAMME, STORED, TODOS):
-            generation_bump(name)
+        generation_bump(PROGRAMME, STORED, TODOS)
         self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with:"))
         width = max(len(email) for _, email in logins)
         for role, email in logins:
