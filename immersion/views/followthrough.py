@@ -209,7 +209,8 @@ def reflection_list(request):
     filters = ReflectionFilter(request.GET, user=request.user)
     if "person" in filters.form.fields:  # those who may pick an executive
         filters.form.fields["person"].widget.options_html = executive_options_html()
-    filters.is_valid()  # a value it cannot read (a person since removed) is left out
+    # A value it cannot read (a person since removed) is left out; the others still count.
+    valid = filters.is_valid()
     searched = bool(filters.form.cleaned_data.get("q"))
     rows_max = REFLECTIONS_SEARCH_ROWS_MAX if searched else REFLECTIONS_ROWS_MAX
     page = page_by_keys(
@@ -223,7 +224,7 @@ def reflection_list(request):
         "immersion/reflection_list.html",
         {
             "filters": filters.form,
-            "filtered": filters.is_valid() and any(filters.form.cleaned_data.values()),
+            "filtered": valid and any(filters.form.cleaned_data.values()),
             "page": page,
             "rows_max": rows_max if page.paginator.capped else None,
             "is_reader": request.user.has_perm(MANAGE)
