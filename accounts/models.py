@@ -6,8 +6,8 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower, Upper
-from django.urls import reverse
 
+from core.addresses import reverse_pk
 from core.models import CsvUpload
 
 from .roles import Role
@@ -222,7 +222,7 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:person_edit", kwargs={"pk": self.pk})
+        return reverse_pk("accounts:person_edit", self.pk)
 
     def clean(self) -> None:
         super().clean()
@@ -265,4 +265,4 @@ class PeopleImport(CsvUpload):
     job_task = "accounts.tasks.people_import_apply"
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:people_import_preview", kwargs={"pk": self.pk})
+        return reverse_pk("accounts:people_import_preview", self.pk)

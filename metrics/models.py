@@ -4,7 +4,8 @@ dashboard, which never scans raw data (metrics/definitions.py says what each fig
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+
+from core.addresses import reverse_pk
 
 
 class QuarterRollup(models.Model):
@@ -138,7 +139,7 @@ class FrictionTheme(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("metrics:theme", kwargs={"pk": self.pk})
+        return reverse_pk("metrics:theme", self.pk)
 
     @property
     def terms_name(self) -> str:

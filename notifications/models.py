@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core.addresses import reverse_pk
+
 # Reminder lead times are hours before the start; a week at most, like any other range here.
 LEAD_HOURS_MAX = 7 * 24
 
@@ -79,9 +81,7 @@ class Notification(models.Model):
         return f"{self.title} → {self.recipient}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("notifications:open", kwargs={"pk": self.pk})
+        return reverse_pk("notifications:open", self.pk)
 
 
 class Preference(models.Model):

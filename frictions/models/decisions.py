@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
+
+from core.addresses import reverse_pk
 
 from .reports import Area, FrictionReport
 
@@ -96,7 +97,7 @@ class Decision(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("frictions:decision", kwargs={"pk": self.pk})
+        return reverse_pk("frictions:decision", self.pk)
 
     @property
     def has_assessment(self) -> bool:

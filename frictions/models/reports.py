@@ -9,10 +9,10 @@ kept, so only the person holding the code can follow the report as its reporter.
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import FrontlineTeam
+from core.addresses import reverse_pk
 from core.calendar import org_today
 
 USER = settings.AUTH_USER_MODEL
@@ -239,7 +239,7 @@ class FrictionReport(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("frictions:report", kwargs={"pk": self.pk})
+        return reverse_pk("frictions:report", self.pk)
 
     @property
     def is_open(self) -> bool:

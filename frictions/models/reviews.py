@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
+
+from core.addresses import reverse_pk
 
 from .reports import FrictionReport
 
@@ -26,7 +27,7 @@ class FrictionReview(models.Model):
         return f"Friction review of {timezone.localtime(self.session.starts_at):%d %b %Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("frictions:review", kwargs={"pk": self.pk})
+        return reverse_pk("frictions:review", self.pk)
 
 
 class ReviewItem(models.Model):

@@ -4,8 +4,8 @@ each call an executive makes, with the answers."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from core.addresses import reverse_pk
 from core.models import CsvUpload
 
 from .sessions import Participant
@@ -53,7 +53,7 @@ class CallListImport(CsvUpload):
     job_task = "immersion.tasks.call_list_apply"
 
     def get_absolute_url(self) -> str:
-        return reverse("immersion:call_list_preview", kwargs={"pk": self.pk})
+        return reverse_pk("immersion:call_list_preview", self.pk)
 
 
 class QuestionSet(models.Model):
@@ -70,7 +70,7 @@ class QuestionSet(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("immersion:question_set_edit", kwargs={"pk": self.pk})
+        return reverse_pk("immersion:question_set_edit", self.pk)
 
 
 class Question(models.Model):
@@ -126,4 +126,4 @@ class CustomerCall(models.Model):
         return f"Call to {self.customer}"
 
     def get_absolute_url(self) -> str:
-        return reverse("immersion:customer_call", kwargs={"pk": self.pk})
+        return reverse_pk("immersion:customer_call", self.pk)

@@ -3,9 +3,9 @@ hands to whoever is on shift at their desk."""
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from accounts.models import FrontlineTeam
+from core.addresses import reverse_pk
 
 from .programme import USER
 from .sessions import Session
@@ -142,7 +142,7 @@ class Escalation(models.Model):
         return f"{self.customer_reference}: {self.what_happened[:40]}"
 
     def get_absolute_url(self) -> str:
-        return reverse("immersion:escalation_detail", kwargs={"pk": self.pk})
+        return reverse_pk("immersion:escalation_detail", self.pk)
 
     @property
     def time_to_resolve(self):

@@ -3,7 +3,8 @@ they committed to do."""
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+
+from core.addresses import reverse_pk
 
 from .sessions import Participant
 
@@ -44,9 +45,7 @@ class Reflection(models.Model):
         return f"Reflection by {self.participant.person} on {self.participant.session}"
 
     def get_absolute_url(self) -> str:
-        session_url = reverse(
-            "immersion:session_detail", kwargs={"pk": self.participant.session_id}
-        )
+        session_url = reverse_pk("immersion:session_detail", self.participant.session_id)
         return f"{session_url}#reflection-{self.pk}"
 
 

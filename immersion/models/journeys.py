@@ -3,7 +3,8 @@ channels (seed 002), step by step, scoring how hard each step was."""
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+
+from core.addresses import reverse_pk
 
 from .sessions import Participant
 
@@ -37,7 +38,7 @@ class JourneyTemplate(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("immersion:journey_compare", kwargs={"pk": self.pk})
+        return reverse_pk("immersion:journey_compare", self.pk)
 
 
 class JourneyStep(models.Model):
@@ -80,7 +81,7 @@ class JourneyExercise(models.Model):
         return f"{self.template} walked by {self.participant.person}"
 
     def get_absolute_url(self) -> str:
-        return reverse("immersion:journey_exercise", kwargs={"pk": self.pk})
+        return reverse_pk("immersion:journey_exercise", self.pk)
 
 
 class JourneyStepResult(models.Model):

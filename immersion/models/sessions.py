@@ -6,9 +6,9 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
 from accounts.models import FrontlineTeam
+from core.addresses import reverse_pk
 
 from .programme import USER, ActivityType
 
@@ -59,7 +59,7 @@ class Rotation(models.Model):
         return f"{self.activity_type}, {self.start_date:%d %b} – {self.end_date:%d %b %Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("immersion:rotation_detail", kwargs={"pk": self.pk})
+        return reverse_pk("immersion:rotation_detail", self.pk)
 
 
 class Session(models.Model):
@@ -137,7 +137,7 @@ class Session(models.Model):
         return f"{self.activity_type} {self.starts_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("immersion:session_detail", kwargs={"pk": self.pk})
+        return reverse_pk("immersion:session_detail", self.pk)
 
     @property
     def duration_minutes(self) -> int:
