@@ -70,8 +70,23 @@ def sessions_upcoming(*, person: User, limit: int = 10) -> QuerySet[Participant]
         )
         .exclude(session__status=Session.Status.CANCELLED)
         .select_related("session__activity_type", "session__host_team", "session__host_agent")
+        .only(*_SESSION_ROW)
         .order_by("starts_at")[:limit]
     )
+
+
+# What a session's row (immersion/_session_row.html) shows, read through a place. The sixty-odd
+# other columns of the session, its activity, team and host cost the schedule about 3 ms: Django
+# hashes every selected column of an ordered query while compiling it.
+_SESSION_ROW = (
+    "session__status",
+    "session__starts_at",
+    "session__ends_at",
+    "session__activity_type__name",
+    "session__host_team__name",
+    "session__host_agent__display_name",
+    "session__host_agent__email",
+)
 
 
 @dataclass
@@ -291,6 +306,16 @@ def swap_requests_for(*, person: User) -> dict[str, QuerySet[SwapRequest]]:
     pending = SwapRequest.objects.filter(
         status=SwapRequest.Status.PENDING, session__starts_at__gt=timezone.now()
     ).select_related("session__activity_type", "requested_by", "offered_to")
+    # What the schedule shows of each (the people by name, as __str__ does).
+    pending = pending.only(
+        "message",
+        "session__starts_at",
+        "session__activity_type__name",
+        "requested_by__display_name",
+        "requested_by__email",
+        "offered_to__display_name",
+        "offered_to__email",
+    )
     return {
         "asked_of_me": pending.filter(offered_to=person),
         "open_to_anyone": pending.filter(offered_to__isnull=True).exclude(requested_by=person),
