@@ -3,6 +3,7 @@
 import json
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import connection
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.roles import Role
@@ -21,6 +23,7 @@ from frictions.services import (
     ALREADY_SUPPORTED_MESSAGE,
     friction_report_by_receipt,
     friction_report_support,
+    friction_report_transition,
     receipt_hash,
 )
 from frictions.tests.factories import (
@@ -29,6 +32,7 @@ from frictions.tests.factories import (
     _database_diff,
     file,
     release_anonymous,
+    triage,
 )
 from immersion.services.escalations import escalation_log
 from immersion.services.followthrough import (
@@ -520,3 +524,52 @@ def test_the_receipt_page_waits_out_the_same_floor_for_real_and_made_up_codes(
     assert all(25 < wait <= 30 for wait in waits), waits
     client.get(reverse("frictions:receipt"))
     assert len(waits) == 2, "the empty form is not slowed"
+
+
+def test_the_board_shows_each_report_as_a_cx_lead_reads_it(client, frontline, cx_lead, make_user):
+    """Each row: the title linking to the report (escaped), area, channel and team, the status
+    with "Overdue" when it is late, the people affected, the age, the owner and the due date
+    while open (a dash once closed, and for a report nobody owns yet)."""
+    team = FrontlineTeamFactory(name="Billing <East>")
+    owner = make_user(roles=[Role.EXECUTIVE], display_name="Report Owner")
+    late, _ = file(frontline, title="Refunds <b>need</b> a callback", area="policy", team=team)
+    today = timezone.localdate()
+    triage(late, cx_lead, owner, acknowledge_by=today - timedelta(days=2))
+    friction_report_support(report=late, supporter=cx_lead)
+    declined, _ = file(frontline, title="Declined one", channel="phone")
+    triage(declined, cx_lead, owner)
+    friction_report_transition(
+        report=declined, by=cx_lead, status="declined", response="No.", decline_reason="Law."
+    )
+    fresh, _ = file(frontline, title="Nobody owns it yet")
+    late.refresh_from_db()
+    fresh.refresh_from_db()
+
+    client.force_login(cx_lead)
+    page = client.get(reverse("frictions:board")).content.decode()
+
+    rows = {
+        re.search(r">([^<]*(?:<b>[^<]*</b>)?[^<]*)</a>", row).group(1): row
+        for row in re.findall(r"<tr><td><a .*?</tr>", page)
+    }
+    assert set(rows) == {
+        "Refunds &lt;b&gt;need&lt;/b&gt; a callback",
+        "Declined one",
+        "Nobody owns it yet",
+    }, "titles escaped, one row each"
+    late_row = rows["Refunds &lt;b&gt;need&lt;/b&gt; a callback"]
+    assert f'<a href="{late.get_absolute_url()}">' in late_row
+    assert "Policy · Chat · Billing &lt;East&gt;" in late_row
+    assert '<span class="badge text-bg-primary">New</span> ' in late_row, "not acknowledged yet"
+    assert '<span class="badge text-bg-danger">Overdue</span>' in late_row
+    assert '<td class="text-end">2</td>' in late_row, "the reporter and one me too"
+    assert f"<td>Report Owner</td><td>{late.due:%-d %b %Y}</td>" in late_row
+    declined_row = rows["Declined one"]
+    assert '<span class="badge text-bg-secondary">Declined</span>' in declined_row
+    assert "Overdue" not in declined_row
+    assert "<td>Report Owner</td><td>—</td>" in declined_row, "no due date once closed"
+    fresh_row = rows["Nobody owns it yet"]
+    assert '<span class="badge text-bg-primary">New</span>' in fresh_row
+    assert f"<td>—</td><td>{fresh.due:%-d %b %Y}</td>" in fresh_row
+    # Its age: filing times are kept to the hour (named as anonymous), so minutes of this hour.
+    assert re.search(r"<td>\d+\xa0minutes?</td>", fresh_row), "its age"
