@@ -342,7 +342,7 @@ def test_with_the_shared_cache_down_too_the_import_is_queued_and_its_page_answer
     settings.CACHES = {
         **settings.CACHES,
         "shared": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed}/0",
         },
     }
