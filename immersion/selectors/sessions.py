@@ -16,7 +16,7 @@ from ..models import (
     SwapRequest,
     TimeOff,
 )
-from .followthrough import MANAGE, reflections_visible_to
+from .followthrough import MANAGE, REFLECTION_CARD_LINES, reflections_visible_to
 
 
 def session_participants(*, session: Session) -> QuerySet[Participant]:
@@ -60,7 +60,7 @@ def session_reflections(*, session: Session, user: User) -> QuerySet[Reflection]
     return (
         reflections_visible_to(user=user)
         .filter(participant__session=session)
-        .prefetch_related("frictions", "commitments")
+        .prefetch_related(*REFLECTION_CARD_LINES)
     )
 
 

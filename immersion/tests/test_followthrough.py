@@ -469,3 +469,41 @@ def test_session_page_with_reflections_takes_the_same_queries_for_few_and_many(
     queries_at_two_sizes(
         build, lambda page: len(page.context["reflections"]), ceiling=20, sizes=(2, 12)
     )
+
+
+def test_a_reflection_card_reads_as_its_author_and_the_cx_lead_expect(client, executive, cx_lead):
+    """The card (immersion/templatetags/reflections.py) on the reflections page: who, which
+    session and day, private or shared, the answers escaped with their line breaks, each
+    friction line with "Report it" for its author only, a customer's words, commitments."""
+    place = past_place(executive, hours_ago=24 * 2)
+    reflection = reflect(
+        place,
+        surprised="Three calls <b>per</b> refund.\nEvery time.",
+        customer_quote="Why do I have to ask twice?",
+        frictions=[FrictionLine("Refunds need a <manager>")],
+        commitments=[CommitmentInput("Raise the refund limit", timezone.localdate())],
+    )
+    line = reflection.frictions.get()
+    commitment_set_done(commitment=reflection.commitments.get(), by=executive)
+    day = timezone.localtime(place.starts_at).strftime("%-d %b %Y")
+    session_url = reverse("immersion:session_detail", args=[place.session_id])
+
+    client.force_login(executive)
+    own = client.get(reverse("immersion:reflections")).content.decode()
+    assert f'<article class="card mb-3" id="reflection-{reflection.pk}"' in own
+    assert f'<a href="{session_url}">{place.session.activity_type.name}, {day}</a>' in own
+    assert '<span class="badge text-bg-light border ms-1">Private</span>' in own
+    assert "Three calls &lt;b&gt;per&lt;/b&gt; refund.<br>Every time." in own
+    assert "<li>Refunds need a &lt;manager&gt; · <form" in own
+    assert f'name="reflection_friction" value="{line.pk}"' in own
+    assert "“Why do I have to ask twice?”" in own
+    assert f"Raise the refund limit, by {timezone.localdate():%-d %b %Y}" in own
+    assert '<span class="badge text-bg-success">Done</span>' in own
+
+    Reflection.objects.filter(pk=reflection.pk).update(visibility=Reflection.Visibility.LEADERSHIP)
+    client.force_login(cx_lead)
+    lead = client.get(reverse("immersion:reflections")).content.decode()
+    assert f"{executive} on <a href=" in lead
+    assert '<span class="badge text-bg-info ms-1">Shared with leadership</span>' in lead
+    assert "<li>Refunds need a &lt;manager&gt;</li>" in lead
+    assert "reflection_friction" not in lead
