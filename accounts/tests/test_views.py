@@ -218,6 +218,41 @@ def test_people_list_htmx_request_gets_only_the_results(client, cx_lead):
     assert "Casey Lead" in page
 
 
+def test_people_list_rows_read_as_the_cx_lead_expects(client, cx_lead):
+    """The rows (accounts/templatetags/people.py): name linking to the person, e-mail and title,
+    role badges or a dash, department, team and manager or dashes, active or deactivated;
+    every value escaped."""
+    boss = UserFactory(display_name="Bea <Boss>")
+    ana = UserFactory(
+        display_name="Ana <Ruiz>",
+        email="ana@example.com",
+        title="Head of <Billing>",
+        department=DepartmentFactory(name="Product & Price"),
+        frontline_team=FrontlineTeamFactory(name="Chat <EU>"),
+        manager=boss,
+        roles=[Role.FRONTLINE, Role.EXECUTIVE],
+    )
+    gone = UserFactory(display_name="Gil Gone", is_active=False)
+    client.force_login(cx_lead)
+    page = client.get(reverse("accounts:people"), {"status": "all"}).content.decode()
+    edit = reverse("accounts:person_edit", args=[ana.pk])
+    assert (
+        f'<a href="{edit}">Ana &lt;Ruiz&gt;</a>\n'
+        '<div class="small text-body-secondary">ana@example.com · Head of &lt;Billing&gt;</div>'
+    ) in page
+    assert (
+        '<td><span class="badge text-bg-secondary role-badge me-1">Executive</span>'
+        '<span class="badge text-bg-secondary role-badge me-1">Frontline agent</span></td>\n'
+        "<td>Product &amp; Price</td>\n<td>Chat &lt;EU&gt;</td>\n<td>Bea &lt;Boss&gt;</td>\n"
+        "<td>Active</td>"
+    ) in page
+    gone_row = page[page.index(f'<a href="{reverse("accounts:person_edit", args=[gone.pk])}">') :]
+    gone_row = gone_row[: gone_row.index("</tr>")]
+    assert '<td><span class="text-body-secondary">—</span></td>' in gone_row
+    assert "<td>—</td>\n<td>—</td>\n<td>—</td>" in gone_row
+    assert '<span class="badge text-bg-warning">Deactivated</span>' in gone_row
+
+
 def _people(count):
     team, department, boss = FrontlineTeamFactory(), DepartmentFactory(), UserFactory()
     UserFactory.create_batch(
