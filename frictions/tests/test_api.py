@@ -6,6 +6,7 @@ from datetime import timedelta
 import jsonschema
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
@@ -19,7 +20,12 @@ from frictions.api import (
 )
 from frictions.filters import UPDATED_SINCE_MESSAGE
 from frictions.models import AnonymousWrite, ApiIntegration, FrictionEvent, FrictionReport
-from frictions.services import friction_report_by_receipt, friction_report_transition
+from frictions.services import (
+    friction_report_by_receipt,
+    friction_report_note,
+    friction_report_support,
+    friction_report_transition,
+)
 from frictions.services.integrations import api_integration_issue, api_integration_revoke
 from frictions.tests.factories import (
     USER_FIELDS,
@@ -355,6 +361,42 @@ def test_the_list_filters_by_status_and_by_what_changed_since(client, token, fro
     assert [r["title"] for r in changed] == ["Old, answered today", "New"]
     still_open = get(client, token, updated_since=since, status="open").json()["results"]
     assert [r["title"] for r in still_open] == ["New"]
+
+
+@pytest.mark.postgres
+def test_postgresql_keeps_on_each_report_when_its_public_timeline_last_changed(
+    frontline, cx_lead, make_user
+):
+    """What `updated_since` reads there (frictions migration 0016): a public line added moves
+    the report's time, whoever writes it (a "me too" here, named or anonymous after its
+    release); an internal note does not; a line corrected or removed by hand counts again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the time is kept on PostgreSQL only; SQLite reads the events")
+    report, _ = file(frontline)
+
+    def changed_at():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT changed_at FROM frictions_frictionreport WHERE id = %s", [report.pk]
+            )
+            return cursor.fetchone()[0]
+
+    two_days_ago = timezone.now() - timedelta(days=2)
+    FrictionEvent.objects.filter(report=report).update(created_at=two_days_ago)
+    assert changed_at() == two_days_ago, "a line corrected by hand counts again"
+    friction_report_note(report=report, by=cx_lead, text="Pricing owns this.")
+    assert changed_at() == two_days_ago, "an internal note is not a public change"
+    friction_report_support(report=report, supporter=make_user(roles=[Role.FRONTLINE]))
+    supports = FrictionEvent.objects.filter(report=report, kind=FrictionEvent.Kind.SUPPORTED)
+    assert changed_at() == supports.get().created_at > two_days_ago
+    supports.delete()
+    assert changed_at() == two_days_ago, "a line removed by hand counts again"
+    friction_report_support(
+        report=report, supporter=make_user(roles=[Role.FRONTLINE]), anonymous=True
+    )
+    assert changed_at() == two_days_ago, "held until its hour has ended"
+    release_anonymous()
+    assert changed_at() == supports.get().created_at > two_days_ago
 
 
 @pytest.mark.parametrize(
