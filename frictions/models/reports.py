@@ -303,6 +303,15 @@ class FrictionEvent(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [
+            # A report's timeline (selectors.friction_timeline) in its order, its kind and
+            # whether it is public beside (PostgreSQL: INCLUDE), read from the index alone: the
+            # 5,000 events of the most supported report were fetched from the table and sorted
+            # on every view of it (8 ms of SQL; 4.7 ms read this way).
+            models.Index(
+                fields=["report", "created_at", "id"],
+                include=["kind", "public"],
+                name="frictions_event_timeline",
+            ),
             # The API's `updated_since` on SQLite: the reports with a public line since a time,
             # read from the index alone. PostgreSQL keeps that time on each report instead
             # (migration 0016), since a week's distinct reports of ~34,000 events took 9 ms.
