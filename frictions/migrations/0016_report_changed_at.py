@@ -19,6 +19,8 @@ CONCURRENTLY.
 
 from django.db import migrations
 
+from core.schema import index_create_concurrently
+
 BATCH = 20_000
 
 FUNCTION = """
@@ -86,9 +88,8 @@ def forward(apps, schema_editor):
         low, high = cursor.fetchone()
         for start in range(low or 0, (high or 0) + 1, BATCH):
             cursor.execute(BACKFILL, [start, start + BATCH - 1])
-        cursor.execute(
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS frictions_report_changed "
-            "ON frictions_frictionreport (changed_at, id)"
+        index_create_concurrently(
+            cursor, "frictions_report_changed", "frictions_frictionreport (changed_at, id)"
         )
 
 

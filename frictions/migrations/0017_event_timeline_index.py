@@ -4,6 +4,8 @@ CONCURRENTLY on PostgreSQL (millions of events; a plain CREATE INDEX would stop 
 
 from django.db import migrations, models
 
+from core.schema import index_create_concurrently
+
 INDEX = models.Index(
     fields=["report", "created_at", "id"],
     include=["kind", "public"],
@@ -13,10 +15,12 @@ INDEX = models.Index(
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS frictions_event_timeline "
-            "ON frictions_frictionevent (report_id, created_at, id) INCLUDE (kind, public)"
-        )
+        with schema_editor.connection.cursor() as cursor:
+            index_create_concurrently(
+                cursor,
+                "frictions_event_timeline",
+                "frictions_frictionevent (report_id, created_at, id) INCLUDE (kind, public)",
+            )
     else:
         schema_editor.add_index(apps.get_model("frictions", "FrictionEvent"), INDEX)
 
