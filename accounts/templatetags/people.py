@@ -9,8 +9,6 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from core.addresses import reverse_pk
-
 register = template.Library()
 
 _NONE = '<span class="text-body-secondary">—</span>'
@@ -35,7 +33,7 @@ def people_rows(people) -> SafeString:
         )
         rows.append(
             "<tr>\n<td>\n"
-            f'<a href="{reverse_pk("accounts:person_edit", person.pk)}">'
+            f'<a href="{person.get_absolute_url()}">'
             f"{escape(person.display_name)}</a>\n"
             f'<div class="small text-body-secondary">{escape(person.email)}{title}</div>\n'
             f"</td>\n<td>{roles or _NONE}</td>\n"

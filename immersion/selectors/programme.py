@@ -59,6 +59,20 @@ def period_bounds(period: str, day: date) -> tuple[planner.Bucket, datetime, dat
     return bucket, start, end
 
 
+# What a session's row (immersion/_session_row.html) shows, read through a place. The sixty-odd
+# other columns of the session, its activity, team and host cost the schedule about 3 ms: Django
+# hashes every selected column of an ordered query while compiling it.
+_SESSION_ROW = (
+    "session__status",
+    "session__starts_at",
+    "session__ends_at",
+    "session__activity_type__name",
+    "session__host_team__name",
+    "session__host_agent__display_name",
+    "session__host_agent__email",
+)
+
+
 def sessions_upcoming(*, person: User, limit: int = 10) -> QuerySet[Participant]:
     """A person's next sessions, soonest first (one running now included). No session lasts
     more than a day, so the (person, starts_at) index is read from yesterday on, not through
@@ -73,20 +87,6 @@ def sessions_upcoming(*, person: User, limit: int = 10) -> QuerySet[Participant]
         .only(*_SESSION_ROW)
         .order_by("starts_at")[:limit]
     )
-
-
-# What a session's row (immersion/_session_row.html) shows, read through a place. The sixty-odd
-# other columns of the session, its activity, team and host cost the schedule about 3 ms: Django
-# hashes every selected column of an ordered query while compiling it.
-_SESSION_ROW = (
-    "session__status",
-    "session__starts_at",
-    "session__ends_at",
-    "session__activity_type__name",
-    "session__host_team__name",
-    "session__host_agent__display_name",
-    "session__host_agent__email",
-)
 
 
 @dataclass
